@@ -1,0 +1,26 @@
+# Two commands do everything on a fresh machine: `make serve` and `make test`.
+# Each creates the virtual environment from pyproject.toml the first time.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test install clean
+
+$(VENV)/.installed: pyproject.toml
+	@echo "Setting up the workshop kit in $(VENV) (first run only; about two minutes)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --progress-bar on -e '.[test]'
+	@touch $@
+	@echo "Installed. "
+
+install: $(VENV)/.installed
+
+serve: $(VENV)/.installed
+	$(BIN)/workshop serve $(ARGS)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(ARGS)
+
+clean:
+	rm -rf $(VENV) workshop-data

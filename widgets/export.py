@@ -1,0 +1,55 @@
+"""Shared reflections as one tidy table, for the facilitators' review.
+
+``load`` reads what participants submitted and chose to share (never private answers or
+passes) from the store; ``write_csv`` writes it for a spreadsheet.  Pure functions over a
+DataFrame, so reports and tests can build on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .curriculum import Curriculum
+from .store import Store
+
+COLUMNS = [
+    "workshop", "pseudonym", "module", "exercise_id", "prompt", "share_level", "answer",
+    "saved_at", "submitted_at",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def load(store: Store, workshop_id: str, curriculum: Curriculum) -> pd.DataFrame:
+    """One row per submitted, shared answer, with its prompt from the curriculum."""
+    rows = store.submitted_rows(workshop_id)
+    prompts = {
+        e["id"]: e["prompt"] for m in curriculum.modules.values() for e in m["exercises"]
+    }
+    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "prompt"])
+    frame.insert(4, "prompt", frame["exercise_id"].map(prompts))
+    frame["answer"] = frame["answer"].map(lambda v: "" if v is None else str(v))
+    for column in ("saved_at", "submitted_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame[COLUMNS]
+
+
+def neutralise_formula(value):
+    """Text a spreadsheet will show as text, never run: a leading quote before =, +, -, @."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the table as UTF-8 CSV (with a byte-order mark, so spreadsheets read accents)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_formula)
+    safe.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%SZ")
+    return path

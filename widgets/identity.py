@@ -1,0 +1,91 @@
+"""Participant identity: pseudonyms, and who is answering in this kernel.
+
+Names are never required.  A participant picks a pseudonym (or is given one) on the
+landing page; the server keeps a random secret for them in a cookie, and the store keeps only
+its hash.  Voilà passes the request's ``Cookie`` header to the page's kernel (configured with
+``VoilaConfiguration.http_header_envs``), so the kernel finds its participant from the secret;
+putting another pseudonym in a link reaches no one's answers.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import unicodedata
+from http.cookies import CookieError, SimpleCookie
+
+PSEUDONYM_MAX = 40
+PARTICIPANT_COOKIE = "workshop_participant"
+PSEUDONYM_RULE = (
+    "A pseudonym is 1 to 40 characters: letters (any alphabet), digits, '-' and '_'. "
+    "No spaces or other signs."
+)
+
+
+class PseudonymError(ValueError):
+    """The pseudonym breaks the rule; the message says what is allowed."""
+
+
+def validate_pseudonym(raw: str) -> str:
+    """The pseudonym in its stored form (Unicode NFC), or PseudonymError saying what is allowed."""
+    if not isinstance(raw, str):
+        raise PseudonymError(PSEUDONYM_RULE)
+    pseudonym = unicodedata.normalize("NFC", raw.strip())
+    if not pseudonym:
+        raise PseudonymError("Please choose a pseudonym. " + PSEUDONYM_RULE)
+    if len(pseudonym) > PSEUDONYM_MAX:
+        raise PseudonymError(f"That pseudonym has {len(pseudonym)} characters. " + PSEUDONYM_RULE)
+    for position, char in enumerate(pseudonym):
+        category = unicodedata.category(char)
+        allowed = (
+            char in "-_"
+            or category.startswith("L")
+            or category == "Nd"
+            # combining marks, needed by many scripts, but never first
+            or (category in ("Mn", "Mc") and position > 0)
+        )
+        if not allowed:
+            shown = char if char.isprintable() and not char.isspace() else repr(char)
+            raise PseudonymError(f"{shown!s} is not allowed in a pseudonym. " + PSEUDONYM_RULE)
+    return pseudonym
+
+
+def pseudonym_key(pseudonym: str) -> str:
+    """What makes two pseudonyms the same one: 'Sam' and 'sam' are not two people."""
+    return unicodedata.normalize("NFC", pseudonym.casefold())
+
+
+_ADJECTIVES = "calm brave bright clear gentle kind quiet steady swift warm wise bold".split()
+_NOUNS = "heron maple river cedar otter willow finch harbour meadow comet lark birch".split()
+
+
+def suggest_pseudonym() -> str:
+    """A friendly random pseudonym such as ``calm-heron-27``."""
+    return f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_NOUNS)}-{secrets.randbelow(90) + 10}"
+
+
+def token_from_cookie_header(header: str | None) -> str | None:
+    if not header:
+        return None
+    try:
+        cookie = SimpleCookie()
+        cookie.load(header)
+    except CookieError:
+        return None
+    morsel = cookie.get(PARTICIPANT_COOKIE)
+    return morsel.value if morsel else None
+
+
+def served_by_voila() -> bool:
+    """True in a kernel started for a Voilà page (as opposed to JupyterLab or a test run)."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
+
+
+def request_token() -> str | None:
+    """The participant secret sent with the page request that started this kernel."""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        # A preheated kernel starts before its page is requested; wait for the request.
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    return token_from_cookie_header(os.environ.get("HTTP_COOKIE"))

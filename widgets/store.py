@@ -1,0 +1,424 @@
+"""The store: every answer a participant types, kept apart from widget state.
+
+One record per workshop, participant, module and exercise holds the current draft, its share
+choice and what was last submitted; every save also appends a revision, so nothing typed is
+overwritten without trace.  SQLite (WAL mode) is the embedded default; any SQLAlchemy URL
+works, so a cohort can point it at PostgreSQL.  Every statement is built by SQLAlchemy with
+bound parameters: no answer text is ever pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+from .identity import pseudonym_key, validate_pseudonym
+
+PRIVATE, FACILITATORS, ROOM = "private", "facilitators", "room"
+SHARE_LEVELS = (PRIVATE, FACILITATORS, ROOM)
+
+metadata = sa.MetaData()
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("pseudonym", sa.String(40), nullable=False),
+    sa.Column("pseudonym_key", sa.String(160), nullable=False),
+    # Only a hash of the participant's secret is kept: a copied store opens no one's page.
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("workshop_id", "pseudonym_key"),
+)
+
+
+def _answer_key(with_exercise: bool = True) -> list[sa.Column]:
+    columns = [
+        sa.Column("workshop_id", sa.String(40), nullable=False),
+        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+        sa.Column("module_id", sa.String(80), nullable=False),
+    ]
+    if with_exercise:
+        columns.append(sa.Column("exercise_id", sa.String(160), nullable=False))
+    return columns
+
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    *_answer_key(),
+    sa.Column("value", sa.Text),  # JSON
+    sa.Column("share", sa.String(16), nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted_value", sa.Text),
+    sa.Column("submitted_share", sa.String(16)),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+    sa.Column("submitted_saved_at", sa.DateTime(timezone=True)),
+    sa.PrimaryKeyConstraint("workshop_id", "participant_id", "module_id", "exercise_id"),
+)
+
+answer_revisions = sa.Table(
+    "answer_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    *_answer_key(),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("value", sa.Text),
+    sa.Column("share", sa.String(16), nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    *_answer_key(with_exercise=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("exchange_folder", sa.Text, nullable=False),
+    sa.Column("answers_sent", sa.Integer, nullable=False),
+)
+
+
+class StoreError(Exception):
+    """Something the participant or facilitator should be told in plain words."""
+
+
+class PseudonymTaken(StoreError):
+    pass
+
+
+class AnswerTooLong(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    workshop_id: str
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    module_id: str
+    exercise_id: str
+    value: object
+    share: str
+    passed: bool
+    revision: int
+    saved_at: datetime
+    submitted_value: object = None
+    submitted_share: str | None = None
+    submitted_at: datetime | None = None
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything here is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _answer(row) -> Answer:
+    return Answer(
+        module_id=row.module_id,
+        exercise_id=row.exercise_id,
+        value=json.loads(row.value) if row.value is not None else None,
+        share=row.share,
+        passed=bool(row.passed),
+        revision=row.revision,
+        saved_at=_utc(row.saved_at),
+        submitted_value=json.loads(row.submitted_value) if row.submitted_value else None,
+        submitted_share=row.submitted_share,
+        submitted_at=_utc(row.submitted_at),
+    )
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": 15, "check_same_thread": False},
+        poolclass=StaticPool if memory else None,
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # We issue BEGIN ourselves (below), so that writers queue instead of deadlocking.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Store:
+    """Answers and participants of every workshop, behind a small interface."""
+
+    def __init__(self, url: str, max_answer_chars: int = 20_000):
+        self.url = url
+        self.max_answer_chars = max_answer_chars
+        if url.startswith("sqlite"):
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+        metadata.create_all(self.engine)
+
+    @classmethod
+    def in_memory(cls, **kwargs) -> "Store":
+        return cls("sqlite://", **kwargs)
+
+    def close(self):
+        self.engine.dispose()
+
+    # Participants -------------------------------------------------------------------------
+    def add_participant(self, workshop_id: str, pseudonym: str) -> tuple[Participant, str]:
+        """Register a pseudonym; returns the participant and their secret token (shown once)."""
+        pseudonym = validate_pseudonym(pseudonym)
+        token = secrets.token_urlsafe(24)
+        try:
+            with self.engine.begin() as conn:
+                result = conn.execute(
+                    participants.insert().values(
+                        workshop_id=workshop_id,
+                        pseudonym=pseudonym,
+                        pseudonym_key=pseudonym_key(pseudonym),
+                        token_hash=hash_token(token),
+                        created_at=now(),
+                    )
+                )
+                participant_id = result.inserted_primary_key[0]
+        except sa.exc.IntegrityError:
+            raise PseudonymTaken(
+                f"The pseudonym {pseudonym!r} is already in use in this workshop. "
+                "Choose another, or open your own personal link to continue as that pseudonym."
+            ) from None
+        return Participant(participant_id, workshop_id, pseudonym), token
+
+    def participant_by_token(self, workshop_id: str, token: str | None) -> Participant | None:
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(participants).where(
+                    participants.c.workshop_id == workshop_id,
+                    participants.c.token_hash == hash_token(token),
+                )
+            ).first()
+        return Participant(row.id, row.workshop_id, row.pseudonym) if row else None
+
+    def participant_by_pseudonym(self, workshop_id: str, pseudonym: str) -> Participant | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(participants).where(
+                    participants.c.workshop_id == workshop_id,
+                    participants.c.pseudonym_key == pseudonym_key(pseudonym),
+                )
+            ).first()
+        return Participant(row.id, row.workshop_id, row.pseudonym) if row else None
+
+    # Answers ------------------------------------------------------------------------------
+    def save_answer(
+        self,
+        participant: Participant,
+        module_id: str,
+        exercise_id: str,
+        value,
+        share: str = PRIVATE,
+        passed: bool = False,
+    ) -> Answer:
+        """Keep the current draft and append it as a new revision."""
+        if share not in SHARE_LEVELS:
+            raise StoreError(f"Unknown share level {share!r}; expected one of {SHARE_LEVELS}")
+        if isinstance(value, str) and len(value) > self.max_answer_chars:
+            raise AnswerTooLong(
+                f"This answer has {len(value):,} characters; the limit is "
+                f"{self.max_answer_chars:,}. It stays on your page but is not saved until shortened."
+            )
+        encoded = json.dumps(value, ensure_ascii=False)
+        key = dict(
+            workshop_id=participant.workshop_id,
+            participant_id=participant.id,
+            module_id=module_id,
+            exercise_id=exercise_id,
+        )
+        where = [answers.c[k] == v for k, v in key.items()]
+        saved_at = now()
+        with self.engine.begin() as conn:
+            current = conn.execute(sa.select(answers.c.revision).where(*where)).scalar()
+            revision = (current or 0) + 1
+            fields = dict(value=encoded, share=share, passed=passed, revision=revision, saved_at=saved_at)
+            if current is None:
+                conn.execute(answers.insert().values(**key, **fields))
+            else:
+                conn.execute(answers.update().where(*where).values(**fields))
+            conn.execute(
+                answer_revisions.insert().values(
+                    **key, revision=revision, value=encoded, share=share, passed=passed, saved_at=saved_at
+                )
+            )
+        return Answer(module_id, exercise_id, value, share, passed, revision, saved_at)
+
+    def get_answer(self, participant: Participant, module_id: str, exercise_id: str) -> Answer | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(answers).where(
+                    answers.c.workshop_id == participant.workshop_id,
+                    answers.c.participant_id == participant.id,
+                    answers.c.module_id == module_id,
+                    answers.c.exercise_id == exercise_id,
+                )
+            ).first()
+        return _answer(row) if row else None
+
+    def answers_for(self, participant: Participant, module_id: str | None = None) -> list[Answer]:
+        query = sa.select(answers).where(
+            answers.c.workshop_id == participant.workshop_id,
+            answers.c.participant_id == participant.id,
+        )
+        if module_id is not None:
+            query = query.where(answers.c.module_id == module_id)
+        with self.engine.connect() as conn:
+            return [_answer(r) for r in conn.execute(query.order_by(answers.c.exercise_id))]
+
+    def revisions(self, participant: Participant, module_id: str, exercise_id: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(answer_revisions)
+                .where(
+                    answer_revisions.c.workshop_id == participant.workshop_id,
+                    answer_revisions.c.participant_id == participant.id,
+                    answer_revisions.c.module_id == module_id,
+                    answer_revisions.c.exercise_id == exercise_id,
+                )
+                .order_by(answer_revisions.c.revision)
+            )
+            return [
+                {"revision": r.revision, "value": json.loads(r.value), "share": r.share,
+                 "passed": bool(r.passed), "saved_at": _utc(r.saved_at)}
+                for r in rows
+            ]
+
+    # Submissions --------------------------------------------------------------------------
+    def record_submission(
+        self, participant: Participant, module_id: str, sent: list[Answer], submitted_at: datetime,
+        exchange_folder: str,
+    ) -> None:
+        """Remember what was sent: the sent answers' text and share level as they were at submit."""
+        with self.engine.begin() as conn:
+            base = [
+                answers.c.workshop_id == participant.workshop_id,
+                answers.c.participant_id == participant.id,
+                answers.c.module_id == module_id,
+            ]
+            # A resubmission replaces the earlier one: answers no longer shared are cleared.
+            conn.execute(
+                answers.update().where(*base).values(
+                    submitted_value=None, submitted_share=None, submitted_at=None,
+                    submitted_saved_at=None,
+                )
+            )
+            for answer in sent:
+                conn.execute(
+                    answers.update()
+                    .where(*base, answers.c.exercise_id == answer.exercise_id)
+                    .values(
+                        submitted_value=json.dumps(answer.value, ensure_ascii=False),
+                        submitted_share=answer.share,
+                        submitted_at=submitted_at,
+                        submitted_saved_at=answer.saved_at,
+                    )
+                )
+            conn.execute(
+                submissions.insert().values(
+                    workshop_id=participant.workshop_id,
+                    participant_id=participant.id,
+                    module_id=module_id,
+                    submitted_at=submitted_at,
+                    exchange_folder=exchange_folder,
+                    answers_sent=len(sent),
+                )
+            )
+
+    def last_submission(self, participant: Participant, module_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(submissions)
+                .where(
+                    submissions.c.workshop_id == participant.workshop_id,
+                    submissions.c.participant_id == participant.id,
+                    submissions.c.module_id == module_id,
+                )
+                .order_by(submissions.c.id.desc())
+            ).first()
+        if row is None:
+            return None
+        return {"submitted_at": _utc(row.submitted_at), "exchange_folder": row.exchange_folder,
+                "answers_sent": row.answers_sent}
+
+    def submitted_rows(self, workshop_id: str) -> list[dict]:
+        """Every answer as last submitted and shared, with its pseudonym: what facilitators may read."""
+        query = (
+            sa.select(
+                answers.c.workshop_id, participants.c.pseudonym, answers.c.module_id,
+                answers.c.exercise_id, answers.c.submitted_share, answers.c.submitted_value,
+                answers.c.submitted_saved_at, answers.c.submitted_at,
+            )
+            .join(participants, participants.c.id == answers.c.participant_id)
+            .where(
+                answers.c.workshop_id == workshop_id,
+                answers.c.submitted_at.is_not(None),
+                answers.c.submitted_share.in_([FACILITATORS, ROOM]),
+            )
+            .order_by(participants.c.pseudonym, answers.c.module_id, answers.c.exercise_id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "workshop": r.workshop_id, "pseudonym": r.pseudonym, "module": r.module_id,
+                    "exercise_id": r.exercise_id, "share_level": r.submitted_share,
+                    "answer": json.loads(r.submitted_value), "saved_at": _utc(r.submitted_saved_at),
+                    "submitted_at": _utc(r.submitted_at),
+                }
+                for r in conn.execute(query)
+            ]
+
+    def progress(self, participant: Participant) -> dict[str, dict]:
+        """Per module: how many exercises have an answer or a pass, and when it was last submitted."""
+        result: dict[str, dict] = {}
+        for answer in self.answers_for(participant):
+            entry = result.setdefault(answer.module_id, {"answered": 0, "passed": 0})
+            if answer.passed:
+                entry["passed"] += 1
+            elif answer.value not in (None, "", []):
+                entry["answered"] += 1
+        for module_id in result:
+            last = self.last_submission(participant, module_id)
+            result[module_id]["submitted_at"] = last["submitted_at"] if last else None
+        return result

@@ -1,0 +1,228 @@
+"""The facilitators' command line: ``workshop serve | prepare | collect | export | check``.
+
+Every command ends by saying what it did and where the results are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from widgets.config import PROJECT_ROOT, WorkshopConfig, load_config
+from widgets.curriculum import CurriculumError, load_curriculum, validate
+
+from . import TEMPLATE_ROOT
+
+
+def _say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"workshop: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+def _checked_curriculum(workshop: WorkshopConfig):
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    problems = validate(curriculum)
+    if problems:
+        raise CurriculumError("the curriculum has problems:\n  " + "\n  ".join(problems))
+    return curriculum
+
+
+def cmd_check(workshop: WorkshopConfig, args) -> int:
+    curriculum = _checked_curriculum(workshop)
+    count = sum(len(m["exercises"]) for m in curriculum.modules.values())
+    _say(f"Curriculum OK: {len(curriculum.modules)} module(s), {count} exercises in {curriculum.folder}.")
+    return 0
+
+
+def cmd_prepare(workshop: WorkshopConfig, args) -> int:
+    from .course import prepare
+
+    curriculum = _checked_curriculum(workshop)
+    _say(f"Preparing the nbgrader course for workshop '{workshop.workshop_id}'...")
+    modules = prepare(workshop, curriculum, say=_say)
+    _say(f"Prepared {len(modules)} module(s). Course: {workshop.course_dir}  Exchange: {workshop.exchange_root}")
+    return 0
+
+
+def cmd_collect(workshop: WorkshopConfig, args) -> int:
+    from .course import collect
+
+    curriculum = _checked_curriculum(workshop)
+    _say(f"Collecting submissions for workshop '{workshop.workshop_id}' into nbgrader...")
+    summary = collect(workshop, curriculum, say=_say)
+    total = sum(s.submissions for s in summary)
+    _say(
+        f"Collected {total} submission(s) across {len(summary)} module(s) into {workshop.course_dir / 'autograded'}.\n"
+        "Open formgrader (the review link printed by `workshop serve`) to read and comment on them."
+    )
+    return 0
+
+
+def cmd_export(workshop: WorkshopConfig, args) -> int:
+    from widgets.export import load, write_csv
+    from widgets.store import Store
+
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    store = Store(workshop.store_url)
+    frame = load(store, workshop.workshop_id, curriculum)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    out = Path(args.out) if args.out else workshop.exports_dir / f"shared-reflections-{workshop.workshop_id}-{stamp}.csv"
+    write_csv(frame, out)
+    _say(
+        f"Exported {len(frame)} shared answer(s) from {frame['pseudonym'].nunique()} participant(s) to {out}"
+    )
+    return 0
+
+
+# serve --------------------------------------------------------------------------------------
+def _free_port(ip: str, preferred: int) -> int:
+    for port in [preferred, *range(preferred + 2, preferred + 40)]:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((ip, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port near {preferred}")
+
+
+def _secret(path: Path) -> str:
+    """A token kept in the data folder, so links stay valid across restarts."""
+    if path.exists():
+        return path.read_text().strip()
+    token = secrets.token_urlsafe(24)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return True
+        except Exception:
+            time.sleep(0.3)
+    return False
+
+
+def cmd_serve(workshop: WorkshopConfig, args) -> int:
+    from .course import prepare
+
+    curriculum = _checked_curriculum(workshop)
+    data = Path(workshop.data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    _say(f"Preparing workshop '{workshop.workshop_id}' (data folder: {data})...")
+    prepare(workshop, curriculum, say=_say)
+
+    participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
+    join_token = _secret(data / "join-token") if args.lan else None
+    facilitator_token = _secret(data / "facilitator-token")
+    participant_port = _free_port(participant_ip, args.port)
+    facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
+
+    env = dict(os.environ, WORKSHOP_DATA_DIR=str(data))
+    env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+    if join_token:
+        env["WORKSHOP_JOIN_TOKEN"] = join_token
+    _say("Starting the participants' server (Voilà) and the facilitators' workbench (JupyterLab)...")
+    participants = subprocess.Popen(
+        [sys.executable, "-m", "workshop.server", "--ip", participant_ip,
+         "--port", str(participant_port), "--data-dir", str(data)],
+        env=env,
+    )
+    lab_root = PROJECT_ROOT if data.resolve().is_relative_to(PROJECT_ROOT) else data
+    facilitators = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}"],
+        env=env, cwd=workshop.course_dir,
+    )
+    children = [participants, facilitators]
+
+    def stop(*_):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    local = f"http://127.0.0.1:{participant_port}/"
+    lab = f"http://127.0.0.1:{facilitator_port}/"
+    if not _wait_until_up(local + ("?token=" + join_token if join_token else ""), participants) or not _wait_until_up(
+        f"{lab}api/status?token={facilitator_token}", facilitators
+    ):
+        stop()
+        return _fail("the workshop servers did not start; see the messages above.")
+
+    host = socket.gethostbyname(socket.gethostname()) if args.lan else "127.0.0.1"
+    participant_link = f"http://{host}:{participant_port}/" + (f"?token={join_token}" if join_token else "")
+    _say("")
+    _say(f"Workshop '{workshop.workshop_id}' is running. Share the participant link; keep the facilitator link private.")
+    _say("Participant link:")
+    _say(participant_link)
+    _say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
+    _say(f"{lab}lab?token={facilitator_token}")
+    _say(f"Answers are saved in {workshop.store_url.removeprefix('sqlite:///')}. Press Ctrl+C to stop.")
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+    _say("Workshop stopped. Every saved answer is kept; `make serve` again to continue.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="workshop", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="The workshop's data folder (default: ./workshop-data).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="Start the workshop: participants' pages and facilitators' workbench.")
+    serve.add_argument("--lan", action="store_true",
+                       help="Let participants join from the local network (their link then carries a token).")
+    serve.add_argument("--port", type=int, default=8866, help="Participants' port (default 8866).")
+    serve.add_argument("--facilitator-port", type=int, default=8867, help="Facilitators' port (default 8867).")
+    sub.add_parser("prepare", help="Make the nbgrader course and exchange from the curriculum.")
+    sub.add_parser("collect", help="Collect every submission into nbgrader, ready for formgrader.")
+    export = sub.add_parser("export", help="Write the shared, submitted answers as a CSV file.")
+    export.add_argument("--out", help="Where to write the CSV (default: the data folder's exports/).")
+    sub.add_parser("check", help="Check the curriculum data against its schema.")
+    args = parser.parse_args(argv)
+    # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    workshop = load_config(args.data_dir)
+    commands = {"serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect,
+                "export": cmd_export, "check": cmd_check}
+    try:
+        return commands[args.command](workshop, args)
+    except CurriculumError as err:
+        return _fail(str(err))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The nbgrader course behind the workshop: one assignment per module, made from the curriculum.
+
+``prepare`` writes, for each module, an nbgrader *source* notebook holding the module's prompts
+and one Markdown answer cell per exercise (manually graded, 0 points: reflections get feedback,
+never marks), then runs nbgrader's own ``generate_assignment`` and ``release_assignment`` so the
+gradebook, the release notebooks and the exchange are exactly nbgrader's.  ``collect`` runs
+nbgrader's ``collect`` and ``autograde`` (without executing anything) over every module.
+nbgrader's apps run in this process: its start-up cost (seconds) is paid once, not per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from widgets.config import WorkshopConfig
+from widgets.curriculum import Curriculum
+from widgets.submit_bridge import grade_id
+
+NBGRADER_SCHEMA = 3
+
+
+class NbgraderFailed(RuntimeError):
+    """An nbgrader command failed; the message carries what nbgrader said."""
+
+
+def _cell_meta(cell_id: str, *, answer: bool) -> dict:
+    return {
+        "nbgrader": {
+            "grade_id": cell_id,
+            "schema_version": NBGRADER_SCHEMA,
+            "solution": answer,
+            "grade": answer,
+            "locked": not answer,
+            **({"points": 0} if answer else {}),
+        }
+    }
+
+
+def source_notebook(module: dict) -> nbformat.NotebookNode:
+    """The module's reflections as an nbgrader source notebook (prompts locked, answers open)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            f"# {module['title']}: shared reflections\n\n"
+            "This notebook holds only the answers this participant chose to share. Private "
+            "answers and passes are never sent. Reviewers give feedback, never marks.",
+            metadata=_cell_meta(f"{module['id']}__intro", answer=False),
+        )
+    )
+    for exercise in module["exercises"]:
+        gid = grade_id(exercise["id"])
+        nb.cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"**{exercise['prompt']}**\n\n<small>Exercise `{exercise['id']}`</small>",
+                metadata=_cell_meta(f"{gid}__prompt", answer=False),
+            )
+        )
+        nb.cells.append(
+            nbformat.v4.new_markdown_cell("YOUR ANSWER HERE", metadata=_cell_meta(gid, answer=True))
+        )
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index}"
+    return nb
+
+
+def nbgrader_config_text(workshop: WorkshopConfig) -> str:
+    return (
+        "# Written by `workshop prepare`; edit workshop_config.py instead.\n"
+        "c = get_config()  # noqa\n"
+        f"c.CourseDirectory.course_id = {workshop.workshop_id!r}\n"
+        f"c.CourseDirectory.root = {str(workshop.course_dir)!r}\n"
+        f"c.Exchange.root = {str(workshop.exchange_root)!r}\n"
+        # Participants' answer cells are Markdown; there is nothing to execute or clear.
+        "c.Execute.enabled = False\n"
+        "c.ClearOutput.enabled = False\n"
+    )
+
+
+def run_nbgrader(workshop: WorkshopConfig, *args: str) -> str:
+    """Run one nbgrader command in this process against the workshop's course; returns its log."""
+    from jupyter_core.application import NoStart
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    argv = [*args, f"--CourseDirectory.root={workshop.course_dir}"]
+    app = NbGraderApp.instance()
+    app.log.addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            app.initialize(argv)
+            app.start()
+    except NoStart:  # how jupyter_core says a sub-command finished
+        pass
+    except SystemExit as stop:
+        if stop.code not in (0, None):
+            raise NbgraderFailed(f"nbgrader {' '.join(args)} failed:\n{log.getvalue()}") from None
+    finally:
+        app.log.removeHandler(handler)
+        NbGraderApp.clear_instance()
+        # nbgrader keeps its sub-application as a singleton too.
+        for sub in list(getattr(app, "subcommands", {}).values()):
+            cls = sub[0]
+            if isinstance(cls, type) and hasattr(cls, "clear_instance"):
+                cls.clear_instance()
+    return log.getvalue()
+
+
+def prepare(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list[str]:
+    """Make (or remake) the nbgrader course and exchange for every module; returns module ids."""
+    course = workshop.course_dir
+    course.mkdir(parents=True, exist_ok=True)
+    workshop.exchange_root.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(nbgrader_config_text(workshop), encoding="utf-8")
+    modules = list(curriculum.modules)
+    for number, module_id in enumerate(modules, start=1):
+        say(f"  [{number}/{len(modules)}] {module_id}: writing the reflection notebook for nbgrader")
+        folder = course / "source" / module_id
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(source_notebook(curriculum.module(module_id)), folder / f"{module_id}.ipynb")
+        run_nbgrader(workshop, "generate_assignment", module_id, "--force", "--create")
+        run_nbgrader(workshop, "release_assignment", module_id, "--force")
+    return modules
+
+
+@dataclass
+class CollectSummary:
+    module_id: str
+    submissions: int
+
+
+def inbound_count(workshop: WorkshopConfig, module_id: str) -> int:
+    inbound = workshop.exchange_root / workshop.workshop_id / "inbound"
+    students = {p.name.split("+")[0] for p in inbound.glob(f"*+{module_id}+*")} if inbound.is_dir() else set()
+    return len(students)
+
+
+def collect(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list[CollectSummary]:
+    """nbgrader collect, then autograde without executing, for every module with submissions."""
+    summary = []
+    modules = list(curriculum.modules)
+    for number, module_id in enumerate(modules, start=1):
+        count = inbound_count(workshop, module_id)
+        say(f"  [{number}/{len(modules)}] {module_id}: {count} participant(s) submitted")
+        if count:
+            run_nbgrader(workshop, "collect", module_id, "--update")
+            run_nbgrader(workshop, "autograde", module_id, "--create", "--no-execute")
+        summary.append(CollectSummary(module_id, count))
+    return summary

@@ -1,0 +1,129 @@
+"""The participant's start page: choose a pseudonym, see the modules and your progress.
+
+Served by the workshop's Voilà server at ``/``.  A new participant picks a pseudonym (or keeps
+the one suggested); the server stores only a hash of a fresh random secret and gives the secret
+to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
+continues on another device; ``/leave`` forgets the cookie on this one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+
+from widgets.config import WorkshopConfig
+from widgets.curriculum import load_curriculum
+from widgets.identity import (
+    PARTICIPANT_COOKIE,
+    PSEUDONYM_RULE,
+    PseudonymError,
+    suggest_pseudonym,
+)
+from widgets.store import PseudonymTaken, Store
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+)
+COOKIE_DAYS = 30
+
+
+def module_url(base_url: str, module_id: str) -> str:
+    return f"{base_url}voila/render/{module_id}.ipynb"
+
+
+def describe_progress(entry: dict | None, total: int) -> str:
+    if not entry:
+        return f"Not started ({total} exercises)."
+    done = entry["answered"] + entry["passed"]
+    text = f"{entry['answered']} of {total} answered"
+    if entry["passed"]:
+        text += f", {entry['passed']} passed"
+    if done >= total:
+        text += " (all done)"
+    submitted = entry.get("submitted_at")
+    text += f". Submitted at {submitted.astimezone():%H:%M}." if submitted else ". Not submitted yet."
+    return text
+
+
+class LandingHandler(JupyterHandler):
+    """GET shows the start page; POST registers a pseudonym."""
+
+    def initialize(self, workshop: WorkshopConfig, store: Store):
+        self.workshop = workshop
+        self.store = store
+
+    def _participant(self):
+        token = self.get_cookie(PARTICIPANT_COOKIE)
+        return token, self.store.participant_by_token(self.workshop.workshop_id, token)
+
+    def _render(self, participant=None, token=None, error=None, entered=None, status=200):
+        curriculum = load_curriculum(self.workshop.curriculum_dir)
+        progress = self.store.progress(participant) if participant else {}
+        modules = [
+            {
+                "title": entry["title"],
+                "summary": entry.get("summary", ""),
+                "url": module_url(self.base_url, module_id),
+                "progress": describe_progress(progress.get(module_id), len(entry["exercises"])),
+            }
+            for module_id, entry in curriculum.modules.items()
+        ]
+        page = _templates.get_template("landing.html").render(
+            title=curriculum.series["title"],
+            intro=curriculum.series.get(
+                "intro", "Welcome. This workshop works best on a phone or laptop with the link open."
+            ),
+            participant=participant,
+            modules=modules,
+            rule=PSEUDONYM_RULE,
+            error=error,
+            entered=entered if entered is not None else suggest_pseudonym(),
+            base_url=self.base_url,
+            xsrf_form_html=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
+            resume_url=f"{self.request.protocol}://{self.request.host}{self.base_url}?resume={token}",
+        )
+        self.set_status(status)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page)
+
+    def _remember(self, token: str):
+        self.set_cookie(
+            PARTICIPANT_COOKIE, token, path=self.base_url, httponly=True, samesite="Lax",
+            expires_days=COOKIE_DAYS,
+        )
+
+    @web.authenticated
+    def get(self):
+        resume = self.get_argument("resume", None)
+        if resume:
+            if self.store.participant_by_token(self.workshop.workshop_id, resume):
+                self._remember(resume)
+            # Never leave the secret in the address bar or the browser history.
+            return self.redirect(self.base_url)
+        token, participant = self._participant()
+        self._render(participant, token)
+
+    @web.authenticated
+    def post(self):
+        self.check_xsrf_cookie()
+        entered = self.get_body_argument("pseudonym", "")
+        try:
+            participant, token = self.store.add_participant(self.workshop.workshop_id, entered)
+        except (PseudonymError, PseudonymTaken) as err:
+            return self._render(error=str(err), entered=entered[:200], status=400)
+        self._remember(token)
+        self.redirect(self.base_url)
+
+
+class LeaveHandler(JupyterHandler):
+    """Forget the participant on this device (their answers stay in the store)."""
+
+    @web.authenticated
+    def post(self):
+        self.check_xsrf_cookie()
+        self.clear_cookie(PARTICIPANT_COOKIE, path=self.base_url)
+        self.redirect(self.base_url)
+
