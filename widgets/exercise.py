@@ -106,7 +106,8 @@ class Exercise(w.VBox):
             self.session.participant, self.module_id, self.exercise_id
         )
         if answer is None:
-            self._set_status("Not answered yet. Your answer saves itself as you go.")
+            if self.session.mode == PARTICIPANT:
+                self._set_status("Not answered yet. Your answer saves itself as you go.")
             return
         self.value = answer.value
         self._show_value(answer.value)

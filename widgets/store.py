@@ -14,6 +14,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
@@ -154,6 +155,8 @@ def _answer(row) -> Answer:
 
 def _sqlite_engine(url: str) -> sa.Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
+    if not memory:
+        Path(sa.engine.make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         connect_args={"timeout": 15, "check_same_thread": False},

@@ -1,0 +1,131 @@
+"""Shared fixtures: a workshop in a temporary folder, a real Voilà server, a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from widgets.config import PROJECT_ROOT, load_config
+from widgets.curriculum import load_curriculum
+from widgets.session import PREVIEW, Session
+from widgets.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# nbgrader runs `alembic` by name: make this environment's scripts findable.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    """A workshop configuration whose data folder is a fresh temporary one."""
+    return load_config(tmp_path / "data", workshop_id="test-workshop")
+
+
+@pytest.fixture
+def store(workshop):
+    s = Store(workshop.store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def curriculum(workshop):
+    return load_curriculum(workshop.curriculum_dir)
+
+
+@pytest.fixture
+def participant_session(workshop, store):
+    """A kernel session for one participant, saving to a real SQLite store (no kernel needed)."""
+    participant, _ = store.add_participant(workshop.workshop_id, "river-12")
+    return Session("participant", workshop, store, participant)
+
+
+@pytest.fixture
+def preview_session(workshop):
+    s = Store.in_memory()
+    participant, _ = s.add_participant(workshop.workshop_id, "preview")
+    return Session(PREVIEW, workshop, s, participant)
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory):
+    """A workshop with its nbgrader course prepared once for the session (real nbgrader)."""
+    from workshop.course import prepare
+
+    data = tmp_path_factory.mktemp("prepared") / "data"
+    workshop = load_config(data, workshop_id="test-workshop")
+    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    return workshop
+
+
+@pytest.fixture(scope="session")
+def voila_server(prepared):
+    """A real workshop Voilà server on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id)
+    log = open(Path(prepared.data_dir) / "voila.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", prepared.data_dir],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright. In CI a missing browser fails; it never skips."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

@@ -1,0 +1,44 @@
+"""Pseudonyms: what is allowed, and a message that says so for everything else."""
+
+import pytest
+
+from widgets.identity import (
+    PARTICIPANT_COOKIE, PseudonymError, pseudonym_key, suggest_pseudonym, token_from_cookie_header,
+    validate_pseudonym,
+)
+
+
+@pytest.mark.parametrize("good", ["sam", "River_12", "a", "x" * 40, "Zoë", "Амира", "小林", "नमस्ते", "-_-"])
+def test_allowed_pseudonyms(good):
+    assert validate_pseudonym(good) == good
+
+
+@pytest.mark.parametrize(
+    "bad", ["../x", "a+b", "", "   ", "x" * 200, "a b", "a*b", "a/b", "<script>", "a\x00b", "né\te", "\u0301a"],
+)
+def test_refused_pseudonyms_say_what_is_allowed(bad):
+    with pytest.raises(PseudonymError) as err:
+        validate_pseudonym(bad)
+    assert "letters" in str(err.value) and "1 to 40" in str(err.value)
+
+
+def test_surrounding_spaces_are_trimmed_and_text_normalised():
+    decomposed = "Zoe\u0308"  # e + combining diaeresis
+    assert validate_pseudonym(f"  {decomposed} ") == "Zoë"
+
+
+def test_case_does_not_make_a_new_person():
+    assert pseudonym_key("Sam") == pseudonym_key("sam") == pseudonym_key("SAM")
+
+
+def test_suggested_pseudonyms_are_valid_and_varied():
+    names = {suggest_pseudonym() for _ in range(50)}
+    assert all(validate_pseudonym(n) == n for n in names)
+    assert len(names) > 10
+
+
+def test_cookie_header_parsing():
+    header = f"_xsrf=abc; {PARTICIPANT_COOKIE}=s3cret-Token_x; other=1"
+    assert token_from_cookie_header(header) == "s3cret-Token_x"
+    assert token_from_cookie_header("other=1") is None
+    assert token_from_cookie_header(None) is None

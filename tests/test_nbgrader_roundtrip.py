@@ -1,0 +1,121 @@
+"""The real nbgrader commands in a temporary course: submit → collect → autograde → review."""
+
+import csv
+
+import nbformat
+import pytest
+
+from widgets.config import load_config
+from widgets.curriculum import load_curriculum
+from widgets.export import load, write_csv
+from widgets.store import FACILITATORS, ROOM, Store
+from widgets.submit_bridge import grade_id, submit_module
+from workshop.course import collect, prepare
+
+pytestmark = pytest.mark.nbgrader
+SCRIPT = "<script>alert('x')</script> I felt my time was valued."
+TEXT_ID = "payment.personal-experience"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    workshop = load_config(tmp_path_factory.mktemp("course") / "data", workshop_id="roundtrip")
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    prepare(workshop, curriculum, say=lambda _: None)
+    store = Store(workshop.store_url)
+    exercises = curriculum.exercises("payment")
+    ana, _ = store.add_participant(workshop.workshop_id, "ana")
+    zoe, _ = store.add_participant(workshop.workshop_id, "Zoë")
+    store.save_answer(ana, "payment", TEXT_ID, "first version", share=FACILITATORS)
+    submit_module(store, ana, "payment", exercises, workshop.course_dir, workshop.exchange_root)
+    # ana changes her mind and submits again: the second submission replaces the first.
+    store.save_answer(ana, "payment", TEXT_ID, SCRIPT, share=FACILITATORS)
+    store.save_answer(ana, "payment", "payment.raise-payment-readiness", 2, share=ROOM)
+    submit_module(store, ana, "payment", exercises, workshop.course_dir, workshop.exchange_root)
+    store.save_answer(zoe, "payment", TEXT_ID, "Zoë's shared answer", share=ROOM)
+    submit_module(store, zoe, "payment", exercises, workshop.course_dir, workshop.exchange_root)
+    lines = []
+    summary = collect(workshop, curriculum, say=lines.append)
+    return workshop, curriculum, store, summary, lines
+
+
+def test_collect_reports_every_participant(course):
+    _, _, _, summary, lines = course
+    assert [(s.module_id, s.submissions) for s in summary] == [("payment", 2)]
+    assert "2 participant(s) submitted" in lines[0]
+
+
+def test_gradebook_lists_each_submission_needing_review_with_zero_points(course):
+    from nbgrader.api import Gradebook
+
+    workshop = course[0]
+    with Gradebook(f"sqlite:///{workshop.course_dir / 'gradebook.db'}", workshop.workshop_id) as gb:
+        submitted = {s.student.id for s in gb.assignment_submissions("payment")}
+        assert submitted == {"ana", "Zoë"}
+        submission = gb.find_submission("payment", "ana")
+        assert submission.needs_manual_grade
+        assert submission.max_score == 0
+        grade = gb.find_grade(grade_id(TEXT_ID), "payment", "payment", "ana")
+        assert grade.needs_manual_grade and grade.max_score == 0
+
+
+def test_the_latest_submission_is_the_one_collected_with_text_escaped(course):
+    workshop = course[0]
+    path = workshop.course_dir / "submitted" / "ana" / "payment" / "payment.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in notebook.cells}
+    assert "I felt my time was valued" in cells[grade_id(TEXT_ID)]
+    assert "first version" not in nbformat.writes(notebook)
+    assert "<script>" not in nbformat.writes(notebook)
+
+
+def test_formgrader_view_shows_the_answer_escaped(course):
+    """The autograded notebook rendered with formgrader's own template."""
+    from nbconvert import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+
+    workshop = course[0]
+    exporter = HTMLExporter(template_name="formgrade", extra_template_basedirs=[handlers.template_path])
+    path = workshop.course_dir / "autograded" / "ana" / "payment" / "payment.ipynb"
+    body, _ = exporter.from_notebook_node(
+        nbformat.read(path, as_version=4), resources={
+            "assignment_id": "payment", "notebook_id": "payment", "submission_id": "x", "index": 0,
+            "total": 1, "base_url": "", "student": "ana", "last_name": None, "first_name": None,
+            "notebook_path": "autograded/ana/payment/payment.ipynb",
+        }
+    )
+    assert "I felt my time was valued" in body
+    assert "<script>alert" not in body and "&lt;script&gt;" in body
+
+
+def test_formgrader_api_lists_the_submissions_for_review(course):
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    workshop = course[0]
+    config = Config()
+    config.CourseDirectory.root = str(workshop.course_dir)
+    config.CourseDirectory.course_id = workshop.workshop_id
+    config.Exchange.root = str(workshop.exchange_root)
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    rows = {s["student"]: s for s in api.get_submissions("payment")}
+    assert rows["ana"]["needs_manual_grade"] and rows["ana"]["autograded"]
+    assert rows["Zoë"]["submitted"]
+
+
+def test_export_writes_one_tidy_row_per_shared_answer(course, tmp_path):
+    workshop, curriculum, store, _, _ = course
+    frame = load(store, workshop.workshop_id, curriculum)
+    assert list(frame.columns) == [
+        "workshop", "pseudonym", "module", "exercise_id", "prompt", "share_level", "answer",
+        "saved_at", "submitted_at",
+    ]
+    assert len(frame) == 3  # ana's two shared answers and Zoë's one
+    row = frame[(frame.pseudonym == "ana") & (frame.exercise_id == TEXT_ID)].iloc[0]
+    assert row.answer == SCRIPT and row.share_level == FACILITATORS
+    assert row.prompt == curriculum.exercise(TEXT_ID)["prompt"]
+    path = write_csv(frame, tmp_path / "out.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["pseudonym"] for r in rows} == {"ana", "Zoë"}

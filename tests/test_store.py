@@ -1,0 +1,121 @@
+"""The store: round trips, revisions, submissions, and refusals that lose nothing."""
+
+import threading
+
+import pytest
+
+from widgets.store import (
+    FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PseudonymTaken, Store, StoreError,
+)
+
+
+def test_participant_round_trip_by_token_only(store):
+    participant, token = store.add_participant("w1", "sam")
+    assert store.participant_by_token("w1", token) == participant
+    assert store.participant_by_token("w1", "guess") is None
+    assert store.participant_by_token("w2", token) is None  # another workshop
+    assert store.participant_by_token("w1", None) is None
+
+
+def test_the_store_keeps_no_token_in_clear(store, workshop):
+    _, token = store.add_participant("w1", "sam")
+    raw = open(workshop.store_url.removeprefix("sqlite:///"), "rb").read()
+    assert token.encode() not in raw
+
+
+def test_pseudonyms_are_unique_per_workshop_ignoring_case(store):
+    store.add_participant("w1", "Sam")
+    with pytest.raises(PseudonymTaken, match="already in use"):
+        store.add_participant("w1", "sam")
+    store.add_participant("w2", "sam")  # another workshop is another room
+
+
+def test_answer_round_trip_and_revisions(store):
+    p, _ = store.add_participant("w1", "sam")
+    first = store.save_answer(p, "payment", "payment.a", "first draft")
+    second = store.save_answer(p, "payment", "payment.a", "second draft", share=FACILITATORS)
+    assert (first.revision, second.revision) == (1, 2)
+    kept = store.get_answer(p, "payment", "payment.a")
+    assert kept.value == "second draft" and kept.share == FACILITATORS and kept.revision == 2
+    history = store.revisions(p, "payment", "payment.a")
+    assert [h["value"] for h in history] == ["first draft", "second draft"]
+    assert [h["share"] for h in history] == [PRIVATE, FACILITATORS]
+
+
+def test_values_of_every_kind_survive(store):
+    p, _ = store.add_participant("w1", "sam")
+    for exercise, value in [("payment.t", "émoji 🙂 and ‮rtl"), ("payment.s", 4), ("payment.c", None)]:
+        store.save_answer(p, "payment", exercise, value)
+        assert store.get_answer(p, "payment", exercise).value == value
+
+
+def test_too_long_an_answer_is_refused_clearly_and_the_draft_kept(store):
+    p, _ = store.add_participant("w1", "sam")
+    store.save_answer(p, "payment", "payment.a", "kept")
+    with pytest.raises(AnswerTooLong, match="limit is 20,000"):
+        store.save_answer(p, "payment", "payment.a", "x" * 100_000)
+    assert store.get_answer(p, "payment", "payment.a").value == "kept"
+
+
+def test_unknown_share_level_is_refused(store):
+    p, _ = store.add_participant("w1", "sam")
+    with pytest.raises(StoreError):
+        store.save_answer(p, "payment", "payment.a", "x", share="everyone")
+
+
+def test_sql_in_an_answer_is_just_text(store):
+    p, _ = store.add_participant("w1", "sam")
+    nasty = "'); DROP TABLE answers; --"
+    store.save_answer(p, "payment", "payment.a", nasty)
+    assert store.get_answer(p, "payment", "payment.a").value == nasty
+
+
+def test_submission_records_what_was_sent_and_resubmission_replaces(store):
+    from datetime import datetime, timezone
+
+    p, _ = store.add_participant("w1", "sam")
+    a = store.save_answer(p, "payment", "payment.a", "shared text", share=ROOM)
+    b = store.save_answer(p, "payment", "payment.b", "private text")
+    store.record_submission(p, "payment", [a], datetime.now(timezone.utc), "folder-1")
+    rows = store.submitted_rows("w1")
+    assert [(r["exercise_id"], r["answer"], r["share_level"]) for r in rows] == [
+        ("payment.a", "shared text", ROOM)
+    ]
+    # Later the participant makes the first answer private and submits again: it is withdrawn.
+    store.record_submission(p, "payment", [], datetime.now(timezone.utc), "folder-2")
+    assert store.submitted_rows("w1") == []
+    assert store.last_submission(p, "payment")["exchange_folder"] == "folder-2"
+    assert b.share == PRIVATE
+
+
+def test_progress_counts_answers_and_passes(store):
+    p, _ = store.add_participant("w1", "sam")
+    store.save_answer(p, "payment", "payment.a", "text")
+    store.save_answer(p, "payment", "payment.b", None, passed=True)
+    store.save_answer(p, "payment", "payment.c", "")
+    assert store.progress(p)["payment"] == {"answered": 1, "passed": 1, "submitted_at": None}
+
+
+def test_concurrent_writers_lose_nothing(workshop):
+    """Eight threads (as eight kernels would) each save 25 revisions at once."""
+    store = Store(workshop.store_url)
+    people = [store.add_participant("w1", f"p{i}")[0] for i in range(8)]
+    errors = []
+
+    def typist(p):
+        try:
+            writer = Store(workshop.store_url)
+            for n in range(25):
+                writer.save_answer(p, "payment", "payment.a", f"{p.pseudonym} draft {n}")
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=typist, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for p in people:
+        assert store.get_answer(p, "payment", "payment.a").value == f"{p.pseudonym} draft 24"
+        assert len(store.revisions(p, "payment", "payment.a")) == 25

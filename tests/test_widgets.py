@@ -1,0 +1,119 @@
+"""Exercise widgets built with no kernel: typing, choosing, passing and sharing save to the store."""
+
+import pytest
+
+from widgets import Choice, Reflection, Scale
+from widgets.module_page import SubmitPanel, keypoints, welcome
+from widgets.session import UNIDENTIFIED, Session
+from widgets.store import FACILITATORS, ROOM
+
+TEXT = "payment.personal-experience"
+SCALE = "payment.raise-payment-readiness"
+CHOICE = "payment.gift-card-case"
+
+
+def test_typing_saves_and_a_new_page_restores_the_draft(participant_session):
+    box = Reflection(TEXT, session=participant_session)
+    box._input.value = "Payment told me my time counted."
+    assert box.revision == 1 and box.status.startswith("Saved at")
+    kept = participant_session.store.get_answer(participant_session.participant, "payment", TEXT)
+    assert kept.value == "Payment told me my time counted."
+
+    again = Reflection(TEXT, session=participant_session)  # the page reloaded
+    assert again._input.value == "Payment told me my time counted."
+    assert again.status.startswith("Restored")
+
+
+def test_the_prompt_comes_from_the_curriculum_quoted_with_its_source(participant_session, curriculum):
+    box = Reflection(TEXT, session=participant_session)
+    assert box.prompt == curriculum.exercise(TEXT)["prompt"]
+    assert "(Soklaridis et al., 2020)" in box._prompt_html.value
+
+
+def test_share_choice_is_private_by_default_and_saved(participant_session):
+    box = Reflection(TEXT, session=participant_session)
+    assert box.share == "private"
+    box._input.value = "text"
+    box._share.value = ROOM
+    kept = participant_session.store.get_answer(participant_session.participant, "payment", TEXT)
+    assert kept.share == ROOM
+    assert Reflection(TEXT, session=participant_session)._share.value == ROOM
+
+
+def test_passing_is_saved_and_disables_the_answer(participant_session):
+    box = Reflection(TEXT, session=participant_session)
+    box._pass.value = True
+    assert box._input.disabled
+    kept = participant_session.store.get_answer(participant_session.participant, "payment", TEXT)
+    assert kept.passed
+    restored = Reflection(TEXT, session=participant_session)
+    assert restored._pass.value is True
+
+
+def test_scale_saves_the_number(participant_session, curriculum):
+    rating = Scale(SCALE, session=participant_session)
+    assert rating._input.value is None  # nothing chosen until the participant chooses
+    labels = [label for label, _ in rating._input.options]
+    assert curriculum.exercise(SCALE)["scale"]["min_label"] in labels[0]
+    rating._input.value = 4
+    assert participant_session.store.get_answer(participant_session.participant, "payment", SCALE).value == 4
+    assert Scale(SCALE, session=participant_session)._input.value == 4
+
+
+def test_choice_shows_its_discussion_note_only_once_answered(participant_session, curriculum):
+    pick = Choice(CHOICE, session=participant_session)
+    assert pick._feedback.value == ""
+    option = curriculum.exercise(CHOICE)["options"][1]
+    pick._input.value = option
+    assert "To discuss" in pick._feedback.value
+    assert participant_session.store.get_answer(participant_session.participant, "payment", CHOICE).value == option
+
+
+def test_markup_in_a_stored_answer_is_never_rendered_as_html(participant_session):
+    box = Reflection(TEXT, session=participant_session)
+    box._input.value = "x" * 25_000  # over the limit: refused, kept on the page, said plainly
+    assert "Not saved" in box.status and "20,000" in box.status
+    assert box._input.value == "x" * 25_000
+
+
+def test_unidentified_pages_lock_the_exercises(workshop, store):
+    session = Session(UNIDENTIFIED, workshop, store, None)
+    box = Reflection(TEXT, session=session)
+    assert box._input.disabled and box._share.disabled and box._pass.disabled
+    assert "start page" in box.status
+    assert "does not know who you are" in welcome("payment", session=session).value
+
+
+def test_preview_says_nothing_is_kept(preview_session):
+    box = Reflection(TEXT, session=preview_session)
+    assert "Preview" in box.status
+    panel = SubmitPanel("payment", session=preview_session)
+    assert panel._button.disabled
+
+
+def test_welcome_and_keypoints_come_from_the_data(participant_session, curriculum):
+    module = curriculum.module("payment")
+    page = welcome("payment", session=participant_session).value
+    assert module["title"] in page and "river-12" in page and "Pass" in page
+    assert module["keypoints"][0][:40] in keypoints("payment", session=participant_session).value
+
+
+def test_submit_panel_counts_what_will_be_sent(participant_session):
+    shared = Reflection(TEXT, session=participant_session)
+    private = Reflection("payment.personal-participation", session=participant_session)
+    panel = SubmitPanel("payment", session=participant_session)
+    assert "not chosen to share" in panel._summary.value
+    shared._input.value = "mine to share"
+    shared._share.value = FACILITATORS
+    private._input.value = "mine to keep"
+    assert "send 1 answer" in panel._summary.value
+
+
+def test_calling_the_wrong_kind_names_the_exercise(monkeypatch, participant_session):
+    import widgets
+    from widgets import session as session_module
+
+    monkeypatch.setattr(session_module, "_current", participant_session)
+    with pytest.raises(widgets.CurriculumError, match="scale exercise"):
+        widgets.reflect(SCALE)
+    assert isinstance(widgets.scale(SCALE), Scale)
