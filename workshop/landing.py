@@ -48,7 +48,22 @@ def describe_progress(entry: dict | None, total: int) -> str:
     return text
 
 
-class LandingHandler(JupyterHandler):
+class _PlainErrors(JupyterHandler):
+    """Error pages in plain words (Jupyter's own need settings this server does not have)."""
+
+    def write_error(self, status_code, **kwargs):
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(
+            _templates.get_template("error.html").render(
+                status=status_code, base_url=self.base_url,
+                message={403: "This request was refused. Reload the start page and try again."}.get(
+                    status_code, "Something went wrong on the workshop server."
+                ),
+            )
+        )
+
+
+class LandingHandler(_PlainErrors):
     """GET shows the start page; POST registers a pseudonym."""
 
     def initialize(self, workshop: WorkshopConfig, store: Store):
@@ -118,7 +133,7 @@ class LandingHandler(JupyterHandler):
         self.redirect(self.base_url)
 
 
-class LeaveHandler(JupyterHandler):
+class LeaveHandler(_PlainErrors):
     """Forget the participant on this device (their answers stay in the store)."""
 
     @web.authenticated

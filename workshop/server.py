@@ -54,7 +54,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
     c.Voila.tornado_settings = {
         "headers": {
             "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
+            "Referrer-Policy": "same-origin",  # "no-referrer" would send Origin: null on forms
             "X-Frame-Options": "SAMEORIGIN",
         }
     }

@@ -1,0 +1,80 @@
+"""A participant in a real browser (Debian's Chromium): answer, see it saved, reload, submit.
+
+Then the facilitator collects, and nbgrader's gradebook has the answer.
+"""
+
+import re
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+
+from widgets.curriculum import load_curriculum
+from workshop.course import collect
+
+pytestmark = pytest.mark.browser
+ANSWER = "Being paid told me my <b>time</b> counted."
+TIMEOUT = 90_000  # ms: a page starts a kernel on a 2-core machine
+
+
+@pytest.fixture
+def page(chromium, voila_server):
+    context = chromium.new_context(viewport={"width": 412, "height": 915})  # a phone-sized screen
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def first_exercise(page):
+    return page.locator(".workshop-exercise").first
+
+
+def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, prepared):
+    page.goto(voila_server)
+    page.get_by_label("Pseudonym").fill("browser-tester")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("You are taking part as").wait_for()
+    page.get_by_role("link", name=load_curriculum(prepared.curriculum_dir).module("payment")["title"]).click()
+
+    exercise = first_exercise(page)
+    box = exercise.locator("textarea")
+    box.wait_for()
+    page.get_by_text("You are answering as").wait_for()
+    box.press_sequentially(ANSWER, delay=15)
+    exercise.get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
+    exercise.get_by_label("Share with the facilitators").check()
+    page.wait_for_timeout(1500)  # the share change saves after the same short pause
+
+    page.reload()
+    box = first_exercise(page).locator("textarea")
+    box.wait_for()
+    page.wait_for_function(
+        "answer => document.querySelector('.workshop-exercise textarea').value === answer", arg=ANSWER
+    )
+    assert first_exercise(page).get_by_label("Share with the facilitators").is_checked()
+    first_exercise(page).get_by_text("Restored your saved answer").wait_for()
+
+    page.get_by_role("button", name="Submit my shared answers").click()
+    page.get_by_text(re.compile(r"Sent at \d\d:\d\d:\d\d: 1 answer")).wait_for()
+    # What was sent is shown to the participant, escaped.
+    assert page.get_by_text(ANSWER).count() >= 1
+
+    page.goto(voila_server)
+    progress = page.locator(".progress").first.inner_text()
+    assert progress.startswith("1 of") and "Submitted at" in progress
+
+    # Nothing on the way asked any host but the workshop server.
+    server = urlparse(voila_server).netloc
+    outside = [u for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).netloc != server]
+    assert outside == []
+
+    # The facilitator collects: nbgrader has the answer, escaped.
+    collect(prepared, load_curriculum(prepared.curriculum_dir), say=lambda _: None)
+    submitted = prepared.course_dir / "submitted" / "browser-tester" / "payment" / "payment.ipynb"
+    text = nbformat.writes(nbformat.read(submitted, as_version=4))
+    assert "Being paid told me my &lt;b&gt;time&lt;/b&gt; counted" in text
+    assert "<b>time</b>" not in text

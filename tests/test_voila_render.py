@@ -1,0 +1,137 @@
+"""A real workshop Voilà server on a loopback port, spoken to over HTTP (no browser)."""
+
+import html
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from widgets.config import load_config
+from widgets.curriculum import load_curriculum
+
+pytestmark = pytest.mark.server
+CELL_ERROR = "There was an error when executing cell"
+
+
+class Visitor:
+    """One participant's browser, as far as HTTP goes: cookies kept, redirects followed."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path=""):
+        try:
+            with self.opener.open(self.base + path, timeout=120) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8")
+
+    def cookie(self, name):
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def post(self, path, **fields):
+        self.get("")  # as a browser would, load the form first (it sets the _xsrf cookie)
+        fields.setdefault("_xsrf", self.cookie("_xsrf"))
+        data = urllib.parse.urlencode(fields).encode()
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=60) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8")
+
+
+def module_paths():
+    curriculum = load_curriculum(load_config().curriculum_dir)
+    return [f"voila/render/{m}.ipynb" for m in curriculum.modules]
+
+
+def test_start_page_offers_a_labelled_pseudonym_field(voila_server):
+    status, page = Visitor(voila_server).get("")
+    assert status == 200
+    assert '<label for="pseudonym">' in page and 'id="pseudonym"' in page
+    assert '<html lang="en">' in page
+
+
+def test_choosing_a_pseudonym_lists_the_modules_as_links(voila_server):
+    visitor = Visitor(voila_server)
+    status, page = visitor.post("", pseudonym="link-checker")
+    assert status == 200 and "link-checker" in page
+    assert visitor.cookie("workshop_participant")
+    for path in module_paths():
+        assert f'href="/{path}"' in page
+    assert "Not started" in page
+
+
+def test_a_bad_pseudonym_gets_a_clear_message_and_keeps_what_was_typed(voila_server):
+    status, page = Visitor(voila_server).post("", pseudonym="../x")
+    assert status == 400
+    assert "is not allowed in a pseudonym" in page and 'role="alert"' in page
+    assert 'value="../x"' in page
+
+
+def test_markup_in_a_pseudonym_is_shown_escaped(voila_server):
+    status, page = Visitor(voila_server).post("", pseudonym="<b>x</b>")
+    assert status == 400 and "<b>x</b>" not in page and html.escape("<b>x</b>") in page
+
+
+def test_a_taken_pseudonym_is_refused(voila_server):
+    Visitor(voila_server).post("", pseudonym="taken-name")
+    status, page = Visitor(voila_server).post("", pseudonym="Taken-Name")
+    assert status == 400 and "already in use" in page
+
+
+def test_posting_without_the_form_token_is_refused(voila_server):
+    status, _ = Visitor(voila_server).post("", pseudonym="no-xsrf", _xsrf="forged")
+    assert status == 403
+
+
+def test_resume_link_continues_on_another_device_and_leaves_no_secret_in_the_address(voila_server):
+    first = Visitor(voila_server)
+    first.post("", pseudonym="two-devices")
+    secret = first.cookie("workshop_participant")
+    second = Visitor(voila_server)
+    with second.opener.open(f"{voila_server}?resume={secret}", timeout=30) as response:
+        assert response.url == voila_server  # redirected: the secret left the address bar
+        assert "two-devices" in response.read().decode()
+    stranger = Visitor(voila_server)
+    _, page = stranger.get("?resume=not-a-real-secret")
+    assert "Choose a pseudonym" in page
+
+
+@pytest.mark.parametrize("path", ["voila/tree", "voila/tree/", "voila/api/contents", "voila/api/contents/"])
+def test_no_file_listing_is_served(voila_server, path):
+    status, _ = Visitor(voila_server).get(path)
+    assert status == 404
+
+
+@pytest.mark.parametrize("path", module_paths())
+def test_every_module_renders_without_traceback_source_or_outside_requests(voila_server, path):
+    visitor = Visitor(voila_server)
+    visitor.post("", pseudonym="renderer")
+    status, page = visitor.get(path)
+    assert status == 200
+    assert CELL_ERROR not in page and "Traceback" not in page
+    assert "from widgets import" not in page and 'reflect("' not in page  # sources stripped
+    assert page.count("application/vnd.jupyter.widget-view+json") >= 5
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
+    assert external == []
+    assert "cdn.jsdelivr.net" not in page
+
+
+def test_twenty_pages_opened_at_once_all_render(voila_server):
+    path = module_paths()[0]
+
+    def open_page(n):
+        return Visitor(voila_server).get(path)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(open_page, range(20)))
+    statuses = [status for status, _ in results]
+    assert statuses == [200] * 20
+    assert all(CELL_ERROR not in page and "widget-view+json" in page for _, page in results)
