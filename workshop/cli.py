@@ -142,18 +142,24 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
+    logs = data / "logs"
+    logs.mkdir(exist_ok=True)
     _say("Starting the participants' server (Voilà) and the facilitators' workbench (JupyterLab)...")
+    _say(f"  (their messages go to {logs})")
+    participants_log = open(logs / "participants.log", "a")
+    facilitators_log = open(logs / "facilitators.log", "a")
     participants = subprocess.Popen(
         [sys.executable, "-m", "workshop.server", "--ip", participant_ip,
          "--port", str(participant_port), "--data-dir", str(data)],
-        env=env,
+        env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
     lab_root = PROJECT_ROOT if data.resolve().is_relative_to(PROJECT_ROOT) else data
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}"],
-        env=env, cwd=workshop.course_dir,
+         f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        env=env, cwd=workshop.course_dir, stdout=facilitators_log, stderr=subprocess.STDOUT,
     )
     children = [participants, facilitators]
 
@@ -174,7 +180,10 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
         f"{lab}api/status?token={facilitator_token}", facilitators
     ):
         stop()
-        return _fail("the workshop servers did not start; see the messages above.")
+        for log in (logs / "participants.log", logs / "facilitators.log"):
+            tail = log.read_text(errors="replace").splitlines()[-15:]
+            _say(f"--- last lines of {log} ---\n" + "\n".join(tail))
+        return _fail(f"the workshop servers did not start; their messages are in {logs}.")
 
     host = socket.gethostbyname(socket.gethostname()) if args.lan else "127.0.0.1"
     participant_link = f"http://{host}:{participant_port}/" + (f"?token={join_token}" if join_token else "")

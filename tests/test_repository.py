@@ -1,0 +1,76 @@
+"""House rules the repository itself must keep."""
+
+import json
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from widgets.config import PROJECT_ROOT
+from widgets.curriculum import load_curriculum, validate
+
+
+def test_module_notebooks_are_committed_without_outputs_or_widget_state():
+    notebooks = sorted((PROJECT_ROOT / "modules").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = json.loads(path.read_text("utf-8"))
+        assert "widgets" not in nb.get("metadata", {}), path
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell.get("outputs") and cell.get("execution_count") is None, path
+
+
+def test_module_notebooks_are_thin():
+    for path in (PROJECT_ROOT / "modules").glob("*.ipynb"):
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                assert "def " not in source and "class " not in source, path
+                assert len(source.strip().splitlines()) == 1, f"{path}: {source!r}"
+
+
+def test_every_exercise_is_used_by_exactly_one_notebook_cell():
+    curriculum = load_curriculum(PROJECT_ROOT / "curriculum")
+    for module_id, module in curriculum.modules.items():
+        source = "".join(
+            "".join(c["source"]) for c in json.loads(
+                (PROJECT_ROOT / "modules" / f"{module_id}.ipynb").read_text("utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        )
+        for exercise in module["exercises"]:
+            assert source.count(f'"{exercise["id"]}"') == 1, exercise["id"]
+
+
+def test_the_curriculum_passes_its_schema():
+    assert validate(load_curriculum(PROJECT_ROOT / "curriculum")) == []
+
+
+def test_a_broken_curriculum_file_is_named_with_its_line(tmp_path):
+    from widgets.curriculum import CurriculumError
+
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "series.yaml").write_text("schema_version: 1\ntitle: t\nmodules: [m]\n")
+    (tmp_path / "modules" / "m.yaml").write_text("id: m\ntitle: [unclosed\nexercises: []\n")
+    try:
+        load_curriculum(tmp_path)
+    except CurriculumError as err:
+        assert str(tmp_path / "modules" / "m.yaml") + ":" in str(err)
+        assert ":3:" in str(err) or ":2:" in str(err)
+    else:
+        raise AssertionError("a broken file was accepted")
+
+
+def test_environment_yml_installs_from_pyproject():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert pip == ["-e .[test]"]
+
+
+def test_readme_gives_the_two_commands_and_ci_calls_the_test_one():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert "make serve" in readme and "make test" in readme
+    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()

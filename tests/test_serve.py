@@ -1,0 +1,95 @@
+"""`workshop serve` from the command line: it prepares, starts both servers and prints the links."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.server
+
+
+def serve(tmp_path, *extra):
+    env = dict(os.environ, WORKSHOP_ID="serve-test")
+    env.pop("WORKSHOP_DATA_DIR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop.cli", "--data-dir", str(tmp_path / "data"), "serve",
+         "--port", str(free_port()), "--facilitator-port", str(free_port()), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    lines = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if "Press Ctrl+C" in line:
+            return process, lines
+    process.kill()
+    raise AssertionError("serve did not print its links:\n" + "\n".join(lines))
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def status_of(url):
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.url
+    except urllib.error.HTTPError as err:
+        return err.code, url
+
+
+def link_after(lines, heading):
+    index = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    link = lines[index + 1]
+    assert re.fullmatch(r"http://\S+", link), f"not a full URL on its own line: {link!r}"
+    return link
+
+
+def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
+    process, lines = serve(tmp_path)
+    try:
+        participant = link_after(lines, "Participant link")
+        facilitator = link_after(lines, "Facilitator link")
+        assert participant.startswith("http://127.0.0.1:")
+        assert "token=" in facilitator and "token=" not in participant
+        assert status_of(participant)[0] == 200
+        assert status_of(facilitator)[0] == 200
+        token = facilitator.split("token=")[1]
+        base = facilitator.split("lab?")[0]
+        # formgrader answers behind the facilitator token, and not without it
+        assert status_of(f"{base}formgrader/manage_assignments?token={token}")[0] == 200
+        assert status_of(f"{base}formgrader/manage_assignments")[1].count("/login") == 1
+        assert (tmp_path / "data" / "course" / "release" / "payment" / "payment.ipynb").exists()
+    finally:
+        assert stop(process) == 0
+
+
+def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
+    process, lines = serve(tmp_path, "--lan")
+    try:
+        participant = link_after(lines, "Participant link")
+        assert "?token=" in participant
+        port = participant.split(":")[2].split("/")[0]
+        local = f"http://127.0.0.1:{port}/"
+        status, landed = status_of(local)
+        assert "/login" in landed  # no token: sent to the login page, not the workshop
+        token = participant.split("token=")[1]
+        assert status_of(f"{local}?token={token}") == (200, f"{local}?token={token}")
+    finally:
+        stop(process)
