@@ -46,8 +46,12 @@ def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float =
 
 @pytest.fixture
 def workshop(tmp_path):
-    """A workshop configuration whose data folder is a fresh temporary one."""
-    return load_config(tmp_path / "data", workshop_id="test-workshop")
+    """A workshop configuration whose data folder is a fresh temporary one.
+
+    Saves happen at once (no typing pause), so unit tests need no event loop;
+    test_widgets.py tests the pause on its own loop.
+    """
+    return load_config(tmp_path / "data", workshop_id="test-workshop", autosave_delay=0)
 
 
 @pytest.fixture

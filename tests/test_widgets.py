@@ -117,3 +117,30 @@ def test_calling_the_wrong_kind_names_the_exercise(monkeypatch, participant_sess
     with pytest.raises(widgets.CurriculumError, match="scale exercise"):
         widgets.reflect(SCALE)
     assert isinstance(widgets.scale(SCALE), Scale)
+
+
+def test_typing_saves_once_after_a_short_pause_on_the_kernel_loop(participant_session):
+    """In a kernel, keystrokes within the pause make one save, not one per keystroke."""
+    import asyncio
+    import threading
+
+    participant_session.config.autosave_delay = 0.2
+    seen = {}
+
+    async def typing():
+        box = Reflection(TEXT, session=participant_session)
+        for text in ["P", "Pa", "Pay", "Paym"]:
+            box._input.value = text
+            await asyncio.sleep(0.02)
+        seen["before"] = (box.revision, box.status)
+        await asyncio.sleep(0.4)
+        seen["after"] = (box.revision, box.status)
+
+    # Its own thread, so that no other event loop in this process gets in the way.
+    worker = threading.Thread(target=lambda: asyncio.run(typing()))
+    worker.start()
+    worker.join()
+    assert seen["before"] == (0, "Saving…")
+    assert seen["after"][0] == 1 and seen["after"][1].startswith("Saved at")
+    history = participant_session.store.revisions(participant_session.participant, "payment", TEXT)
+    assert [h["value"] for h in history] == ["Paym"]

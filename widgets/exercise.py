@@ -142,14 +142,17 @@ class Exercise(w.VBox):
 
     def _schedule_save(self):
         self._set_status("Saving…")
+        delay = self.session.config.autosave_delay
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (plain Python, tests): save at once
+        except RuntimeError:  # no event loop (plain Python): save at once
+            loop = None
+        if loop is None or delay <= 0:
             self.save()
             return
         if self._pending is not None:
             self._pending.cancel()
-        self._pending = loop.call_later(self.session.config.autosave_delay, self.save)
+        self._pending = loop.call_later(delay, self.save)
 
     def save(self) -> bool:
         """Save now; returns False (and says why on the page) if the store refused."""
