@@ -91,27 +91,40 @@ def prepared(tmp_path_factory):
     return workshop
 
 
-@pytest.fixture(scope="session")
-def voila_server(prepared):
-    """A real workshop Voilà server on a free loopback port; yields its base URL."""
-    port = free_port()
-    env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id)
-    log = open(Path(prepared.data_dir) / "voila.log", "w")
+def start_voila(workshop, port: int | None = None):
+    """Start the workshop's Voilà server as a separate process; returns (process, base URL)."""
+    port = port or free_port()
+    env = dict(os.environ, WORKSHOP_DATA_DIR=workshop.data_dir, WORKSHOP_ID=workshop.workshop_id)
+    log = open(Path(workshop.data_dir) / f"voila-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", prepared.data_dir],
+        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", workshop.data_dir],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
     )
     url = f"http://127.0.0.1:{port}/"
+    wait_for(url, process)
+    return process, url
+
+
+def stop_voila(process, kill: bool = False) -> None:
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
     try:
-        wait_for(url, process)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def voila_server(prepared):
+    """A real workshop Voilà server on a free loopback port; yields its base URL."""
+    process, url = start_voila(prepared)
+    try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop_voila(process)
 
 
 @pytest.fixture(scope="session")

@@ -78,3 +78,36 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
     text = nbformat.writes(nbformat.read(submitted, as_version=4))
     assert "Being paid told me my &lt;b&gt;time&lt;/b&gt; counted" in text
     assert "<b>time</b>" not in text
+
+
+def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
+    """kill -9 the server while a participant is answering; after a restart the draft is there."""
+    from tests.conftest import start_voila, stop_voila
+    from widgets.config import load_config
+    from workshop.course import prepare
+
+    workshop = load_config(tmp_path / "data", workshop_id="restart-test")
+    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    process, url = start_voila(workshop)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(url)
+        page.get_by_label("Pseudonym").fill("restart-tester")
+        page.get_by_role("button", name="Continue").click()
+        page.goto(url + "voila/render/payment.ipynb")
+        box = first_exercise(page).locator("textarea")
+        box.press_sequentially("Written before the crash.", delay=10)
+        first_exercise(page).get_by_text(re.compile(r"Saved at")).wait_for()
+        stop_voila(process, kill=True)
+
+        process, url = start_voila(workshop)  # a new server, another port: the cookie still holds
+        page.goto(url + "voila/render/payment.ipynb")
+        first_exercise(page).locator("textarea").wait_for()
+        page.wait_for_function(
+            "() => document.querySelector('.workshop-exercise textarea').value === 'Written before the crash.'"
+        )
+    finally:
+        context.close()
+        stop_voila(process)
