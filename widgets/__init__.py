@@ -10,11 +10,17 @@ Prompts, options and feedback come from ``curriculum/``; answers go to the store
 from .curriculum import CurriculumError, load_curriculum
 from .module_page import keypoints, submit, welcome
 from .session import current_session
+from .widget_checklist import Checklist
 from .widget_choice import Choice
+from .widget_form import Form
 from .widget_reflection import Reflection
 from .widget_scale import Scale
+from .widget_sort import Sort
 
-_KINDS = {"reflection": Reflection, "scale": Scale, "choice": Choice}
+_KINDS = {
+    "reflection": Reflection, "scale": Scale, "choice": Choice,
+    "checklist": Checklist, "sort": Sort, "form": Form,
+}
 
 
 def _exercise(exercise_id: str, kind: str):
@@ -43,7 +49,33 @@ def choose(exercise_id: str) -> Choice:
     return _exercise(exercise_id, "choice")
 
 
+def checklist(exercise_id: str) -> Checklist:
+    """Options to tick."""
+    return _exercise(exercise_id, "checklist")
+
+
+def sort(exercise_id: str) -> Sort:
+    """Items to place in categories, each with a discussion note once placed."""
+    return _exercise(exercise_id, "sort")
+
+
+def form(exercise_id: str) -> Form:
+    """Several labelled text boxes under one prompt."""
+    return _exercise(exercise_id, "form")
+
+
+def check_in(module_id: str) -> Reflection:
+    """The check-in that opens every session (prompt from curriculum/series.yaml)."""
+    return _exercise(f"{module_id}.check-in", "reflection")
+
+
+def debrief(module_id: str) -> Reflection:
+    """The debrief that closes every session (prompt from curriculum/series.yaml)."""
+    return _exercise(f"{module_id}.debrief", "reflection")
+
+
 __all__ = [
-    "welcome", "reflect", "scale", "choose", "keypoints", "submit",
-    "Reflection", "Scale", "Choice",
+    "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form",
+    "keypoints", "debrief", "submit",
+    "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form",
 ]

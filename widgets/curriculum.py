@@ -31,15 +31,17 @@ class CurriculumError(ValueError):
 class Curriculum:
     folder: Path
     series: dict
-    modules: dict  # module id -> module entry, in series order
+    modules: dict  # module id -> module entry, for the modules that are ready, in series order
+    planned: dict  # module id -> title, for modules announced but not yet written
 
     def module(self, module_id: str) -> dict:
         try:
             return self.modules[module_id]
         except KeyError:
+            known = ", ".join(self.modules) or "none"
+            state = " (planned, not written yet)" if module_id in self.planned else ""
             raise CurriculumError(
-                f"No module {module_id!r} in {self.folder / 'series.yaml'}; "
-                f"known modules: {', '.join(self.modules) or 'none'}"
+                f"No module {module_id!r}{state} in {self.folder / 'series.yaml'}; ready modules: {known}"
             ) from None
 
     def exercise(self, exercise_id: str) -> dict:
@@ -53,6 +55,33 @@ class Curriculum:
 
     def exercises(self, module_id: str) -> list[dict]:
         return list(self.module(module_id).get("exercises", []))
+
+    def title(self, module_id: str) -> str:
+        return self.modules[module_id]["title"] if module_id in self.modules else self.planned[module_id]
+
+    def minutes(self, module_id: str, short: bool = False) -> int | None:
+        """A ready module's minutes (its half-day length when ``short``); None for a planned one."""
+        if module_id not in self.modules:
+            return None
+        minutes = self.modules[module_id]["minutes"]
+        if short and "short" in minutes:
+            return minutes["short"]
+        return minutes["teaching"] + minutes["exercises"]
+
+
+# The check-in opens and the debrief closes every session: each module gets its own copy.
+SHARED_EXERCISES = ("check-in", "debrief")
+
+
+def with_shared_exercises(module: dict, series: dict) -> dict:
+    entry = dict(module)
+    shared = {
+        name: {"id": f"{module['id']}.{name}", "kind": "reflection", "level": name,
+               "prompt": series[name.replace("-", "_")]["prompt"], "shared": True}
+        for name in SHARED_EXERCISES
+    }
+    entry["exercises"] = [shared["check-in"], *module["exercises"], shared["debrief"]]
+    return entry
 
 
 def read_yaml(path: Path):
@@ -75,7 +104,7 @@ def read_yaml(path: Path):
 
 def _require(entry, keys, path: Path):
     if not isinstance(entry, dict):
-        raise CurriculumError(f"{path}: expected a mapping at the top level")
+        raise CurriculumError(f"{path}: expected a mapping with {', '.join(keys)}, found {entry!r}")
     missing = [k for k in keys if k not in entry]
     if missing:
         raise CurriculumError(f"{path}: missing {', '.join(missing)}")
@@ -86,18 +115,23 @@ def _load(folder: str) -> Curriculum:
     root = Path(folder)
     series_path = root / "series.yaml"
     series = read_yaml(series_path)
-    _require(series, ["schema_version", "modules"], series_path)
-    modules = {}
-    for module_id in series["modules"]:
+    _require(series, ["schema_version", "modules", "check_in", "debrief"], series_path)
+    modules, planned = {}, {}
+    for listed in series["modules"]:
+        _require(listed, ["id", "status"], series_path)
+        module_id = listed["id"]
+        if listed["status"] != "ready":
+            planned[module_id] = listed.get("title", module_id)
+            continue
         path = root / "modules" / f"{module_id}.yaml"
         entry = read_yaml(path)
-        _require(entry, ["id", "title", "exercises"], path)
+        _require(entry, ["id", "title", "exercises", "minutes"], path)
         if entry["id"] != module_id:
             raise CurriculumError(f"{path}: id is {entry['id']!r}, expected {module_id!r}")
         for exercise in entry["exercises"]:
             _require(exercise, ["id", "kind", "prompt"], path)
-        modules[module_id] = entry
-    return Curriculum(folder=root, series=series, modules=modules)
+        modules[module_id] = with_shared_exercises(entry, series)
+    return Curriculum(folder=root, series=series, modules=modules, planned=planned)
 
 
 def load_curriculum(folder: str | Path | None = None) -> Curriculum:
@@ -118,10 +152,11 @@ def validate(curriculum: Curriculum) -> list[str]:
     import jsonschema  # slow to import; only facilitator commands pay for it
 
     problems = []
-    for name, entries in (
-        ("series", {"series.yaml": curriculum.series}),
-        ("module", {f"modules/{k}.yaml": v for k, v in curriculum.modules.items()}),
-    ):
+    as_written = {
+        f"modules/{k}.yaml": {**v, "exercises": [e for e in v["exercises"] if not e.get("shared")]}
+        for k, v in curriculum.modules.items()
+    }
+    for name, entries in (("series", {"series.yaml": curriculum.series}), ("module", as_written)):
         validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, name))
         for filename, entry in entries.items():
             for err in sorted(validator.iter_errors(entry), key=lambda e: list(e.path)):

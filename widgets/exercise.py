@@ -83,6 +83,10 @@ class Exercise(w.VBox):
         """Put a restored value into the answer control."""
         raise NotImplementedError
 
+    def _set_disabled(self, disabled: bool) -> None:
+        """Lock or unlock the answer control (subclasses with several controls lock each)."""
+        self._input.disabled = disabled
+
     def _layout_children(self) -> list[w.Widget]:
         return [self._prompt_html, self._input, self._pass, self._share, self._status]
 
@@ -125,8 +129,8 @@ class Exercise(w.VBox):
             if self.session.mode == PREVIEW and not self.status:
                 self._set_status("Preview: answers are kept only while this page is open.")
             return
-        for control in (self._input, self._share, self._pass):
-            control.disabled = True
+        self._set_disabled(True)
+        self._share.disabled = self._pass.disabled = True
         self._set_status(
             'This page does not know who you are yet, so it cannot keep your answers. '
             '<a href="/">Go to the start page</a> to choose a pseudonym, then open this module again.'
@@ -137,7 +141,7 @@ class Exercise(w.VBox):
         if self._restoring or not self.session.can_save:
             return
         if change["name"] == "passed":
-            self._input.disabled = change["new"]
+            self._set_disabled(change["new"])
         self._schedule_save()
 
     def _schedule_save(self):

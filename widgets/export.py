@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .curriculum import Curriculum
+from .curriculum import Curriculum, CurriculumError
 from .store import Store
+from .submit_bridge import answer_text
 
 COLUMNS = [
     "workshop", "pseudonym", "module", "exercise_id", "prompt", "share_level", "answer",
@@ -25,12 +26,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def load(store: Store, workshop_id: str, curriculum: Curriculum) -> pd.DataFrame:
     """One row per submitted, shared answer, with its prompt from the curriculum."""
     rows = store.submitted_rows(workshop_id)
-    prompts = {
-        e["id"]: e["prompt"] for m in curriculum.modules.values() for e in m["exercises"]
-    }
-    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "prompt"])
-    frame.insert(4, "prompt", frame["exercise_id"].map(prompts))
-    frame["answer"] = frame["answer"].map(lambda v: "" if v is None else str(v))
+    for row in rows:
+        try:
+            entry = curriculum.exercise(row["exercise_id"])
+        except CurriculumError:  # an exercise since removed from the curriculum: keep its text
+            entry = {"kind": "reflection", "prompt": ""}
+        row["prompt"] = entry["prompt"]
+        row["answer"] = "" if row["answer"] is None else answer_text(row["answer"], entry)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("saved_at", "submitted_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame[COLUMNS]

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from .curriculum import load_curriculum
 from .session import PARTICIPANT, PREVIEW, Session, current_session
-from .submit_bridge import SHARED, SubmitError, submit_module
+from .submit_bridge import SHARED, SubmitError, answer_text, submit_module
 
 START_PAGE = "/"
 
@@ -53,7 +53,8 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         "<ul>"
         "<li>Every exercise can be passed: tick <em>Pass</em> and move on.</li>"
         "<li>Each answer is <strong>private</strong> unless you choose, answer by answer, to share it "
-        "with the facilitators or anonymously with the room.</li>"
+        "with the facilitators, or anonymously with the room (the room never sees your pseudonym; the "
+        "facilitators do).</li>"
         "<li>Your answers save themselves as you go. When you are ready, <em>Submit</em> at the end "
         "sends only the answers you chose to share; you can change your mind and submit again.</li>"
         "</ul>",
@@ -144,11 +145,12 @@ class SubmitPanel(w.VBox):
             return None
         finally:
             self._button.disabled = False
-        prompts = {e["id"]: e["prompt"] for e in self.entries}
+        entries = {e["id"]: e for e in self.entries}
         labels = {"facilitators": "with the facilitators", "room": "anonymously with the room"}
         items = "".join(
-            f"<li><strong>{html.escape(prompts[a.exercise_id])}</strong> "
-            f"(shared {labels[a.share]})<br>{html.escape(str(a.value))}</li>"
+            f"<li><strong>{html.escape(entries[a.exercise_id]['prompt'])}</strong> "
+            f"(shared {labels[a.share]})<br>"
+            f"{html.escape(answer_text(a.value, entries[a.exercise_id])).replace(chr(10), '<br>')}</li>"
             for a in result.sent
         )
         self._result.value = (

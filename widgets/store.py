@@ -259,12 +259,13 @@ class Store:
         """Keep the current draft and append it as a new revision."""
         if share not in SHARE_LEVELS:
             raise StoreError(f"Unknown share level {share!r}; expected one of {SHARE_LEVELS}")
-        if isinstance(value, str) and len(value) > self.max_answer_chars:
+        encoded = json.dumps(value, ensure_ascii=False)
+        length = len(value) if isinstance(value, str) else len(encoded)
+        if length > self.max_answer_chars:
             raise AnswerTooLong(
-                f"This answer has {len(value):,} characters; the limit is "
+                f"This answer has {length:,} characters; the limit is "
                 f"{self.max_answer_chars:,}. It stays on your page but is not saved until shortened."
             )
-        encoded = json.dumps(value, ensure_ascii=False)
         key = dict(
             workshop_id=participant.workshop_id,
             participant_id=participant.id,

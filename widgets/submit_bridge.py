@@ -63,12 +63,21 @@ def escape_markdown(text: str) -> str:
     return "\n\n".join(lines)
 
 
-def answer_text(answer: Answer, entry: dict) -> str:
-    """The answer as the reviewer reads it: text as typed, a rating with its scale, a choice."""
-    if entry["kind"] == "scale":
+def answer_text(value, entry: dict) -> str:
+    """An answer as a reviewer reads it: text as typed, a rating with its scale, a choice, …"""
+    kind = entry["kind"]
+    if kind == "scale":
         spec = entry["scale"]
-        return f"{answer.value} on a scale from {spec['min']} ({spec['min_label']}) to {spec['max']} ({spec['max_label']})"
-    return str(answer.value)
+        return f"{value} on a scale from {spec['min']} ({spec['min_label']}) to {spec['max']} ({spec['max_label']})"
+    if kind == "checklist":
+        return "\n".join(f"- {option}" for option in value or [])
+    if kind == "sort":
+        texts = {item["id"]: item["text"] for item in entry["items"]}
+        return "\n".join(f"{texts.get(item_id, item_id)} → {category}" for item_id, category in (value or {}).items())
+    if kind == "form":
+        labels = {field["id"]: field["label"] for field in entry["fields"]}
+        return "\n".join(f"{labels.get(field_id, field_id)}: {text}" for field_id, text in (value or {}).items())
+    return str(value)
 
 
 def release_notebook_path(course_dir: Path, module_id: str) -> Path:
@@ -147,10 +156,10 @@ def submit_module(
         answer = by_id.get(entry["id"])
         if answer is None or answer.passed or answer.share not in SHARED:
             continue
-        if answer.value in (None, ""):
+        if answer.value in (None, "", [], {}):
             continue
         sent.append(answer)
-        shared_text[entry["id"]] = answer_text(answer, entry)
+        shared_text[entry["id"]] = answer_text(answer.value, entry)
     notebook = build_submission(release_notebook_path(course_dir, module_id), shared_text)
     submitted_at = datetime.now(timezone.utc)
     folder = place_in_exchange(

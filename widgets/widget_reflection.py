@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
+from .curriculum import CurriculumError, load_curriculum
 from .exercise import Exercise
+from .submit_bridge import answer_text
 
 
 class Reflection(Exercise):
@@ -22,6 +26,37 @@ class Reflection(Exercise):
         )
         box.observe(self._typed, "value")
         return box
+
+    def _layout_children(self):
+        children = super()._layout_children()
+        if self.entry.get("look_back"):
+            children.insert(1, w.HTML(self._earlier_answers(), layout=w.Layout(width="100%")))
+        return children
+
+    def _earlier_answers(self) -> str:
+        """The participant's own earlier answers named by ``look_back``, whatever their share."""
+        if not self.session.can_save:
+            return ""
+        curriculum = load_curriculum(self.session.config.curriculum_dir)
+        items = []
+        for exercise_id in self.entry["look_back"]:
+            module_id = exercise_id.split(".", 1)[0]
+            answer = self.session.store.get_answer(self.session.participant, module_id, exercise_id)
+            if answer is None or answer.passed or answer.value in (None, "", {}, []):
+                continue
+            try:
+                entry = curriculum.exercise(exercise_id)
+            except CurriculumError:  # an earlier module removed from the series: show the text alone
+                entry = {"kind": "reflection", "prompt": exercise_id}
+            items.append(
+                f"<li><strong>{html.escape(entry['prompt'])}</strong><br>"
+                f"{html.escape(answer_text(answer.value, entry)).replace(chr(10), '<br>')}</li>"
+            )
+        if not items:
+            return ('<p class="workshop-look-back">You have no earlier answers kept for this. '
+                    "That is fine: answer from where you are now.</p>")
+        return ('<div class="workshop-look-back"><p>What you wrote earlier (only you can see this):</p>'
+                f"<ul>{''.join(items)}</ul></div>")
 
     def _typed(self, change):
         self.value = change["new"]

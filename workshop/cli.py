@@ -41,9 +41,42 @@ def _checked_curriculum(workshop: WorkshopConfig):
 
 
 def cmd_check(workshop: WorkshopConfig, args) -> int:
-    curriculum = _checked_curriculum(workshop)
+    from .check import check
+
+    root = Path(workshop.curriculum_dir).resolve().parent
+    problems = check(root)
+    for problem in problems:
+        print(problem, flush=True)
+    if problems:
+        return _fail(f"{len(problems)} problem(s) in the curriculum, notebooks or guides under {root}.")
+    curriculum = load_curriculum(workshop.curriculum_dir)
     count = sum(len(m["exercises"]) for m in curriculum.modules.values())
-    _say(f"Curriculum OK: {len(curriculum.modules)} module(s), {count} exercises in {curriculum.folder}.")
+    _say(
+        f"Curriculum OK: {len(curriculum.modules)} module(s) ready, {len(curriculum.planned)} planned, "
+        f"{count} exercises; notebooks and guides checked under {root}."
+    )
+    return 0
+
+
+def cmd_guides(workshop: WorkshopConfig, args) -> int:
+    from .guides import write_guides
+
+    curriculum = _checked_curriculum(workshop)
+    root = Path(workshop.curriculum_dir).resolve().parent
+    changed = write_guides(root, curriculum)
+    _say(f"Timing tables rewritten in {len(changed)} guide(s)" + (": " + ", ".join(p.name for p in changed) if changed else " (all were current)."))
+    return 0
+
+
+def cmd_plan(workshop: WorkshopConfig, args) -> int:
+    from .plan import session_plan
+
+    curriculum = _checked_curriculum(workshop)
+    root = Path(workshop.curriculum_dir).resolve().parent
+    out = Path(args.out) if args.out else workshop.exports_dir / "session-plan.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(session_plan(root, curriculum), encoding="utf-8")
+    _say(f"Session plan written to {out} (open it in a browser and print).")
     return 0
 
 
@@ -97,6 +130,19 @@ def _free_port(ip: str, preferred: int) -> int:
                 continue
             return port
     raise RuntimeError(f"no free port near {preferred}")
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses on the networks it is connected to (not loopback)."""
+    import psutil
+
+    up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+    return [
+        address.address
+        for name, addresses in psutil.net_if_addrs().items() if name in up
+        for address in addresses
+        if address.family == socket.AF_INET and not address.address.startswith("127.")
+    ]
 
 
 def _secret(path: Path) -> str:
@@ -185,12 +231,17 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
             _say(f"--- last lines of {log} ---\n" + "\n".join(tail))
         return _fail(f"the workshop servers did not start; their messages are in {logs}.")
 
-    host = socket.gethostbyname(socket.gethostname()) if args.lan else "127.0.0.1"
-    participant_link = f"http://{host}:{participant_port}/" + (f"?token={join_token}" if join_token else "")
+    hosts = lan_addresses() if args.lan else ["127.0.0.1"]
+    if not hosts:
+        _say("No network address found: is this laptop connected to the room's network? Using 127.0.0.1.")
+        hosts = ["127.0.0.1"]
+    participant_link = f"http://{hosts[0]}:{participant_port}/" + (f"?token={join_token}" if join_token else "")
     _say("")
     _say(f"Workshop '{workshop.workshop_id}' is running. Share the participant link; keep the facilitator link private.")
     _say("Participant link:")
     _say(participant_link)
+    for other in hosts[1:]:
+        _say(f"  (also reachable as http://{other}:{participant_port}/ on another network)")
     _say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     _say(f"{lab}lab?token={facilitator_token}")
     _say(f"Answers are saved in {workshop.store_url.removeprefix('sqlite:///')}. Press Ctrl+C to stop.")
@@ -218,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("collect", help="Collect every submission into nbgrader, ready for formgrader.")
     export = sub.add_parser("export", help="Write the shared, submitted answers as a CSV file.")
     export.add_argument("--out", help="Where to write the CSV (default: the data folder's exports/).")
-    sub.add_parser("check", help="Check the curriculum data against its schema.")
+    sub.add_parser("check", help="Check the curriculum, notebooks and guides (schema, ids, minutes, references, links).")
+    sub.add_parser("guides", help="Rewrite the timing tables in the facilitator guides from the curriculum data.")
+    plan = sub.add_parser("plan", help="Write the printable session plan (HTML).")
+    plan.add_argument("--out", help="Where to write it (default: the data folder's exports/session-plan.html).")
     args = parser.parse_args(argv)
     # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
     bin_dir = str(Path(sys.executable).parent)
@@ -226,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     workshop = load_config(args.data_dir)
     commands = {"serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect,
-                "export": cmd_export, "check": cmd_check}
+                "export": cmd_export, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan}
     try:
         return commands[args.command](workshop, args)
     except CurriculumError as err:
