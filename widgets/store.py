@@ -413,6 +413,16 @@ class Store:
                 for r in conn.execute(query)
             ]
 
+    def pass_counts(self, workshop_id: str) -> dict[str, int]:
+        """How many participants passed each exercise: a count only, never who."""
+        query = (
+            sa.select(answers.c.exercise_id, sa.func.count())
+            .where(answers.c.workshop_id == workshop_id, answers.c.passed.is_(True))
+            .group_by(answers.c.exercise_id)
+        )
+        with self.engine.connect() as conn:
+            return {exercise_id: count for exercise_id, count in conn.execute(query)}
+
     def progress(self, participant: Participant) -> dict[str, dict]:
         """Per module: how many exercises have an answer or a pass, and when it was last submitted."""
         result: dict[str, dict] = {}

@@ -1,0 +1,405 @@
+"""The reviewing facilitators' report: per prompt, how many shared or passed, and what was said.
+
+``summarise`` gives one row per exercise of the curriculum (counts, lengths, ratings and
+choices counted, frequent words); ``write_xlsx`` and ``write_html`` put the shared answers and
+that summary where a facilitator reads them; ``build_report`` writes every file at once.
+Everything a participant typed is escaped in the HTML and inert text in the spreadsheets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .curriculum import Curriculum, CurriculumError
+from .export import COLUMNS, neutralise_formula, write_csv
+from .store import ROOM, Store
+from .submit_bridge import answer_text
+
+SUMMARY_COLUMNS = [
+    "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
+    "distribution", "frequent_words",
+]
+TEXT_KINDS = ("reflection", "form")
+CHART_KINDS = ("scale", "choice", "checklist")
+EVALUATION = ".evaluation-"
+TOP_WORDS = 8
+EXCEL_MAX_CHARS = 32_767
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_STOPWORDS = frozenset("""
+    about above after again against all also and any are aren't because been before being below
+    between both but can can't cannot could couldn't did didn't does doesn't doing don't down during
+    each even few for from further get got had hadn't has hasn't have haven't having her here hers
+    herself him himself his how i'd i'll i'm i've into isn't it's its itself just let's like more most
+    much must mustn't myself nor not now off once one only other ought our ours ourselves out over own
+    really same she she'd she's should shouldn't some such than that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've this those through too
+    under until very was wasn't we'd we'll we're we've were weren't what what's when where which while
+    who whom why will with won't would wouldn't you you'd you'll you're you've your yours yourself
+""".split())
+
+
+def load_with_values(store: Store, workshop_id: str, curriculum: Curriculum) -> pd.DataFrame:
+    """The export table (as ``export.load``) plus ``value``: each answer as the widget kept it."""
+    entries: dict[str, dict] = {}
+    rows = store.submitted_rows(workshop_id)
+    for row in rows:
+        exercise_id = row["exercise_id"]
+        if exercise_id not in entries:
+            try:
+                entries[exercise_id] = curriculum.exercise(exercise_id)
+            except CurriculumError:  # since removed from the curriculum: keep its text
+                entries[exercise_id] = {"kind": "reflection", "prompt": ""}
+        entry = entries[exercise_id]
+        row["value"] = row["answer"]
+        row["prompt"] = entry["prompt"]
+        row["answer"] = "" if row["answer"] is None else answer_text(row["answer"], entry)
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "value"])
+    for column in ("saved_at", "submitted_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def summarise(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str, int]) -> pd.DataFrame:
+    """One row per exercise, in curriculum order, answered or not: what a facilitator scans first.
+
+    ``responses`` counts shared, submitted answers and ``passes`` those who passed (never who).
+    ``median_length`` (characters typed) and ``frequent_words`` (top 8, each with how many
+    answers use it) are for free text.  ``distribution`` counts every point of a scale
+    ("1: n; 2: n; …"), each option of a choice or checklist (one line each, in option order),
+    and gives each sorted item's most common category.  ``frame`` needs the raw ``value``
+    column of ``load_with_values``.
+    """
+    if "value" not in frame.columns:
+        raise ValueError("summarise needs each answer's raw value: build the table with load_with_values()")
+    answered: dict[str, list] = {}
+    module_of: dict[str, str] = {}
+    for module_id, exercise_id, value in zip(frame["module"], frame["exercise_id"], frame["value"]):
+        if value is None or (isinstance(value, (str, list, dict)) and not value):
+            continue
+        answered.setdefault(exercise_id, []).append(value)
+        module_of.setdefault(exercise_id, module_id)
+    rows = []
+    for module_id, module in curriculum.modules.items():
+        for entry in module["exercises"]:
+            rows.append(_summary_row(module_id, entry, answered.pop(entry["id"], []), pass_counts))
+    # Answers to an exercise since removed from the curriculum are still counted, at the end.
+    for exercise_id in sorted(answered):
+        entry = {"id": exercise_id, "kind": "reflection", "prompt": "(no longer in the curriculum)"}
+        values = [str(v) for v in answered[exercise_id]]
+        rows.append(_summary_row(module_of[exercise_id], entry, values, pass_counts))
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    summary["median_length"] = summary["median_length"].astype(float)
+    return summary
+
+
+def evaluation(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary rows of the workshop evaluation (exercise ids containing ``.evaluation-``)."""
+    return summary[summary["exercise_id"].str.contains(EVALUATION, regex=False)].reset_index(drop=True)
+
+
+def _summary_row(module_id: str, entry: dict, values: list, pass_counts: dict[str, int]) -> dict:
+    kind = entry["kind"]
+    pieces = [_typed_pieces(value, kind) for value in values] if kind in TEXT_KINDS else []
+    return {
+        "module": module_id, "exercise_id": entry["id"], "kind": kind, "prompt": entry["prompt"],
+        "responses": len(values), "passes": int(pass_counts.get(entry["id"], 0)),
+        "median_length": statistics.median(sum(map(len, p)) for p in pieces) if pieces else None,
+        "distribution": _distribution(entry, values),
+        "frequent_words": _frequent_words(pieces),
+    }
+
+
+def _typed_pieces(value, kind: str) -> list[str]:
+    if kind == "form" and isinstance(value, dict):
+        return [str(text) for text in value.values()]
+    return [str(value)]
+
+
+def _frequent_words(pieces: list[list[str]]) -> str:
+    counts: Counter = Counter()
+    for answer in pieces:
+        text = unicodedata.normalize("NFC", " ".join(answer)).lower().replace("’", "'")
+        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") >= 3 and w not in _STOPWORDS})
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
+    return ", ".join(f"{word} ({n})" for word, n in top)
+
+
+def _distribution(entry: dict, values: list) -> str:
+    kind = entry["kind"]
+    if kind == "scale":
+        counts = Counter(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+        points = list(range(int(entry["scale"]["min"]), int(entry["scale"]["max"]) + 1))
+        points += sorted(set(counts) - set(points))  # an off-scale value stays visible
+        return "; ".join(f"{point}: {counts[point]}" for point in points)
+    if kind in ("choice", "checklist"):
+        counts = Counter()
+        for value in values:
+            counts.update(value if isinstance(value, list) else [value])
+        options = list(entry["options"])
+        options += sorted(str(o) for o in set(counts) - set(options))
+        return "\n".join(f"{option}: {counts[option]}" for option in options)
+    if kind == "sort":
+        order = {category: i for i, category in enumerate(entry["categories"])}
+        per_item = {item["id"]: Counter() for item in entry["items"]}
+        for value in values:
+            for item_id, category in (value if isinstance(value, dict) else {}).items():
+                per_item.setdefault(item_id, Counter())[category] += 1
+        lines = []
+        for item_id, counts in per_item.items():
+            if not counts:
+                lines.append(f"{item_id}: no answers")
+                continue
+            best = min(counts, key=lambda c: (-counts[c], order.get(c, len(order)), str(c)))
+            lines.append(f"{item_id}: {best} ({counts[best]} of {sum(counts.values())})")
+        return "\n".join(lines)
+    return ""
+
+
+# Spreadsheet --------------------------------------------------------------------------------
+def _excel_value(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, datetime):  # pandas Timestamps too; Excel cannot hold a time zone
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+    if isinstance(value, str):
+        # Control characters first: removing one must not uncover a leading "=".
+        text = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return text if len(text) <= EXCEL_MAX_CHARS else text[: EXCEL_MAX_CHARS - 30] + " … (cut: see the CSV)"
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
+    """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40}
+    reflections = frame[[c for c in frame.columns if c != "value"]]
+    for title, table in (("Shared reflections", reflections), ("Summary", summary)):
+        sheet = book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for number, column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = wide.get(column, 18)
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        wrapped = [column in wide for column in table.columns]
+        for row in table.itertuples(index=False, name=None):
+            cells = []
+            for value, wraps in zip(row, wrapped):
+                cell = WriteOnlyCell(sheet, value=_excel_value(value))
+                if wraps:
+                    cell.alignment = wrap
+                cells.append(cell)
+            sheet.append(cells)
+    book.save(path)
+    return path
+
+
+# HTML ---------------------------------------------------------------------------------------
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
+       background: #fff; max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.5;
+       overflow-wrap: anywhere; }
+h1 { font-size: 1.7rem; } h2 { font-size: 1.4rem; margin-top: 2.5rem; border-top: 2px solid #1f5f8b;
+padding-top: .75rem; } h3 { font-size: 1.15rem; margin-top: 2rem; } h4 { font-size: 1rem; margin-top: 1.5rem; }
+a { color: #1f5f8b; } .scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th, td { border: 1px solid #777; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } .lines { white-space: pre-line; }
+svg.chart { width: 100%; max-width: 42rem; height: auto; }
+svg.chart rect { fill: #1f5f8b; } svg.chart text { font: 15px system-ui, sans-serif; fill: #1b1b1b; }
+ol.answers { list-style: none; padding: 0; }
+ol.answers li { border-left: 4px solid #1f5f8b; padding: .25rem .75rem; margin: .75rem 0; }
+.answer { white-space: pre-wrap; margin: .25rem 0 0; } .meta { color: #4a4a4a; }
+@media print { body { max-width: none; } h2 { break-before: page; } figure, tr, li { break-inside: avoid; }
+  svg.chart rect { print-color-adjust: exact; -webkit-print-color-adjust: exact; } .scroll { overflow: visible; } }
+"""
+_e = html.escape
+
+
+def _short(prompt: str, limit: int = 90) -> str:
+    """A prompt's first sentence (cut at a word) for a heading; the full prompt follows it."""
+    first = re.split(r"(?<=[?.!])\s", prompt.strip(), maxsplit=1)[0]
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _bars(row, curriculum: Curriculum | None) -> list[tuple[str, str, int]]:
+    """(chart label, full label, count) for each line of a scale, choice or checklist distribution."""
+    lines = row.distribution.split("; " if row.kind == "scale" else "\n") if row.distribution else []
+    bars = [(label, int(n)) for label, n in (line.rsplit(": ", 1) for line in lines)]
+    if row.kind != "scale":
+        return [(f"Option {i}", f"Option {i}: {label}", n) for i, (label, n) in enumerate(bars, start=1)]
+    spec = {}
+    if curriculum is not None and row.module in curriculum.modules:
+        spec = next((e.get("scale", {}) for e in curriculum.modules[row.module]["exercises"] if e["id"] == row.exercise_id), {})
+    ends = {str(spec.get("min")): spec.get("min_label"), str(spec.get("max")): spec.get("max_label")}
+    return [(label, f"{label} ({ends[label]})" if ends.get(label) else label, n) for label, n in bars]
+
+
+def _chart(row, curriculum: Curriculum | None) -> str:
+    """A horizontal bar chart (inline SVG, numbers written beside the bars) and the same numbers as a table."""
+    bars = _bars(row, curriculum)
+    top, height, label_width, bar_width = max([n for *_, n in bars] + [1]), 30, 110, 380
+    shapes = []
+    for i, (label, _, n) in enumerate(bars):
+        y, width = i * height, round(bar_width * n / top, 1)
+        shapes.append(
+            f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end">{_e(label)}</text>'
+            f'<rect x="{label_width}" y="{y + 6}" width="{width}" height="{height - 12}"></rect>'
+            f'<text x="{label_width + width + 6}" y="{y + 20}">{n}</text>'
+        )
+    what = "ratings" if row.kind == "scale" else "people" if row.kind == "checklist" else "answers"
+    described = f"Bar chart of {row.responses} {what}: " + "; ".join(f"{label}: {n}" for label, _, n in bars)
+    body = "".join(
+        f"<tr><th scope='row'>{_e(full)}</th><td class='num'>{n}</td>"
+        f"<td class='num'>{round(100 * n / row.responses) if row.responses else 0}%</td></tr>"
+        for _, full, n in bars
+    )
+    return (
+        f'<figure><svg class="chart" role="img" aria-label="{_e(described)}" '
+        f'viewBox="0 0 {label_width + bar_width + 50} {max(len(bars), 1) * height}">{"".join(shapes)}</svg>'
+        f"<div class='scroll'><table><caption>The numbers in the chart ({row.responses} {what})</caption>"
+        f"<thead><tr><th scope='col'>Answer</th><th scope='col'>Count</th><th scope='col'>Of {what}</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></div></figure>"
+    )
+
+
+def _summary_table(rows: pd.DataFrame, caption: str) -> str:
+    body = "".join(
+        f"<tr><th scope='row'><a href='#answers-{_e(r.exercise_id)}'>{_e(_short(r.prompt))}</a></th>"
+        f"<td>{_e(r.kind)}</td><td class='num'>{r.responses}</td><td class='num'>{r.passes}</td>"
+        f"<td class='num'>{'' if pd.isna(r.median_length) else f'{r.median_length:g}'}</td>"
+        f"<td class='lines'>{_e(r.distribution)}</td><td>{_e(r.frequent_words)}</td></tr>"
+        for r in rows.itertuples()
+    )
+    return (
+        f"<div class='scroll' role='region' tabindex='0' aria-label='{_e(caption)}'><table>"
+        f"<caption>{_e(caption)}</caption><thead><tr><th scope='col'>Prompt</th><th scope='col'>Kind</th>"
+        "<th scope='col'>Shared answers</th><th scope='col'>Passes</th><th scope='col'>Median length "
+        "(characters)</th><th scope='col'>Counts</th><th scope='col'>Frequent words (answers using each)</th>"
+        f"</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _charts(rows: pd.DataFrame, curriculum: Curriculum | None) -> str:
+    return "".join(
+        f"<h3>{_e(_short(r.prompt))}</h3><p>{_e(r.prompt)}</p>{_chart(r, curriculum)}"
+        for r in rows.itertuples() if r.kind in CHART_KINDS
+    )
+
+
+def write_html(
+    frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path, title: str,
+    curriculum: Curriculum | None = None,
+) -> Path:
+    """One self-contained page (no network, phone- and print-friendly) for reviewing facilitators.
+
+    Per module a summary table and, for ratings, choices and checklists, a bar chart with its
+    numbers in a table; then the workshop evaluation; then every shared answer by prompt, with
+    its pseudonym.  Everything participants typed is escaped.  ``curriculum`` adds module titles
+    and the words at each end of a scale.
+    """
+    def module_title(module_id: str) -> str:
+        return curriculum.title(module_id) if curriculum and module_id in curriculum.modules else module_id
+
+    is_evaluation = summary["exercise_id"].str.contains(EVALUATION, regex=False)
+    modules = list(dict.fromkeys(summary["module"]))
+    sections, contents = [], []
+    for module_id in modules:
+        rows = summary[summary["module"] == module_id]
+        contents.append(f"<li><a href='#module-{_e(module_id)}'>{_e(module_title(module_id))}</a></li>")
+        sections.append(
+            f"<h2 id='module-{_e(module_id)}'>{_e(module_title(module_id))}</h2>"
+            + _summary_table(rows, f"Every prompt in {module_title(module_id)}")
+            + _charts(rows[~is_evaluation[rows.index]], curriculum)
+        )
+    evaluation_rows = evaluation(summary)
+    sections.append(
+        "<h2 id='evaluation'>Workshop evaluation</h2>"
+        + (_summary_table(evaluation_rows, "The evaluation prompts") + _charts(evaluation_rows, curriculum)
+           if len(evaluation_rows) else "<p>This curriculum has no evaluation prompts.</p>")
+    )
+    by_prompt: dict[str, list] = {}
+    for row in frame.itertuples():
+        by_prompt.setdefault(row.exercise_id, []).append(row)
+    answers = []
+    for module_id in modules:
+        prompts = summary[(summary["module"] == module_id) & summary["exercise_id"].isin(list(by_prompt))]
+        if not len(prompts):
+            continue
+        answers.append(f"<h3>{_e(module_title(module_id))}</h3>")
+        for r in prompts.itertuples():
+            items = "".join(
+                f"<li><p><strong>{_e(a.pseudonym)}</strong> <span class='meta'>· shared with "
+                f"{'the room' if a.share_level == ROOM else 'facilitators'}</span></p>"
+                f"<p class='answer' dir='auto'>{_e(a.answer)}</p></li>"
+                for a in by_prompt[r.exercise_id]
+            )
+            answers.append(
+                f"<h4 id='answers-{_e(r.exercise_id)}'>{_e(_short(r.prompt))} ({len(by_prompt[r.exercise_id])})</h4>"
+                f"<p>{_e(r.prompt)}</p><ol class='answers'>{items}</ol>"
+            )
+    contents += ["<li><a href='#evaluation'>Workshop evaluation</a></li>",
+                 "<li><a href='#shared-reflections'>Shared reflections</a></li>"]
+    made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = (
+        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main><h1>{_e(title)}</h1>"
+        f"<p>{len(frame)} shared answer(s) from {frame['pseudonym'].nunique()} participant(s); made {made}. "
+        "Pseudonyms are shown for follow-up and feedback: keep this file among the facilitators.</p>"
+        f"<nav aria-label='Contents'><ul>{''.join(contents)}</ul></nav>{''.join(sections)}"
+        "<h2 id='shared-reflections'>Shared reflections</h2>"
+        + ("".join(answers) or "<p>No shared answers yet.</p>")
+        + "</main></body></html>\n"
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def build_report(
+    store: Store, workshop_id: str, curriculum: Curriculum, out_dir: str | Path,
+    say: Callable[[str], None] = lambda _: None,
+) -> dict[str, Path]:
+    """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``."""
+    out = Path(out_dir)
+    say(f"Reading the shared answers of workshop {workshop_id} …")
+    frame = load_with_values(store, workshop_id, curriculum)
+    summary = summarise(frame, curriculum, store.pass_counts(workshop_id))
+    table = frame[COLUMNS]
+    paths = {
+        "reflections": write_csv(table, out / "shared-reflections.csv"),
+        "summary": write_csv(summary, out / "summary.csv"),
+    }
+    say("Writing the spreadsheet …")
+    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
+    say("Writing the HTML report …")
+    title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
+    paths["html"] = write_html(table, summary, out / "report.html", title, curriculum=curriculum)
+    return paths
