@@ -20,6 +20,7 @@ serve: $(VENV)/.installed
 	$(BIN)/workshop serve $(ARGS)
 
 test: $(VENV)/.installed
+	$(BIN)/workshop check
 	$(BIN)/python -m pytest $(ARGS)
 
 clean:

@@ -51,6 +51,12 @@ class WorkshopConfig(Configurable):
         help="Longest answer the store accepts. Longer text stays in the page with a message.",
     ).tag(config=True)
 
+    room_min_answers = Integer(
+        5,
+        help="The room view shows nothing for a prompt until at least this many people shared an "
+        "answer with the room, so that no one can be picked out.",
+    ).tag(config=True)
+
     autosave_delay = Float(
         0.6, help="Seconds of quiet typing after which an answer is saved."
     ).tag(config=True)

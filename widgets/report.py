@@ -33,7 +33,7 @@ CHART_KINDS = ("scale", "choice", "checklist")
 EVALUATION = ".evaluation-"
 TOP_WORDS = 8
 EXCEL_MAX_CHARS = 32_767
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")  # "don't" and "co-production" are one word
 _STOPWORDS = frozenset("""
     about above after again against all also and any are aren't because been before being below
     between both but can can't cannot could couldn't did didn't does doesn't doing don't down during
@@ -128,7 +128,8 @@ def _frequent_words(pieces: list[list[str]]) -> str:
     counts: Counter = Counter()
     for answer in pieces:
         text = unicodedata.normalize("NFC", " ".join(answer)).lower().replace("’", "'")
-        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") >= 3 and w not in _STOPWORDS})
+        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
+                       and w not in _STOPWORDS})
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
     return ", ".join(f"{word} ({n})" for word, n in top)
 
@@ -205,14 +206,12 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        wrapped = [column in wide for column in table.columns]
+        wrapped = [number for number, column in enumerate(table.columns) if column in wide]
         for row in table.itertuples(index=False, name=None):
-            cells = []
-            for value, wraps in zip(row, wrapped):
-                cell = WriteOnlyCell(sheet, value=_excel_value(value))
-                if wraps:
-                    cell.alignment = wrap
-                cells.append(cell)
+            cells = [_excel_value(value) for value in row]
+            for number in wrapped:  # a styled cell costs time: only the long-text columns get one
+                cells[number] = WriteOnlyCell(sheet, value=cells[number])
+                cells[number].alignment = wrap
             sheet.append(cells)
     book.save(path)
     return path

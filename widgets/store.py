@@ -89,6 +89,27 @@ submissions = sa.Table(
     sa.Column("answers_sent", sa.Integer, nullable=False),
 )
 
+# The room view: per prompt, whether the facilitators revealed or locked it, and the single
+# answers they hid (moderation). Keyed by participant id, never shown as a pseudonym.
+room_prompts = sa.Table(
+    "room_prompts",
+    metadata,
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("exercise_id", sa.String(160), nullable=False),
+    sa.Column("revealed", sa.Boolean, nullable=False, default=False),
+    sa.Column("locked", sa.Boolean, nullable=False, default=False),
+    sa.PrimaryKeyConstraint("workshop_id", "exercise_id"),
+)
+
+room_hidden = sa.Table(
+    "room_hidden",
+    metadata,
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("exercise_id", sa.String(160), nullable=False),
+    sa.PrimaryKeyConstraint("workshop_id", "participant_id", "exercise_id"),
+)
+
 
 class StoreError(Exception):
     """Something the participant or facilitator should be told in plain words."""
@@ -99,6 +120,10 @@ class PseudonymTaken(StoreError):
 
 
 class AnswerTooLong(StoreError):
+    pass
+
+
+class PromptLocked(StoreError):
     pass
 
 
@@ -275,7 +300,13 @@ class Store:
         where = [answers.c[k] == v for k, v in key.items()]
         saved_at = now()
         with self.engine.begin() as conn:
-            current = conn.execute(sa.select(answers.c.revision).where(*where)).scalar()
+            existing = conn.execute(sa.select(answers.c.revision, answers.c.value).where(*where)).first()
+            current = existing.revision if existing else None
+            if existing is not None and existing.value != encoded and self._locked(conn, participant.workshop_id, exercise_id):
+                raise PromptLocked(
+                    "The facilitators have closed this question, so your answer stays as it was. "
+                    "You can still change who can read it, or pass."
+                )
             revision = (current or 0) + 1
             fields = dict(value=encoded, share=share, passed=passed, revision=revision, saved_at=saved_at)
             if current is None:
@@ -412,6 +443,66 @@ class Store:
                 }
                 for r in conn.execute(query)
             ]
+
+    # The room view ----------------------------------------------------------------------
+    @staticmethod
+    def _locked(conn, workshop_id: str, exercise_id: str) -> bool:
+        return bool(conn.execute(
+            sa.select(room_prompts.c.locked).where(
+                room_prompts.c.workshop_id == workshop_id, room_prompts.c.exercise_id == exercise_id
+            )
+        ).scalar())
+
+    def room_answers(self, workshop_id: str, exercise_id: str) -> list[tuple[int, object]]:
+        """(participant id, value) of the current answers shared with the room, not hidden."""
+        hidden = sa.select(room_hidden.c.participant_id).where(
+            room_hidden.c.workshop_id == workshop_id, room_hidden.c.exercise_id == exercise_id
+        )
+        query = sa.select(answers.c.participant_id, answers.c.value).where(
+            answers.c.workshop_id == workshop_id,
+            answers.c.exercise_id == exercise_id,
+            answers.c.share == ROOM,
+            answers.c.passed.is_(False),
+            answers.c.participant_id.not_in(hidden),
+        ).order_by(answers.c.saved_at)
+        with self.engine.connect() as conn:
+            rows = [(r.participant_id, json.loads(r.value)) for r in conn.execute(query)]
+        return [(pid, value) for pid, value in rows if value not in (None, "", [], {})]
+
+    def room_state(self, workshop_id: str) -> dict[str, dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(room_prompts).where(room_prompts.c.workshop_id == workshop_id))
+            return {r.exercise_id: {"revealed": bool(r.revealed), "locked": bool(r.locked)} for r in rows}
+
+    def set_room_state(self, workshop_id: str, exercise_id: str, *, revealed: bool | None = None,
+                       locked: bool | None = None) -> dict:
+        with self.engine.begin() as conn:
+            where = [room_prompts.c.workshop_id == workshop_id, room_prompts.c.exercise_id == exercise_id]
+            row = conn.execute(sa.select(room_prompts).where(*where)).first()
+            state = {"revealed": bool(row.revealed), "locked": bool(row.locked)} if row else {"revealed": False, "locked": False}
+            if revealed is not None:
+                state["revealed"] = revealed
+            if locked is not None:
+                state["locked"] = locked
+            if row:
+                conn.execute(room_prompts.update().where(*where).values(**state))
+            else:
+                conn.execute(room_prompts.insert().values(workshop_id=workshop_id, exercise_id=exercise_id, **state))
+        return state
+
+    def hidden_in_room(self, workshop_id: str, exercise_id: str) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(room_hidden.c.participant_id).where(
+                room_hidden.c.workshop_id == workshop_id, room_hidden.c.exercise_id == exercise_id
+            )).scalars())
+
+    def hide_in_room(self, workshop_id: str, participant_id: int, exercise_id: str, hidden: bool = True) -> None:
+        """Moderation: take one answer out of the room view (or put it back)."""
+        key = dict(workshop_id=workshop_id, participant_id=participant_id, exercise_id=exercise_id)
+        with self.engine.begin() as conn:
+            conn.execute(room_hidden.delete().where(*[room_hidden.c[k] == v for k, v in key.items()]))
+            if hidden:
+                conn.execute(room_hidden.insert().values(**key))
 
     def pass_counts(self, workshop_id: str) -> dict[str, int]:
         """How many participants passed each exercise: a count only, never who."""

@@ -1,0 +1,32 @@
+"""Word counts for free-text answers: what the room view and the report show as frequent words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Common English words that say nothing about what people wrote.
+STOPWORDS = frozenset(
+    """about above after again against all also and any are because been before being below between
+    both but can could did does doing down during each few for from further had has have having her
+    here hers herself him himself his how into its itself just more most much must myself nor not now
+    off once only other our ours ourselves out over own same she should some such than that the their
+    theirs them themselves then there these they this those through too under until very was were what
+    when where which while who whom why will with would you your yours yourself yourselves one get got
+    it's i'm don't can't didn't isn't that's there's they're we're i've really like think feel felt""".split()
+)
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The meaningful words of a text: lower-cased, three letters or more, no stopwords."""
+    found = (w.lower().replace("’", "'") for w in _WORD.findall(text or ""))
+    return [w for w in found if len(w) >= 3 and w not in STOPWORDS]
+
+
+def frequent_words(texts, top: int = 8) -> list[tuple[str, int]]:
+    """The ``top`` most frequent words across texts, most frequent first (ties alphabetical)."""
+    counts = Counter()
+    for text in texts:
+        counts.update(words(text))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
