@@ -1,8 +1,7 @@
 """The printable session plan, generated from the data."""
 
 from widgets.config import PROJECT_ROOT
-from widgets.curriculum import load_curriculum
-from workshop.guides import session_rows
+from widgets.curriculum import load_curriculum, session_rows
 from workshop.plan import session_plan
 
 

@@ -143,6 +143,9 @@ def test_summary_counts_agree_with_the_answers_counted_another_way(big, curricul
         e: int((frame["exercise_id"] == e).sum()) for e in by_id.index
     }
     assert by_id["passes"].sum() == sum(store.pass_counts(WORKSHOP).values()) > 0
+    pace = frame.loc[frame["exercise_id"] == "closing.pace", "value"]
+    uses_trust = int(pace.str.contains(r"\btrust\b", case=False).sum())
+    assert f"trust ({uses_trust})" in by_id.loc["closing.pace", "frequent_words"].split(", ")
     ratings = frame.loc[frame["exercise_id"] == "closing.evaluation-safe", "value"].value_counts()
     assert by_id.loc["closing.evaluation-safe", "distribution"] == "; ".join(
         f"{point}: {ratings.get(point, 0)}" for point in range(1, 6)

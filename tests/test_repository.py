@@ -11,7 +11,9 @@ from widgets.curriculum import load_curriculum
 
 
 def test_module_notebooks_are_committed_without_outputs_or_widget_state():
-    notebooks = sorted((PROJECT_ROOT / "modules").glob("*.ipynb"))
+    notebooks = sorted((PROJECT_ROOT / "modules").glob("*.ipynb")) + sorted(
+        (PROJECT_ROOT / "facilitator_views").glob("*.ipynb")
+    )
     assert notebooks
     for path in notebooks:
         nb = json.loads(path.read_text("utf-8"))

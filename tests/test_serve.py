@@ -76,6 +76,15 @@ def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
         assert status_of(f"{base}formgrader/manage_assignments?token={token}")[0] == 200
         assert status_of(f"{base}formgrader/manage_assignments")[1].count("/login") == 1
         assert (tmp_path / "data" / "course" / "release" / "payment" / "payment.ipynb").exists()
+        # The facilitator views render behind the token, with the workshop's offline template.
+        for heading in ("Room view", "Projector", "Session plan", "Join card"):
+            link = link_after(lines, heading)
+            with urllib.request.urlopen(link, timeout=120) as response:
+                page = response.read().decode()
+            assert "Traceback" not in page and "There was an error" not in page, heading
+            assert "cdn.jsdelivr.net" not in page
+        view = link_after(lines, "Room view").split("?")[0]
+        assert status_of(view)[1].count("/login") == 1  # not without the token
     finally:
         assert stop(process) == 0
 

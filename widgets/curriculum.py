@@ -69,6 +69,27 @@ class Curriculum:
         return minutes["teaching"] + minutes["exercises"]
 
 
+def session_rows(curriculum: Curriculum, session: dict) -> list[tuple[str, int | None]]:
+    """(segment, minutes) for one session, in order; None minutes for a module not written yet."""
+    short = session.get("short", False)
+    rows = [("Check-in", session["check_in"])]
+    for index, module_id in enumerate(session["modules"]):
+        minutes = curriculum.minutes(module_id, short=short)
+        title = curriculum.title(module_id)
+        if minutes is None:
+            rows.append((f"{title} (planned, not written yet)", None))
+        elif short:
+            rows.append((f"{title}", minutes))
+        else:
+            split = curriculum.module(module_id)["minutes"]
+            rows.append((f"{title}: content and discussion", split["teaching"]))
+            rows.append((f"{title}: exercises", split["exercises"]))
+        if index == len(session["modules"]) // 2 - 1 or len(session["modules"]) == 1:
+            rows.append(("Break", session["break"]))
+    rows.append(("Debrief", session["debrief"]))
+    return rows
+
+
 # The check-in opens and the debrief closes every session: each module gets its own copy.
 SHARED_EXERCISES = ("check-in", "debrief")
 

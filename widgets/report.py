@@ -128,8 +128,8 @@ def _frequent_words(pieces: list[list[str]]) -> str:
     counts: Counter = Counter()
     for answer in pieces:
         text = unicodedata.normalize("NFC", " ".join(answer)).lower().replace("’", "'")
-        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
-                       and w not in _STOPWORDS})
+        counts.update([w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
+                       and w not in _STOPWORDS])
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
     return ", ".join(f"{word} ({n})" for word, n in top)
 
@@ -221,11 +221,12 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
        background: #fff; max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.5;
-       overflow-wrap: anywhere; }
+       overflow-wrap: break-word; }
 h1 { font-size: 1.7rem; } h2 { font-size: 1.4rem; margin-top: 2.5rem; border-top: 2px solid #1f5f8b;
 padding-top: .75rem; } h3 { font-size: 1.15rem; margin-top: 2rem; } h4 { font-size: 1rem; margin-top: 1.5rem; }
 a { color: #1f5f8b; } .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; }
+table.summary { min-width: 46rem; }  /* a phone scrolls it sideways rather than crushing it */
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid #777; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } .lines { white-space: pre-line; }
@@ -233,7 +234,7 @@ svg.chart { width: 100%; max-width: 42rem; height: auto; }
 svg.chart rect { fill: #1f5f8b; } svg.chart text { font: 15px system-ui, sans-serif; fill: #1b1b1b; }
 ol.answers { list-style: none; padding: 0; }
 ol.answers li { border-left: 4px solid #1f5f8b; padding: .25rem .75rem; margin: .75rem 0; }
-.answer { white-space: pre-wrap; margin: .25rem 0 0; } .meta { color: #4a4a4a; }
+ol.answers p { margin: .2rem 0; } .answer { white-space: pre-wrap; } .meta { color: #4a4a4a; }
 @media print { body { max-width: none; } h2 { break-before: page; } figure, tr, li { break-inside: avoid; }
   svg.chart rect { print-color-adjust: exact; -webkit-print-color-adjust: exact; } .scroll { overflow: visible; } }
 """
@@ -244,6 +245,10 @@ def _short(prompt: str, limit: int = 90) -> str:
     """A prompt's first sentence (cut at a word) for a heading; the full prompt follows it."""
     first = re.split(r"(?<=[?.!])\s", prompt.strip(), maxsplit=1)[0]
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _full_prompt(prompt: str) -> str:
+    return "" if _short(prompt) == prompt else f"<p>{_e(prompt)}</p>"
 
 
 def _bars(row, curriculum: Curriculum | None) -> list[tuple[str, str, int]]:
@@ -296,7 +301,7 @@ def _summary_table(rows: pd.DataFrame, caption: str) -> str:
         for r in rows.itertuples()
     )
     return (
-        f"<div class='scroll' role='region' tabindex='0' aria-label='{_e(caption)}'><table>"
+        f"<div class='scroll' role='region' tabindex='0' aria-label='{_e(caption)}'><table class='summary'>"
         f"<caption>{_e(caption)}</caption><thead><tr><th scope='col'>Prompt</th><th scope='col'>Kind</th>"
         "<th scope='col'>Shared answers</th><th scope='col'>Passes</th><th scope='col'>Median length "
         "(characters)</th><th scope='col'>Counts</th><th scope='col'>Frequent words (answers using each)</th>"
@@ -306,7 +311,7 @@ def _summary_table(rows: pd.DataFrame, caption: str) -> str:
 
 def _charts(rows: pd.DataFrame, curriculum: Curriculum | None) -> str:
     return "".join(
-        f"<h3>{_e(_short(r.prompt))}</h3><p>{_e(r.prompt)}</p>{_chart(r, curriculum)}"
+        f"<h3>{_e(_short(r.prompt))}</h3>{_full_prompt(r.prompt)}{_chart(r, curriculum)}"
         for r in rows.itertuples() if r.kind in CHART_KINDS
     )
 
@@ -360,7 +365,7 @@ def write_html(
             )
             answers.append(
                 f"<h4 id='answers-{_e(r.exercise_id)}'>{_e(_short(r.prompt))} ({len(by_prompt[r.exercise_id])})</h4>"
-                f"<p>{_e(r.prompt)}</p><ol class='answers'>{items}</ol>"
+                f"{_full_prompt(r.prompt)}<ol class='answers'>{items}</ol>"
             )
     contents += ["<li><a href='#evaluation'>Workshop evaluation</a></li>",
                  "<li><a href='#shared-reflections'>Shared reflections</a></li>"]

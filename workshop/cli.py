@@ -145,11 +145,12 @@ def lan_addresses() -> list[str]:
     ]
 
 
-def _secret(path: Path) -> str:
+def _secret(path: Path, short: bool = False) -> str:
     """A token kept in the data folder, so links stay valid across restarts."""
     if path.exists():
         return path.read_text().strip()
-    token = secrets.token_urlsafe(24)
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes such as 1, l, 0, o
+    token = "".join(secrets.choice(alphabet) for _ in range(10)) if short else secrets.token_urlsafe(24)
     path.write_text(token)
     path.chmod(0o600)
     return token
@@ -179,7 +180,8 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
     prepare(workshop, curriculum, say=_say)
 
     participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
-    join_token = _secret(data / "join-token") if args.lan else None
+    # Short enough to type from the projector; it only keeps strangers on the network out.
+    join_token = _secret(data / "join-token", short=True) if args.lan else None
     facilitator_token = _secret(data / "facilitator-token")
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
@@ -199,11 +201,14 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
          "--port", str(participant_port), "--data-dir", str(data)],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
-    lab_root = PROJECT_ROOT if data.resolve().is_relative_to(PROJECT_ROOT) else data
+    # The facilitator views live in the project, formgrader's course in the data folder:
+    # JupyterLab's root must hold both.
+    lab_root = Path(os.path.commonpath([PROJECT_ROOT, data.resolve()]))
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
          f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}",
+         "--VoilaConfiguration.template=workshop", "--VoilaConfiguration.show_tracebacks=True",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         env=env, cwd=workshop.course_dir, stdout=facilitators_log, stderr=subprocess.STDOUT,
     )
@@ -242,8 +247,14 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
     _say(participant_link)
     for other in hosts[1:]:
         _say(f"  (also reachable as http://{other}:{participant_port}/ on another network)")
+    (data / "participant-link.txt").write_text(participant_link + "\n", encoding="utf-8")
     _say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     _say(f"{lab}lab?token={facilitator_token}")
+    views = (PROJECT_ROOT / "facilitator_views").relative_to(lab_root)
+    for name, label in [("room", "Room view (with controls)"), ("projector", "Projector (revealed answers only)"),
+                        ("session", "Session plan and timers"), ("join_card", "Join card (QR code)")]:
+        _say(f"{label}:")
+        _say(f"{lab}voila/render/{views}/{name}.ipynb?token={facilitator_token}")
     _say(f"Answers are saved in {workshop.store_url.removeprefix('sqlite:///')}. Press Ctrl+C to stop.")
     try:
         while all(child.poll() is None for child in children):

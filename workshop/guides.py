@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from widgets.curriculum import Curriculum
+from widgets.curriculum import Curriculum, session_rows
 
 START = re.compile(r"^<!-- timing table:.*-->$", re.MULTILINE)
 END = "<!-- end of timing table -->"
@@ -19,27 +19,6 @@ END = "<!-- end of timing table -->"
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def session_rows(curriculum: Curriculum, session: dict) -> list[tuple[str, int | None]]:
-    """(segment, minutes) for one session, in order; None minutes for a module not written yet."""
-    short = session.get("short", False)
-    rows = [("Check-in", session["check_in"])]
-    for index, module_id in enumerate(session["modules"]):
-        minutes = curriculum.minutes(module_id, short=short)
-        title = curriculum.title(module_id)
-        if minutes is None:
-            rows.append((f"{title} (planned, not written yet)", None))
-        elif short:
-            rows.append((f"{title}", minutes))
-        else:
-            split = curriculum.module(module_id)["minutes"]
-            rows.append((f"{title}: content and discussion", split["teaching"]))
-            rows.append((f"{title}: exercises", split["exercises"]))
-        if index == len(session["modules"]) // 2 - 1 or len(session["modules"]) == 1:
-            rows.append(("Break", session["break"]))
-    rows.append(("Debrief", session["debrief"]))
-    return rows
 
 
 def timetable(rows: list[tuple[str, int]], session_minutes: int) -> str:

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import mistune
 
-from widgets.curriculum import Curriculum
-
-from .guides import session_rows
+from widgets.curriculum import Curriculum, session_rows
 
 _markdown = mistune.create_markdown(escape=True)  # guides are ours, but escape all the same
 
