@@ -138,3 +138,26 @@ def test_twenty_pages_opened_at_once_all_render(voila_server):
     statuses = [status for status, _ in results]
     assert statuses == [200] * 20
     assert all(CELL_ERROR not in page and "widget-view+json" in page for _, page in results)
+
+
+def test_my_journal_holds_private_answers_escaped_and_only_for_me(voila_server, prepared):
+    from widgets.store import Store
+
+    visitor = Visitor(voila_server)
+    visitor.post("", pseudonym="journal-keeper")
+    store = Store(prepared.store_url)
+    me = store.participant_by_pseudonym(prepared.workshop_id, "journal-keeper")
+    store.save_answer(me, "payment", "payment.personal-experience", "<script>x</script> my private thought")
+    store.save_answer(me, "payment", "payment.personal-participation", None, passed=True)
+
+    status, markdown = visitor.get("journal.md")
+    assert status == 200 and "my private thought" in markdown and "_Passed._" in markdown
+    status, page = visitor.get("journal.html")
+    assert status == 200 and "&lt;script&gt;x&lt;/script&gt; my private thought" in page
+    assert "<script>x</script>" not in page
+
+    stranger = Visitor(voila_server)
+    assert stranger.get("journal.md")[0] == 404
+    other = Visitor(voila_server)
+    other.post("", pseudonym="someone-else")
+    assert "my private thought" not in other.get("journal.md")[1]

@@ -128,8 +128,8 @@ def _frequent_words(pieces: list[list[str]]) -> str:
     counts: Counter = Counter()
     for answer in pieces:
         text = unicodedata.normalize("NFC", " ".join(answer)).lower().replace("’", "'")
-        counts.update([w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
-                       and w not in _STOPWORDS])
+        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
+                       and w not in _STOPWORDS})
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
     return ", ".join(f"{word} ({n})" for word, n in top)
 

@@ -56,15 +56,17 @@ class _PlainErrors(JupyterHandler):
         self.finish(
             _templates.get_template("error.html").render(
                 status=status_code, base_url=self.base_url,
-                message={403: "This request was refused. Reload the start page and try again."}.get(
-                    status_code, "Something went wrong on the workshop server."
-                ),
+                message={
+                    403: "This request was refused. Reload the start page and try again.",
+                    404: "There is nothing here for you. Open the start page to choose a pseudonym "
+                         "or see your modules.",
+                }.get(status_code, "Something went wrong on the workshop server."),
             )
         )
 
 
-class LandingHandler(_PlainErrors):
-    """GET shows the start page; POST registers a pseudonym."""
+class _ParticipantHandler(_PlainErrors):
+    """A page for the participant whose secret is in this browser's cookie."""
 
     def initialize(self, workshop: WorkshopConfig, store: Store):
         self.workshop = workshop
@@ -73,6 +75,16 @@ class LandingHandler(_PlainErrors):
     def _participant(self):
         token = self.get_cookie(PARTICIPANT_COOKIE)
         return token, self.store.participant_by_token(self.workshop.workshop_id, token)
+
+    def _require_participant(self):
+        _, participant = self._participant()
+        if participant is None:
+            raise web.HTTPError(404)  # as if the page did not exist: nothing to guess at
+        return participant
+
+
+class LandingHandler(_ParticipantHandler):
+    """GET shows the start page; POST registers a pseudonym."""
 
     def _render(self, participant=None, token=None, error=None, entered=None, status=200):
         curriculum = load_curriculum(self.workshop.curriculum_dir)
@@ -142,3 +154,26 @@ class LeaveHandler(_PlainErrors):
         self.clear_cookie(PARTICIPANT_COOKIE, path=self.base_url)
         self.redirect(self.base_url)
 
+
+
+class JournalHandler(_ParticipantHandler):
+    """``/journal.md`` and ``/journal.html``: the participant's own answers, private ones included."""
+
+    @web.authenticated
+    def get(self, extension: str):
+        from urllib.parse import quote
+
+        from widgets.journal import journal_html, journal_markdown
+
+        participant = self._require_participant()
+        curriculum = load_curriculum(self.workshop.curriculum_dir)
+        if extension == "md":
+            body = journal_markdown(self.store, participant, curriculum)
+            self.set_header("Content-Type", "text/markdown; charset=UTF-8")
+        else:
+            body = journal_html(self.store, participant, curriculum)
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+        name = f"journal-{participant.pseudonym}.{extension}"
+        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)

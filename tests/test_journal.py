@@ -1,0 +1,21 @@
+"""My journal, as pure functions over the store."""
+
+from widgets.journal import journal_entries, journal_html, journal_markdown
+from widgets.store import ROOM
+
+
+def test_journal_lists_every_answer_in_series_order_with_its_share(workshop, store, curriculum):
+    me, _ = store.add_participant(workshop.workshop_id, "keeper")
+    store.save_answer(me, "payment", "payment.personal-experience", "line one\nline two", share=ROOM)
+    store.save_answer(me, "orientation", "orientation.why-psychiatry", "first module")
+    entries = journal_entries(store, me, curriculum)
+    assert [e["title"] for e in entries] == [curriculum.module("orientation")["title"],
+                                            curriculum.module("payment")["title"]]
+    markdown = journal_markdown(store, me, curriculum)
+    assert "line one\nline two" in markdown and "shared anonymously with the room" in markdown
+    assert "line one<br>line two" in journal_html(store, me, curriculum)
+
+
+def test_an_empty_journal_says_so(workshop, store, curriculum):
+    me, _ = store.add_participant(workshop.workshop_id, "newcomer")
+    assert "not answered anything yet" in journal_html(store, me, curriculum)
