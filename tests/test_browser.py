@@ -75,7 +75,10 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
 
     # The facilitator collects: nbgrader has the answer, escaped.
     collect(prepared, load_curriculum(prepared.curriculum_dir), say=lambda _: None)
-    submitted = prepared.course_dir / "submitted" / "browser-tester" / "payment" / "payment.ipynb"
+    from widgets.store import Store
+
+    review_id = Store(prepared.store_url).participant_by_pseudonym(prepared.workshop_id, "browser-tester").review_id
+    submitted = prepared.course_dir / "submitted" / review_id / "payment" / "payment.ipynb"
     text = nbformat.writes(nbformat.read(submitted, as_version=4))
     assert "Being paid told me my &lt;b&gt;time&lt;/b&gt; counted" in text
     assert "<b>time</b>" not in text

@@ -36,6 +36,7 @@ def course(tmp_path_factory):
     submit_module(store, zoe, "payment", exercises, workshop.course_dir, workshop.exchange_root)
     lines = []
     summary = collect(workshop, curriculum, say=lines.append)
+    workshop.people = {"ana": ana.review_id, "Zoë": zoe.review_id}
     return workshop, curriculum, store, summary, lines
 
 
@@ -51,17 +52,18 @@ def test_gradebook_lists_each_submission_needing_review_with_zero_points(course)
     workshop = course[0]
     with Gradebook(f"sqlite:///{workshop.course_dir / 'gradebook.db'}", workshop.workshop_id) as gb:
         submitted = {s.student.id for s in gb.assignment_submissions("payment")}
-        assert submitted == {"ana", "Zoë"}
-        submission = gb.find_submission("payment", "ana")
+        assert submitted == set(workshop.people.values())  # review codes: pseudonyms stay hidden
+        ana = workshop.people["ana"]
+        submission = gb.find_submission("payment", ana)
         assert submission.needs_manual_grade
         assert submission.max_score == 0
-        grade = gb.find_grade(grade_id(TEXT_ID), "payment", "payment", "ana")
+        grade = gb.find_grade(grade_id(TEXT_ID), "payment", "payment", ana)
         assert grade.needs_manual_grade and grade.max_score == 0
 
 
 def test_the_latest_submission_is_the_one_collected_with_text_escaped(course):
     workshop = course[0]
-    path = workshop.course_dir / "submitted" / "ana" / "payment" / "payment.ipynb"
+    path = workshop.course_dir / "submitted" / workshop.people["ana"] / "payment" / "payment.ipynb"
     notebook = nbformat.read(path, as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in notebook.cells}
     assert "I felt my time was valued" in cells[grade_id(TEXT_ID)]
@@ -76,11 +78,11 @@ def test_formgrader_view_shows_the_answer_escaped(course):
 
     workshop = course[0]
     exporter = HTMLExporter(template_name="formgrade", extra_template_basedirs=[handlers.template_path])
-    path = workshop.course_dir / "autograded" / "ana" / "payment" / "payment.ipynb"
+    path = workshop.course_dir / "autograded" / workshop.people["ana"] / "payment" / "payment.ipynb"
     body, _ = exporter.from_notebook_node(
         nbformat.read(path, as_version=4), resources={
             "assignment_id": "payment", "notebook_id": "payment", "submission_id": "x", "index": 0,
-            "total": 1, "base_url": "", "student": "ana", "last_name": None, "first_name": None,
+            "total": 1, "base_url": "", "student": workshop.people["ana"], "last_name": None, "first_name": None,
             "notebook_path": "autograded/ana/payment/payment.ipynb",
         }
     )
@@ -100,8 +102,12 @@ def test_formgrader_api_lists_the_submissions_for_review(course):
     config.Exchange.root = str(workshop.exchange_root)
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     rows = {s["student"]: s for s in api.get_submissions("payment")}
-    assert rows["ana"]["needs_manual_grade"] and rows["ana"]["autograded"]
-    assert rows["Zoë"]["submitted"]
+    ana, zoe = workshop.people["ana"], workshop.people["Zoë"]
+    assert rows[ana]["needs_manual_grade"] and rows[ana]["autograded"]
+    assert rows[zoe]["submitted"]
+    # Blind review: no pseudonym anywhere in what formgrader lists or in the course's folders.
+    assert "ana" not in rows and "Zoë" not in rows
+    assert not list(workshop.course_dir.glob("*/Zoë"))
 
 
 def test_export_writes_one_tidy_row_per_shared_answer(course, tmp_path):

@@ -299,6 +299,8 @@ def test_html_is_an_accessible_page(report):
     assert parser.levels[0] == 1 and parser.levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(parser.levels, parser.levels[1:]))
     assert "@media print" in page and "Workshop evaluation</h2>" in page
+    targets = set(re.findall(r"href='#([^']+)'", page))
+    assert targets and targets <= set(re.findall(r"id='([^']+)'", page))  # no in-page link goes nowhere
 
 
 def test_html_shows_pseudonyms_with_their_shared_answers(report, big):

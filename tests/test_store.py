@@ -119,3 +119,19 @@ def test_concurrent_writers_lose_nothing(workshop):
     for p in people:
         assert store.get_answer(p, "payment", "payment.a").value == f"{p.pseudonym} draft 24"
         assert len(store.revisions(p, "payment", "payment.a")) == 25
+
+
+def test_a_store_from_before_blind_review_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE participants (id INTEGER PRIMARY KEY, workshop_id VARCHAR(40) NOT NULL, "
+                "pseudonym VARCHAR(40) NOT NULL, pseudonym_key VARCHAR(160) NOT NULL, "
+                "token_hash VARCHAR(64) NOT NULL UNIQUE, created_at DATETIME NOT NULL)")
+    old.execute("INSERT INTO participants VALUES (1, 'w1', 'sam', 'sam', 'abc', '2026-11-01 10:00:00')")
+    old.commit()
+    old.close()
+    store = Store(f"sqlite:///{path}")
+    sam = store.participant_by_pseudonym("w1", "sam")
+    assert sam.pseudonym == "sam" and sam.review_id.startswith("r") and len(sam.review_id) == 8

@@ -72,7 +72,7 @@ def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepar
     inbound = prepared.exchange_root / prepared.workshop_id / "inbound"
     assert result.folder.parent == inbound
     assert re.fullmatch(
-        r"bridge-tester\+payment\+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC\+[A-Za-z0-9_-]{12}",
+        re.escape(p.review_id) + r"\+payment\+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC\+[A-Za-z0-9_-]{12}",
         result.folder.name,
     )
     assert (result.folder / "timestamp.txt").read_text() in result.folder.name
@@ -84,3 +84,17 @@ def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepar
     assert "passed text" not in nbformat.writes(notebook)
     assert cells[grade_id("payment.raise-payment-readiness")].startswith("4 on a scale")
     assert not list((prepared.exchange_root / prepared.workshop_id / ".staging").iterdir())
+
+
+@pytest.mark.nbgrader
+def test_review_is_blind_by_default_and_open_when_configured(prepared, curriculum):
+    from widgets.store import Store
+
+    store = Store(prepared.store_url)
+    p, _ = store.add_participant(prepared.workshop_id, "open-reviewer")
+    store.save_answer(p, "payment", "payment.personal-experience", "text", share=FACILITATORS)
+    exercises = curriculum.exercises("payment")
+    blind = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root)
+    assert blind.folder.name.startswith(p.review_id + "+") and "open-reviewer" not in blind.folder.name
+    named = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root, blind=False)
+    assert named.folder.name.startswith("open-reviewer+payment+")

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from traitlets import Float, Integer, Unicode, default, validate, TraitError
+from traitlets import Bool, Float, Integer, Unicode, default, validate, TraitError
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader, ConfigFileNotFound
 
@@ -49,6 +49,12 @@ class WorkshopConfig(Configurable):
     max_answer_chars = Integer(
         20_000,
         help="Longest answer the store accepts. Longer text stays in the page with a message.",
+    ).tag(config=True)
+
+    blind_review = Bool(
+        True,
+        help="Reviewers in formgrader see a code (such as r7kq2m9x) instead of each pseudonym; "
+        "the export and the report still show pseudonyms.",
     ).tag(config=True)
 
     room_min_answers = Integer(

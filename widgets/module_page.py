@@ -133,6 +133,7 @@ class SubmitPanel(w.VBox):
             result = submit_module(
                 self.session.store, self.session.participant, self.module_id, self.entries,
                 self.session.config.course_dir, self.session.config.exchange_root,
+                blind=self.session.config.blind_review,
             )
         except SubmitError as err:
             self._result.value = f'<p role="alert">Not sent: {html.escape(str(err))}</p>'

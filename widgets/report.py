@@ -292,9 +292,16 @@ def _chart(row, curriculum: Curriculum | None) -> str:
     )
 
 
+def _prompt_link(row) -> str:
+    """The prompt, linked to its shared answers when there are some."""
+    if not row.responses:
+        return _e(_short(row.prompt))
+    return f"<a href='#answers-{_e(row.exercise_id)}'>{_e(_short(row.prompt))}</a>"
+
+
 def _summary_table(rows: pd.DataFrame, caption: str) -> str:
     body = "".join(
-        f"<tr><th scope='row'><a href='#answers-{_e(r.exercise_id)}'>{_e(_short(r.prompt))}</a></th>"
+        f"<tr><th scope='row'>{_prompt_link(r)}</th>"
         f"<td>{_e(r.kind)}</td><td class='num'>{r.responses}</td><td class='num'>{r.passes}</td>"
         f"<td class='num'>{'' if pd.isna(r.median_length) else f'{r.median_length:g}'}</td>"
         f"<td class='lines'>{_e(r.distribution)}</td><td>{_e(r.frequent_words)}</td></tr>"

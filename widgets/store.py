@@ -35,6 +35,8 @@ participants = sa.Table(
     sa.Column("pseudonym_key", sa.String(160), nullable=False),
     # Only a hash of the participant's secret is kept: a copied store opens no one's page.
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    # What reviewers see in formgrader instead of the pseudonym (blind review).
+    sa.Column("review_id", sa.String(16), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("workshop_id", "pseudonym_key"),
 )
@@ -132,6 +134,16 @@ class Participant:
     id: int
     workshop_id: str
     pseudonym: str
+    review_id: str = ""
+
+
+def _participant(row) -> Participant:
+    return Participant(row.id, row.workshop_id, row.pseudonym, row.review_id)
+
+
+def new_review_id() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "r" + "".join(secrets.choice(alphabet) for _ in range(7))
 
 
 @dataclass(frozen=True)
@@ -217,6 +229,17 @@ class Store:
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True)
         metadata.create_all(self.engine)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a store made by an earlier version of the kit up to date, keeping its data."""
+        columns = {c["name"] for c in sa.inspect(self.engine).get_columns("participants")}
+        if "review_id" not in columns:  # added with blind review
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("ALTER TABLE participants ADD COLUMN review_id VARCHAR(16)"))
+                for (participant_id,) in conn.execute(sa.select(participants.c.id)).all():
+                    conn.execute(participants.update().where(participants.c.id == participant_id)
+                                 .values(review_id=new_review_id()))
 
     @classmethod
     def in_memory(cls, **kwargs) -> "Store":
@@ -230,6 +253,7 @@ class Store:
         """Register a pseudonym; returns the participant and their secret token (shown once)."""
         pseudonym = validate_pseudonym(pseudonym)
         token = secrets.token_urlsafe(24)
+        review_id = new_review_id()
         try:
             with self.engine.begin() as conn:
                 result = conn.execute(
@@ -238,6 +262,7 @@ class Store:
                         pseudonym=pseudonym,
                         pseudonym_key=pseudonym_key(pseudonym),
                         token_hash=hash_token(token),
+                        review_id=review_id,
                         created_at=now(),
                     )
                 )
@@ -247,7 +272,7 @@ class Store:
                 f"The pseudonym {pseudonym!r} is already in use in this workshop. "
                 "Choose another, or open your own personal link to continue as that pseudonym."
             ) from None
-        return Participant(participant_id, workshop_id, pseudonym), token
+        return Participant(participant_id, workshop_id, pseudonym, review_id), token
 
     def participant_by_token(self, workshop_id: str, token: str | None) -> Participant | None:
         if not token:
@@ -259,7 +284,14 @@ class Store:
                     participants.c.token_hash == hash_token(token),
                 )
             ).first()
-        return Participant(row.id, row.workshop_id, row.pseudonym) if row else None
+        return _participant(row) if row else None
+
+    def participant_by_review_id(self, workshop_id: str, review_id: str) -> Participant | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(participants).where(
+                participants.c.workshop_id == workshop_id, participants.c.review_id == review_id
+            )).first()
+        return _participant(row) if row else None
 
     def participant_by_pseudonym(self, workshop_id: str, pseudonym: str) -> Participant | None:
         with self.engine.connect() as conn:
@@ -269,7 +301,7 @@ class Store:
                     participants.c.pseudonym_key == pseudonym_key(pseudonym),
                 )
             ).first()
-        return Participant(row.id, row.workshop_id, row.pseudonym) if row else None
+        return _participant(row) if row else None
 
     # Answers ------------------------------------------------------------------------------
     def save_answer(

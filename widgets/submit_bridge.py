@@ -80,6 +80,11 @@ def answer_text(value, entry: dict) -> str:
     return str(value)
 
 
+def student_id(participant: Participant, blind: bool) -> str:
+    """The participant's id in nbgrader: a review code when review is blind, else the pseudonym."""
+    return participant.review_id if blind else participant.pseudonym
+
+
 def release_notebook_path(course_dir: Path, module_id: str) -> Path:
     return Path(course_dir) / "release" / module_id / f"{module_id}.ipynb"
 
@@ -146,7 +151,7 @@ def place_in_exchange(
 
 def submit_module(
     store: Store, participant: Participant, module_id: str, exercises: list[dict],
-    course_dir: Path, exchange_root: Path,
+    course_dir: Path, exchange_root: Path, blind: bool = True,
 ) -> SubmitResult:
     """Send the participant's shared answers for one module to nbgrader; record what was sent."""
     by_id = {a.exercise_id: a for a in store.answers_for(participant, module_id)}
@@ -163,7 +168,7 @@ def submit_module(
     notebook = build_submission(release_notebook_path(course_dir, module_id), shared_text)
     submitted_at = datetime.now(timezone.utc)
     folder = place_in_exchange(
-        exchange_root, participant.workshop_id, participant.pseudonym, module_id,
+        exchange_root, participant.workshop_id, student_id(participant, blind), module_id,
         {f"{module_id}.ipynb": notebook}, submitted_at,
     )
     store.record_submission(participant, module_id, sent, submitted_at, folder.name)
