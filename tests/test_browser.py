@@ -83,6 +83,35 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
     assert "Being paid told me my &lt;b&gt;time&lt;/b&gt; counted" in text
     assert "<b>time</b>" not in text
 
+    # A facilitator comments (as formgrader does), releases feedback; the participant reads it.
+    from nbgrader.api import Gradebook
+
+    from widgets.submit_bridge import grade_id
+    from workshop.course import release_feedback
+
+    with Gradebook(f"sqlite:///{prepared.course_dir / 'gradebook.db'}", prepared.workshop_id) as gb:
+        comment = gb.find_comment(grade_id("payment.personal-experience"), "payment", "payment", review_id)
+        comment.manual_comment = "Thank you: time counting is exactly the point of the 2020 paper."
+        gb.db.commit()
+    release_feedback(prepared, load_curriculum(prepared.curriculum_dir), say=lambda _: None)
+    page.goto(voila_server)
+    page.get_by_role("link", name=f"Feedback from the facilitators on {payment_title}").click()
+    page.get_by_text("time counting is exactly the point").wait_for()
+
+    # The participant withdraws: every copy goes, and they are told what was removed.
+    page.goto(voila_server)
+    page.get_by_role("link", name="Withdraw all my answers").click()
+    page.get_by_label("Yes, remove all my answers").check()
+    page.get_by_role("button", name="Withdraw my answers").click()
+    page.get_by_text("Your answers were removed").wait_for()
+    assert "1 submission(s) from the nbgrader exchange" in page.content()
+    inbound = prepared.exchange_root / prepared.workshop_id / "inbound"
+    assert not [f for f in inbound.iterdir() if f.name.startswith(review_id + "+")]
+    assert not list(prepared.course_dir.glob(f"*/{review_id}"))
+    assert Store(prepared.store_url).participant_by_pseudonym(prepared.workshop_id, "browser-tester") is None
+    with Gradebook(f"sqlite:///{prepared.course_dir / 'gradebook.db'}", prepared.workshop_id) as gb:
+        assert review_id not in {s.id for s in gb.students}
+
 
 def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
     """kill -9 the server while a participant is answering; after a restart the draft is there."""

@@ -23,6 +23,7 @@ from .curriculum import Curriculum, CurriculumError
 from .export import COLUMNS, neutralise_formula, write_csv
 from .store import ROOM, Store
 from .submit_bridge import answer_text
+from .text_stats import words
 
 SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
@@ -33,18 +34,6 @@ CHART_KINDS = ("scale", "choice", "checklist")
 EVALUATION = ".evaluation-"
 TOP_WORDS = 8
 EXCEL_MAX_CHARS = 32_767
-_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")  # "don't" and "co-production" are one word
-_STOPWORDS = frozenset("""
-    about above after again against all also and any are aren't because been before being below
-    between both but can can't cannot could couldn't did didn't does doesn't doing don't down during
-    each even few for from further get got had hadn't has hasn't have haven't having her here hers
-    herself him himself his how i'd i'll i'm i've into isn't it's its itself just let's like more most
-    much must mustn't myself nor not now off once one only other ought our ours ourselves out over own
-    really same she she'd she's should shouldn't some such than that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've this those through too
-    under until very was wasn't we'd we'll we're we've were weren't what what's when where which while
-    who whom why will with won't would wouldn't you you'd you'll you're you've your yours yourself
-""".split())
 
 
 def load_with_values(store: Store, workshop_id: str, curriculum: Curriculum) -> pd.DataFrame:
@@ -125,11 +114,10 @@ def _typed_pieces(value, kind: str) -> list[str]:
 
 
 def _frequent_words(pieces: list[list[str]]) -> str:
+    # Each answer counts a word once: one long answer repeating a word does not make it a theme.
     counts: Counter = Counter()
     for answer in pieces:
-        text = unicodedata.normalize("NFC", " ".join(answer)).lower().replace("’", "'")
-        counts.update({w for w in _WORD.findall(text) if len(w) - w.count("'") - w.count("-") >= 3
-                       and w not in _STOPWORDS})
+        counts.update(set(words(unicodedata.normalize("NFC", " ".join(answer)))))
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
     return ", ".join(f"{word} ({n})" for word, n in top)
 

@@ -536,6 +536,28 @@ class Store:
             if hidden:
                 conn.execute(room_hidden.insert().values(**key))
 
+    # Forgetting ---------------------------------------------------------------------------
+    def delete_participant(self, participant: Participant) -> dict[str, int]:
+        """Remove a participant and everything they wrote; returns how many records went."""
+        removed = {}
+        with self.engine.begin() as conn:
+            for table in (answer_revisions, answers, submissions, room_hidden):
+                result = conn.execute(table.delete().where(
+                    table.c.workshop_id == participant.workshop_id,
+                    table.c.participant_id == participant.id,
+                ))
+                removed[table.name] = result.rowcount
+            conn.execute(participants.delete().where(participants.c.id == participant.id))
+        return removed
+
+    def delete_workshop(self, workshop_id: str) -> dict[str, int]:
+        """Remove every record of one workshop."""
+        removed = {}
+        with self.engine.begin() as conn:
+            for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, participants):
+                removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
+        return removed
+
     def pass_counts(self, workshop_id: str) -> dict[str, int]:
         """How many participants passed each exercise: a count only, never who."""
         query = (

@@ -104,6 +104,33 @@ def cmd_collect(workshop: WorkshopConfig, args) -> int:
     return 0
 
 
+def cmd_feedback(workshop: WorkshopConfig, args) -> int:
+    from .course import release_feedback
+
+    curriculum = _checked_curriculum(workshop)
+    _say(f"Generating and releasing feedback for workshop '{workshop.workshop_id}'...")
+    pages = release_feedback(workshop, curriculum, say=_say)
+    _say(f"Released {pages} feedback page(s) to {workshop.course_dir / 'feedback'}. "
+         "Each participant finds theirs on the start page, under their pseudonym.")
+    return 0
+
+
+def cmd_forget(workshop: WorkshopConfig, args) -> int:
+    from widgets.store import Store
+
+    from .forget import forget_workshop
+
+    if args.yes != workshop.workshop_id:
+        return _fail(
+            f"this deletes every answer of workshop '{workshop.workshop_id}'. To confirm, run "
+            f"`workshop forget --yes {workshop.workshop_id}`."
+        )
+    removed = forget_workshop(workshop, Store(workshop.store_url))
+    _say(f"Deleted workshop '{workshop.workshop_id}': {removed['participants']} participant(s), "
+         f"{removed['answers']} answer(s), its nbgrader course and exchange.")
+    return 0
+
+
 def cmd_export(workshop: WorkshopConfig, args) -> int:
     from widgets.export import load, write_csv
     from widgets.store import Store
@@ -278,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--facilitator-port", type=int, default=8867, help="Facilitators' port (default 8867).")
     sub.add_parser("prepare", help="Make the nbgrader course and exchange from the curriculum.")
     sub.add_parser("collect", help="Collect every submission into nbgrader, ready for formgrader.")
+    sub.add_parser("feedback", help="Generate and release the facilitators' feedback to participants.")
+    forget = sub.add_parser("forget", help="Delete all of this workshop's data (answers, course, exchange).")
+    forget.add_argument("--yes", metavar="WORKSHOP_ID", help="Confirm by giving the workshop id.")
     export = sub.add_parser("export", help="Write the shared, submitted answers as a CSV file.")
     export.add_argument("--out", help="Where to write the CSV (default: the data folder's exports/).")
     sub.add_parser("check", help="Check the curriculum, notebooks and guides (schema, ids, minutes, references, links).")
@@ -290,8 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     workshop = load_config(args.data_dir)
-    commands = {"serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect,
-                "export": cmd_export, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan}
+    commands = {
+        "serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect, "feedback": cmd_feedback,
+        "export": cmd_export, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,
+    }
     try:
         return commands[args.command](workshop, args)
     except CurriculumError as err:

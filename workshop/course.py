@@ -154,3 +154,24 @@ def collect(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list
             run_nbgrader(workshop, "autograde", module_id, "--create", "--no-execute")
         summary.append(CollectSummary(module_id, count))
     return summary
+
+
+def feedback_path(workshop: WorkshopConfig, student_id: str, module_id: str) -> Path:
+    """Where nbgrader's generate_feedback puts a participant's feedback page for a module."""
+    return workshop.course_dir / "feedback" / student_id / module_id / f"{module_id}.html"
+
+
+def release_feedback(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> int:
+    """nbgrader generate_feedback and release_feedback for every collected module; returns pages."""
+    pages = 0
+    modules = list(curriculum.modules)
+    for number, module_id in enumerate(modules, start=1):
+        if not any((workshop.course_dir / "autograded").glob(f"*/{module_id}")):
+            say(f"  [{number}/{len(modules)}] {module_id}: nothing collected yet")
+            continue
+        run_nbgrader(workshop, "generate_feedback", module_id, "--force")
+        run_nbgrader(workshop, "release_feedback", module_id)
+        count = len(list((workshop.course_dir / "feedback").glob(f"*/{module_id}/{module_id}.html")))
+        say(f"  [{number}/{len(modules)}] {module_id}: feedback for {count} participant(s)")
+        pages += count
+    return pages

@@ -76,6 +76,14 @@ class _ParticipantHandler(_PlainErrors):
         token = self.get_cookie(PARTICIPANT_COOKIE)
         return token, self.store.participant_by_token(self.workshop.workshop_id, token)
 
+    def _feedback_file(self, participant, module_id: str) -> Path | None:
+        from widgets.submit_bridge import student_id
+
+        from .course import feedback_path
+
+        path = feedback_path(self.workshop, student_id(participant, self.workshop.blind_review), module_id)
+        return path if path.is_file() else None
+
     def _require_participant(self):
         _, participant = self._participant()
         if participant is None:
@@ -95,6 +103,8 @@ class LandingHandler(_ParticipantHandler):
                 "summary": entry.get("summary", ""),
                 "url": module_url(self.base_url, module_id),
                 "progress": describe_progress(progress.get(module_id), len(entry["exercises"])),
+                "feedback": participant is not None and self._feedback_file(participant, module_id) is not None,
+                "feedback_url": f"{self.base_url}feedback/{module_id}",
             }
             for module_id, entry in curriculum.modules.items()
         ]
@@ -177,3 +187,48 @@ class JournalHandler(_ParticipantHandler):
         self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}")
         self.set_header("Cache-Control", "no-store")
         self.finish(body)
+
+
+class FeedbackHandler(_ParticipantHandler):
+    """``/feedback/<module>``: the facilitators' feedback on this participant's reflections."""
+
+    @web.authenticated
+    def get(self, module_id: str):
+        participant = self._require_participant()
+        if module_id not in load_curriculum(self.workshop.curriculum_dir).modules:
+            raise web.HTTPError(404)
+        path = self._feedback_file(participant, module_id)
+        if path is None:
+            raise web.HTTPError(404)
+        # nbgrader's page is shown as a document only: no scripts, nothing fetched from elsewhere.
+        self.set_header("Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(path.read_bytes())
+
+
+class WithdrawHandler(_ParticipantHandler):
+    """``/withdraw``: GET asks for confirmation; POST removes every copy of the participant's answers."""
+
+    @web.authenticated
+    def get(self):
+        participant = self._require_participant()
+        self.finish(_templates.get_template("withdraw.html").render(
+            participant=participant, base_url=self.base_url, done=None,
+            xsrf_form_html=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
+        ))
+
+    @web.authenticated
+    def post(self):
+        from .forget import withdraw
+
+        self.check_xsrf_cookie()
+        participant = self._require_participant()
+        if self.get_body_argument("confirm", "") != "yes":
+            return self.redirect(self.base_url + "withdraw")
+        removed = withdraw(self.workshop, self.store, participant)
+        self.clear_cookie(PARTICIPANT_COOKIE, path=self.base_url)
+        self.finish(_templates.get_template("withdraw.html").render(
+            participant=participant, base_url=self.base_url, done=removed, xsrf_form_html="",
+        ))

@@ -26,7 +26,7 @@ from widgets.config import WorkshopConfig, load_config
 from widgets.store import Store
 
 from . import TEMPLATE_ROOT
-from .landing import JournalHandler, LandingHandler, LeaveHandler
+from .landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, WithdrawHandler
 
 # Handlers that would list the server's files to anyone: the start page replaces them.
 _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
@@ -75,6 +75,8 @@ class WorkshopVoila(Voila):
             (self.server_url, LandingHandler, {"workshop": workshop, "store": store}),
             (self.server_url + "leave", LeaveHandler),
             (self.server_url + r"journal\.(md|html)", JournalHandler, {"workshop": workshop, "store": store}),
+            (self.server_url + r"feedback/([a-z0-9-]+)", FeedbackHandler, {"workshop": workshop, "store": store}),
+            (self.server_url + "withdraw", WithdrawHandler, {"workshop": workshop, "store": store}),
         ]
         return ours + handlers
 

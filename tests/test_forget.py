@@ -1,0 +1,25 @@
+"""Facilitators delete a workshop's data; it takes the workshop id to confirm."""
+
+from widgets.store import Store
+from workshop.cli import main
+
+
+def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("WORKSHOP_ID", "to-forget")
+    data = tmp_path / "data"
+    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    sam, _ = store.add_participant("to-forget", "sam")
+    store.save_answer(sam, "payment", "payment.personal-experience", "gone soon")
+    kept, _ = store.add_participant("another-workshop", "sam")
+    (data / "course" / "submitted").mkdir(parents=True)
+    (data / "exchange" / "to-forget" / "inbound").mkdir(parents=True)
+
+    assert main(["--data-dir", str(data), "forget"]) == 1
+    assert "workshop forget --yes to-forget" in capsys.readouterr().err
+    assert store.participant_by_pseudonym("to-forget", "sam") is not None
+
+    assert main(["--data-dir", str(data), "forget", "--yes", "to-forget"]) == 0
+    assert "1 participant(s), 1 answer(s)" in capsys.readouterr().out
+    assert store.participant_by_pseudonym("to-forget", "sam") is None
+    assert store.participant_by_pseudonym("another-workshop", "sam") == kept
+    assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()
