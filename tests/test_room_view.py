@@ -109,3 +109,13 @@ def test_scale_answers_are_drawn_as_bars_with_their_numbers(workshop, store, roo
     assert [(int(p), int(n)) for p, n in rows] == [
         (point, expected.get(point, 0)) for point in range(spec["min"], spec["max"] + 1)
     ]
+
+
+def test_hiding_an_answer_does_not_hide_the_rest_below_k(workshop, store, room):
+    _, share = room
+    share(TEXT, ["one", "two", "three", "four", "five"])
+    view = RoomView("payment", workshop, store)
+    hide_button = next(box.children[1] for box in panel(view, TEXT)._body.children
+                       if hasattr(box, "children") and box.children and "two" in box.children[0].value)
+    hide_button.click()
+    assert "two" not in shown(view, TEXT) and "five" in shown(view, TEXT)

@@ -344,7 +344,8 @@ def write_html(
     )
     by_prompt: dict[str, list] = {}
     for row in frame.itertuples():
-        by_prompt.setdefault(row.exercise_id, []).append(row)
+        if row.answer:
+            by_prompt.setdefault(row.exercise_id, []).append(row)
     answers = []
     for module_id in modules:
         prompts = summary[(summary["module"] == module_id) & summary["exercise_id"].isin(list(by_prompt))]

@@ -101,7 +101,9 @@ class PromptPanel(w.VBox):
     def update(self, answers: list, state: dict, hidden: int) -> None:
         k = self.view.config.room_min_answers
         revealed, locked = state.get("revealed", False), state.get("locked", False)
-        count = len(answers)
+        # Hidden answers still count towards k: their authors answered, so the room's
+        # anonymity is that of everyone who shared, not only of the answers on show.
+        count = len(answers) + hidden
         status = [f"{count} shared with the room"]
         if hidden:
             status.append(f"{hidden} hidden by a facilitator")

@@ -1,0 +1,79 @@
+"""The room view in real browsers: participants share with the room; facilitators reveal, hide.
+
+Runs the real `workshop serve` (participants' Voilà and the facilitators' JupyterLab).
+"""
+
+import re
+
+import pytest
+
+from tests.test_serve import link_after, serve, stop
+from widgets.config import load_config
+from widgets.curriculum import load_curriculum
+from widgets.store import ROOM, Store
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 120_000
+TEXT = "payment.personal-experience"
+
+
+def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(chromium, tmp_path):
+    process, lines = serve(tmp_path)
+    contexts = []
+    try:
+        participant_link = link_after(lines, "Participant link")
+        # Three participants answer in their own browsers, one page after another ...
+        for n in range(3):
+            context = chromium.new_context(viewport={"width": 412, "height": 915})
+            contexts.append(context)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT)
+            page.goto(participant_link)
+            page.get_by_label("Pseudonym").fill(f"room-person-{n}")
+            page.get_by_role("button", name="Continue").click()
+            page.goto(participant_link + "voila/render/payment.ipynb")
+            exercise = page.locator(".workshop-exercise").nth(1)  # the first after the check-in
+            exercise.locator("textarea").press_sequentially(f"Browser answer {n}", delay=5)
+            exercise.get_by_label("Share anonymously with the room").check()
+            exercise.get_by_text(re.compile("Saved at")).wait_for()
+            page.wait_for_timeout(1000)
+        # ... and two more were shared by participants we do not drive (k = 5 needs five).
+        workshop = load_config(tmp_path / "data", workshop_id="serve-test")
+        store = Store(workshop.store_url)
+        for n in range(3, 5):
+            person, _ = store.add_participant("serve-test", f"room-person-{n}")
+            store.save_answer(person, "payment", TEXT, f"Stored answer {n}", share=ROOM)
+
+        facilitator = chromium.new_context()
+        contexts.append(facilitator)
+        room = facilitator.new_page()
+        room.set_default_timeout(TIMEOUT)
+        payment = load_curriculum(workshop.curriculum_dir).module("payment")["title"]
+        room.goto(link_after(lines, "Room view"))
+        room.get_by_role("button", name=payment).click()  # the module picker
+        room.get_by_text("Browser answer 0").wait_for()
+        assert room.get_by_text("5 shared with the room · not revealed").count() >= 1
+        assert room.get_by_text("room-person-0").count() == 0  # no pseudonyms in the room view
+
+        projector = facilitator.new_page()
+        projector.set_default_timeout(TIMEOUT)
+        projector.goto(link_after(lines, "Projector"))
+        projector.get_by_role("button", name=payment).click()
+        projector.get_by_text("Not revealed yet").first.wait_for()
+        assert projector.get_by_text("Browser answer 0").count() == 0
+
+        prompt = room.locator(".widget-vbox", has=room.get_by_text("5 shared with the room · not revealed")).last
+        prompt.get_by_role("button", name="Reveal to the room").click()
+        projector.get_by_text("Browser answer 1").wait_for()  # updates by itself, no reload
+
+        answer = room.locator(".widget-vbox", has=room.get_by_text("Browser answer 2", exact=True)).last
+        answer.get_by_role("button", name="Hide this answer").click()
+        room.get_by_text("1 hidden by a facilitator").wait_for()
+        projector.wait_for_function(
+            "() => !document.body.innerText.includes('Browser answer 2')", timeout=TIMEOUT
+        )
+        assert projector.get_by_text("Browser answer 1").count() == 1
+    finally:
+        for context in contexts:
+            context.close()
+        stop(process)
