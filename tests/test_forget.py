@@ -23,3 +23,20 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert store.participant_by_pseudonym("to-forget", "sam") is None
     assert store.participant_by_pseudonym("another-workshop", "sam") == kept
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()
+
+
+def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, capsys):
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("WORKSHOP_ID", "reported")
+    data = tmp_path / "data"
+    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    sam, _ = store.add_participant("reported", "sam")
+    answer = store.save_answer(sam, "payment", "payment.personal-experience", "shared words", share="room")
+    store.record_submission(sam, "payment", [answer], datetime.now(timezone.utc), "folder")
+    assert main(["--data-dir", str(data), "report", "--out", str(tmp_path / "out")]) == 0
+    said = capsys.readouterr().out
+    assert "Report written to" in said and "report.html" in said
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
+    assert "shared words" in (tmp_path / "out" / "report.html").read_text()

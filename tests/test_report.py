@@ -22,8 +22,9 @@ from openpyxl import load_workbook
 from widgets.curriculum import load_curriculum
 from widgets.export import COLUMNS, load, write_csv
 from widgets.report import (
-    SUMMARY_COLUMNS, build_report, evaluation, load_with_values, summarise, write_html, write_xlsx,
+    SUMMARY_COLUMNS, build_report, evaluation, summarise, write_xlsx,
 )
+from widgets.report_html import write_html
 from widgets.store import FACILITATORS, PRIVATE, ROOM, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def big(curriculum):
             # Participants 0-9 submit everything; a few others never submit a module.
             if number < 10 or rng.random() < 0.9:
                 store.record_submission(participant, module_id, sent, SUBMITTED_AT, "folder")
-    frame = load_with_values(store, WORKSHOP, curriculum)
+    frame = load(store, WORKSHOP, curriculum, keep_values=True)
     summary = summarise(frame, curriculum, store.pass_counts(WORKSHOP))
     yield store, frame, summary
     store.close()
@@ -204,7 +205,7 @@ def small(curriculum):
     store.record_submission(people["dev"], "payment", [dev], SUBMITTED_AT, "folder")
     store.save_answer(people["eve"], "payment", "payment.personal-experience", None, passed=True)
     store.save_answer(people["fran"], "payment", "payment.personal-experience", "Never sent", share=FACILITATORS)
-    frame = load_with_values(store, "small", curriculum)
+    frame = load(store, "small", curriculum, keep_values=True)
     yield store, frame, summarise(frame, curriculum, store.pass_counts("small"))
     store.close()
 
@@ -246,9 +247,9 @@ def test_worked_example(small, curriculum):
 
 def test_summarise_asks_for_raw_values(small, curriculum):
     store = small[0]
-    with pytest.raises(ValueError, match="load_with_values"):
+    with pytest.raises(ValueError, match="keep_values=True"):
         summarise(load(store, "small", curriculum), curriculum, {})
-    assert list(load_with_values(store, "small", curriculum)[COLUMNS].columns) == COLUMNS
+    assert list(load(store, "small", curriculum, keep_values=True)[COLUMNS].columns) == COLUMNS
 
 
 def test_small_report_charts_carry_the_numbers(small, curriculum, tmp_path):

@@ -1,6 +1,5 @@
 """The session timers, built with no kernel and driven by tick()."""
 
-from widgets.curriculum import load_curriculum
 from widgets.session_timer import SessionTimer
 
 

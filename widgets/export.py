@@ -23,20 +23,29 @@ COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def load(store: Store, workshop_id: str, curriculum: Curriculum) -> pd.DataFrame:
-    """One row per submitted, shared answer, with its prompt from the curriculum."""
+def load(store: Store, workshop_id: str, curriculum: Curriculum, keep_values: bool = False) -> pd.DataFrame:
+    """One row per submitted, shared answer, with its prompt from the curriculum.
+
+    ``answer`` is the text a reviewer reads; with ``keep_values`` a ``value`` column also holds
+    each answer as the widget kept it (a number, a list of options, …), for counting.
+    """
     rows = store.submitted_rows(workshop_id)
+    entries: dict[str, dict] = {}
     for row in rows:
-        try:
-            entry = curriculum.exercise(row["exercise_id"])
-        except CurriculumError:  # an exercise since removed from the curriculum: keep its text
-            entry = {"kind": "reflection", "prompt": ""}
+        exercise_id = row["exercise_id"]
+        if exercise_id not in entries:
+            try:
+                entries[exercise_id] = curriculum.exercise(exercise_id)
+            except CurriculumError:  # an exercise since removed from the curriculum: keep its text
+                entries[exercise_id] = {"kind": "reflection", "prompt": ""}
+        entry = entries[exercise_id]
+        row["value"] = row["answer"]
         row["prompt"] = entry["prompt"]
         row["answer"] = "" if row["answer"] is None else answer_text(row["answer"], entry)
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "value"])
     for column in ("saved_at", "submitted_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame[COLUMNS]
+    return frame if keep_values else frame[COLUMNS]
 
 
 def neutralise_formula(value):

@@ -27,7 +27,7 @@ from .config import WorkshopConfig, load_config
 from .curriculum import load_curriculum
 from .store import Store
 from .submit_bridge import answer_text
-from .text_stats import frequent_words
+from .answer_stats import frequent_words, tally
 
 TEXT_KINDS = ("reflection", "form")
 
@@ -43,19 +43,6 @@ def bars(counts: list[tuple[str, int]], caption: str) -> str:
         for label, n in counts
     )
     return f"<table class='workshop-bars'><caption>{html.escape(caption)}</caption>{rows}</table>"
-
-
-def distribution(entry: dict, values: list) -> list[tuple[str, int]]:
-    """Counts per scale point, option or category, in the curriculum's order (zeros included)."""
-    kind = entry["kind"]
-    if kind == "scale":
-        spec = entry["scale"]
-        counts = Counter(values)
-        return [(str(point), counts.get(point, 0)) for point in range(spec["min"], spec["max"] + 1)]
-    if kind in ("choice", "checklist"):
-        counts = Counter(v for value in values for v in (value if isinstance(value, list) else [value]))
-        return [(option, counts.get(option, 0)) for option in entry["options"]]
-    return []
 
 
 class PromptPanel(w.VBox):
@@ -159,7 +146,7 @@ class PromptPanel(w.VBox):
                 counts = [(c, placed.get(c, 0)) for c in self.entry["categories"]]
                 tables.append(bars(counts, item["text"]))
             return note + [w.HTML("".join(tables))]
-        return note + [w.HTML(bars(distribution(self.entry, values), f"{len(values)} answers"))]
+        return note + [w.HTML(bars(tally(self.entry, values), f"{len(values)} answers"))]
 
 
 class RoomView(w.VBox):

@@ -1,4 +1,7 @@
-"""The facilitators' command line: ``workshop serve | prepare | collect | export | check``.
+"""The facilitators' command line.
+
+``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
+``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``forget`` deletes.
 
 Every command ends by saying what it did and where the results are.
 """
@@ -128,6 +131,19 @@ def cmd_forget(workshop: WorkshopConfig, args) -> int:
     removed = forget_workshop(workshop, Store(workshop.store_url))
     _say(f"Deleted workshop '{workshop.workshop_id}': {removed['participants']} participant(s), "
          f"{removed['answers']} answer(s), its nbgrader course and exchange.")
+    return 0
+
+
+def cmd_report(workshop: WorkshopConfig, args) -> int:
+    from widgets.report import build_report
+    from widgets.store import Store
+
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    out = Path(args.out) if args.out else workshop.exports_dir / f"report-{workshop.workshop_id}-{stamp}"
+    paths = build_report(Store(workshop.store_url), workshop.workshop_id, curriculum, out, say=_say)
+    _say(f"Report written to {out}: " + ", ".join(p.name for p in paths.values())
+         + f". Open {paths['html']} in a browser; it needs no network.")
     return 0
 
 
@@ -310,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("--yes", metavar="WORKSHOP_ID", help="Confirm by giving the workshop id.")
     export = sub.add_parser("export", help="Write the shared, submitted answers as a CSV file.")
     export.add_argument("--out", help="Where to write the CSV (default: the data folder's exports/).")
+    report = sub.add_parser("report", help="Write the review report: CSV, XLSX and an HTML summary of shared reflections.")
+    report.add_argument("--out", help="Folder to write it in (default: the data folder's exports/).")
     sub.add_parser("check", help="Check the curriculum, notebooks and guides (schema, ids, minutes, references, links).")
     sub.add_parser("guides", help="Rewrite the timing tables in the facilitator guides from the curriculum data.")
     plan = sub.add_parser("plan", help="Write the printable session plan (HTML).")
@@ -322,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     workshop = load_config(args.data_dir)
     commands = {
         "serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect, "feedback": cmd_feedback,
-        "export": cmd_export, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,
+        "export": cmd_export, "report": cmd_report, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,
     }
     try:
         return commands[args.command](workshop, args)

@@ -1,4 +1,6 @@
-"""Word counts for free-text answers: what the room view and the report show as frequent words."""
+"""Counting answers: frequent words in free text, and how many chose each point or option.
+
+The room view and the report count the same way, from here."""
 
 from __future__ import annotations
 
@@ -30,3 +32,22 @@ def frequent_words(texts, top: int = 8) -> list[tuple[str, int]]:
     for text in texts:
         counts.update(words(text))
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+
+def tally(entry: dict, values: list) -> list[tuple[str, int]]:
+    """(label, count) for every point of a scale or option of a choice or checklist, in order.
+
+    Points and options nobody chose count 0; a value the curriculum no longer lists is kept at
+    the end, so nothing counted disappears.
+    """
+    counts: Counter = Counter()
+    if entry["kind"] == "scale":
+        counts.update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+        labels = list(range(int(entry["scale"]["min"]), int(entry["scale"]["max"]) + 1))
+        labels += sorted(set(counts) - set(labels))
+    else:
+        for value in values:
+            counts.update(value if isinstance(value, list) else [value])
+        labels = list(entry["options"])
+        labels += sorted(str(o) for o in set(counts) - set(labels))
+    return [(str(label), counts[label]) for label in labels]
