@@ -1,6 +1,7 @@
 """The real nbgrader commands in a temporary course: submit → collect → autograde → review."""
 
 import csv
+import json
 
 import nbformat
 import pytest
@@ -9,7 +10,7 @@ from widgets.config import load_config
 from widgets.curriculum import load_curriculum
 from widgets.export import load, write_csv
 from widgets.store import FACILITATORS, ROOM, Store
-from widgets.submit_bridge import grade_id, submit_module
+from widgets.submit_bridge import escape_markdown, grade_id, submit_module
 from workshop.course import collect, prepare
 
 pytestmark = pytest.mark.nbgrader
@@ -42,7 +43,7 @@ def course(tmp_path_factory):
 
 def test_collect_reports_every_participant(course):
     _, _, _, summary, lines = course
-    assert {s.module_id: s.submissions for s in summary} == {"orientation": 0, "payment": 2, "closing": 0}
+    assert {s.module_id: s.submissions for s in summary} == {"orientation": 0, "power": 0, "payment": 2, "closing": 0}
     assert any("payment: 2 participant(s) submitted" in line for line in lines)
 
 
@@ -125,3 +126,44 @@ def test_export_writes_one_tidy_row_per_shared_answer(course, tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["pseudonym"] for r in rows} == {"ana", "Zoë"}
+
+
+def test_forty_participants_submitting_at_once_all_reach_the_gradebook(tmp_path_factory):
+    """nbgrader's own exchange has lost concurrent submissions (#919); this bridge must not."""
+    import threading
+
+    from nbgrader.api import Gradebook
+
+    workshop = load_config(tmp_path_factory.mktemp("crowd") / "data", workshop_id="crowd")
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    prepare(workshop, curriculum, say=lambda _: None)
+    store = Store(workshop.store_url)
+    people = []
+    for n in range(40):
+        person, _ = store.add_participant(workshop.workshop_id, f"crowd-{n}")
+        store.save_answer(person, "payment", TEXT_ID, f"answer of crowd-{n}", share=FACILITATORS)
+        people.append(person)
+    start, errors = threading.Barrier(40), []
+
+    def submit(person):
+        try:
+            own_store = Store(workshop.store_url)  # as each participant's kernel has its own
+            start.wait()
+            submit_module(own_store, person, "payment", curriculum.exercises("payment"),
+                          workshop.course_dir, workshop.exchange_root)
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=submit, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    summary = collect(workshop, curriculum, say=lambda _: None)
+    assert {s.module_id: s.submissions for s in summary}["payment"] == 40
+    with Gradebook(f"sqlite:///{workshop.course_dir / 'gradebook.db'}", workshop.workshop_id) as gb:
+        assert {s.student.id for s in gb.assignment_submissions("payment")} == {p.review_id for p in people}
+    for person in people:
+        notebook = workshop.course_dir / "submitted" / person.review_id / "payment" / "payment.ipynb"
+        assert json.dumps(escape_markdown(f"answer of {person.pseudonym}")) in notebook.read_text()

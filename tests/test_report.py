@@ -76,6 +76,8 @@ def _value(rng: random.Random, entry: dict):
         return rng.sample(entry["options"], rng.randint(1, len(entry["options"])))
     if kind == "sort":
         return {item["id"]: rng.choice(entry["categories"]) for item in entry["items"]}
+    if kind == "power_map":
+        return {role: [rng.randint(0, 10), rng.randint(0, 10)] for role in entry["roles"] if rng.random() < 0.7}
     text = lambda: " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))  # noqa: E731
     if kind == "form":
         return {field["id"]: text() for field in entry["fields"] if rng.random() < 0.8} or {"action": text()}
@@ -134,7 +136,7 @@ def test_the_fixture_holds_over_a_thousand_shared_reflections(big, curriculum):
     _, frame, _ = big
     kinds = frame["exercise_id"].map(lambda i: curriculum.exercise(i)["kind"])
     assert (kinds == "reflection").sum() >= 1000
-    assert set(frame["module"]) == {"orientation", "payment", "closing"}
+    assert set(frame["module"]) == {"orientation", "power", "payment", "closing"}
 
 
 def test_summary_counts_agree_with_the_answers_counted_another_way(big, curriculum):

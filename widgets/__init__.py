@@ -13,13 +13,14 @@ from .session import current_session
 from .widget_checklist import Checklist
 from .widget_choice import Choice
 from .widget_form import Form
+from .widget_power_map import PowerMap
 from .widget_reflection import Reflection
 from .widget_scale import Scale
 from .widget_sort import Sort
 
 _KINDS = {
     "reflection": Reflection, "scale": Scale, "choice": Choice,
-    "checklist": Checklist, "sort": Sort, "form": Form,
+    "checklist": Checklist, "sort": Sort, "form": Form, "power_map": PowerMap,
 }
 
 
@@ -64,6 +65,11 @@ def form(exercise_id: str) -> Form:
     return _exercise(exercise_id, "form")
 
 
+def power_map(exercise_id: str) -> PowerMap:
+    """Roles placed on formal authority and recognised expertise, drawn as a chart."""
+    return _exercise(exercise_id, "power_map")
+
+
 def check_in(module_id: str) -> Reflection:
     """The check-in that opens every session (prompt from curriculum/series.yaml)."""
     return _exercise(f"{module_id}.check-in", "reflection")
@@ -75,7 +81,7 @@ def debrief(module_id: str) -> Reflection:
 
 
 __all__ = [
-    "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form",
+    "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form", "power_map",
     "keypoints", "debrief", "submit",
-    "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form",
+    "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form", "PowerMap",
 ]

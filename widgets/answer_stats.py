@@ -51,3 +51,20 @@ def tally(entry: dict, values: list) -> list[tuple[str, int]]:
         labels = list(entry["options"])
         labels += sorted(str(o) for o in set(counts) - set(labels))
     return [(str(label), counts[label]) for label in labels]
+
+
+def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, int, float, float]]:
+    """(role, how many placed it, mean authority, mean expertise) over power maps, by first seen.
+
+    Roles placed by fewer than ``at_least`` maps are left out (the room view uses 2, so that a
+    role one person added stays theirs).
+    """
+    placed: dict[str, list] = {}
+    for value in maps:
+        for role, position in (value or {}).items():
+            placed.setdefault(role, []).append(position)
+    return [
+        (role, len(spots), round(sum(a for a, _ in spots) / len(spots), 1),
+         round(sum(e for _, e in spots) / len(spots), 1))
+        for role, spots in placed.items() if len(spots) >= at_least
+    ]

@@ -20,7 +20,7 @@ import pandas as pd
 from .curriculum import Curriculum
 from .export import COLUMNS, load, neutralise_formula, write_csv
 from .store import Store
-from .answer_stats import tally, words
+from .answer_stats import average_positions, tally, words
 
 SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
@@ -104,6 +104,9 @@ def _distribution(entry: dict, values: list) -> str:
         return "; ".join(f"{label}: {n}" for label, n in tally(entry, values))
     if kind in ("choice", "checklist"):  # one line each: an option may itself contain "; "
         return "\n".join(f"{label}: {n}" for label, n in tally(entry, values))
+    if kind == "power_map":
+        return "\n".join(f"{role}: authority {a:g}, expertise {e:g} ({n} maps)"
+                         for role, n, a, e in average_positions(values))
     if kind == "sort":
         order = {category: i for i, category in enumerate(entry["categories"])}
         per_item = {item["id"]: Counter() for item in entry["items"]}

@@ -27,7 +27,8 @@ from .config import WorkshopConfig, load_config
 from .curriculum import load_curriculum
 from .store import Store
 from .submit_bridge import answer_text
-from .answer_stats import frequent_words, tally
+from .widget_power_map import power_chart
+from .answer_stats import average_positions, frequent_words, tally
 
 TEXT_KINDS = ("reflection", "form")
 
@@ -43,6 +44,13 @@ def bars(counts: list[tuple[str, int]], caption: str) -> str:
         for label, n in counts
     )
     return f"<table class='workshop-bars'><caption>{html.escape(caption)}</caption>{rows}</table>"
+
+
+def room_power_map(maps: list[dict]) -> str:
+    """Everyone's shared maps as one picture: each role at its average position, with how many placed it."""
+    points = [(f"{role} ({n} maps)", authority, expertise)
+              for role, n, authority, expertise in average_positions(maps, at_least=2)]
+    return power_chart(points, caption=f"The room's maps together ({len(maps)} maps): average position of each role")
 
 
 class PromptPanel(w.VBox):
@@ -139,6 +147,8 @@ class PromptPanel(w.VBox):
                 else:
                     rows.append(quote)
             return note + rows
+        if kind == "power_map":
+            return note + [w.HTML(room_power_map(values))]
         if kind == "sort":
             tables = []
             for item in self.entry["items"]:

@@ -274,34 +274,23 @@ class Store:
             ) from None
         return Participant(participant_id, workshop_id, pseudonym, review_id), token
 
-    def participant_by_token(self, workshop_id: str, token: str | None) -> Participant | None:
-        if not token:
-            return None
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(participants).where(
-                    participants.c.workshop_id == workshop_id,
-                    participants.c.token_hash == hash_token(token),
-                )
-            ).first()
-        return _participant(row) if row else None
-
-    def participant_by_review_id(self, workshop_id: str, review_id: str) -> Participant | None:
+    def _find_participant(self, workshop_id: str, column: str, value: str) -> Participant | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(participants).where(
-                participants.c.workshop_id == workshop_id, participants.c.review_id == review_id
+                participants.c.workshop_id == workshop_id, participants.c[column] == value
             )).first()
         return _participant(row) if row else None
 
+    def participant_by_token(self, workshop_id: str, token: str | None) -> Participant | None:
+        if not token:
+            return None
+        return self._find_participant(workshop_id, "token_hash", hash_token(token))
+
+    def participant_by_review_id(self, workshop_id: str, review_id: str) -> Participant | None:
+        return self._find_participant(workshop_id, "review_id", review_id)
+
     def participant_by_pseudonym(self, workshop_id: str, pseudonym: str) -> Participant | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(participants).where(
-                    participants.c.workshop_id == workshop_id,
-                    participants.c.pseudonym_key == pseudonym_key(pseudonym),
-                )
-            ).first()
-        return _participant(row) if row else None
+        return self._find_participant(workshop_id, "pseudonym_key", pseudonym_key(pseudonym))
 
     # Answers ------------------------------------------------------------------------------
     def save_answer(

@@ -74,6 +74,9 @@ def answer_text(value, entry: dict) -> str:
     if kind == "sort":
         texts = {item["id"]: item["text"] for item in entry["items"]}
         return "\n".join(f"{texts.get(item_id, item_id)} → {category}" for item_id, category in (value or {}).items())
+    if kind == "power_map":
+        return "\n".join(f"{role}: formal authority {a}/10, recognised expertise {e}/10"
+                         for role, (a, e) in (value or {}).items())
     if kind == "form":
         labels = {field["id"]: field["label"] for field in entry["fields"]}
         return "\n".join(f"{labels.get(field_id, field_id)}: {text}" for field_id, text in (value or {}).items())

@@ -29,7 +29,7 @@ from .guides import timing_block_problem
 # notebook call -> the exercise kind it shows
 CALLS = {
     "reflect": "reflection", "scale": "scale", "choose": "choice", "checklist": "checklist",
-    "sort": "sort", "form": "form",
+    "sort": "sort", "form": "form", "power_map": "power_map",
 }
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
