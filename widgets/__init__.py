@@ -7,8 +7,10 @@
 Prompts, options and feedback come from ``curriculum/``; answers go to the store.
 """
 
+from .budget_planner import BudgetPlanner
 from .curriculum import CurriculumError, load_curriculum
 from .module_page import keypoints, submit, welcome
+from .payment_calculator import PaymentCalculator
 from .session import current_session
 from .widget_checklist import Checklist
 from .widget_choice import Choice
@@ -21,6 +23,7 @@ from .widget_sort import Sort
 _KINDS = {
     "reflection": Reflection, "scale": Scale, "choice": Choice,
     "checklist": Checklist, "sort": Sort, "form": Form, "power_map": PowerMap,
+    "payment_calculator": PaymentCalculator, "budget_planner": BudgetPlanner,
 }
 
 
@@ -70,6 +73,16 @@ def power_map(exercise_id: str) -> PowerMap:
     return _exercise(exercise_id, "power_map")
 
 
+def payment_calculator(exercise_id: str) -> PaymentCalculator:
+    """What a service-user educator keeps from a payment, from the rules in curriculum/facts/."""
+    return _exercise(exercise_id, "payment_calculator")
+
+
+def budget_planner(exercise_id: str) -> BudgetPlanner:
+    """Cost items × quantity × unit cost, with totals and a CSV download."""
+    return _exercise(exercise_id, "budget_planner")
+
+
 def check_in(module_id: str) -> Reflection:
     """The check-in that opens every session (prompt from curriculum/series.yaml)."""
     return _exercise(f"{module_id}.check-in", "reflection")
@@ -82,6 +95,7 @@ def debrief(module_id: str) -> Reflection:
 
 __all__ = [
     "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form", "power_map",
+    "payment_calculator", "budget_planner",
     "keypoints", "debrief", "submit",
-    "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form", "PowerMap",
+    "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form", "PowerMap", "PaymentCalculator", "BudgetPlanner",
 ]

@@ -74,6 +74,14 @@ def answer_text(value, entry: dict) -> str:
     if kind == "sort":
         texts = {item["id"]: item["text"] for item in entry["items"]}
         return "\n".join(f"{texts.get(item_id, item_id)} → {category}" for item_id, category in (value or {}).items())
+    if kind == "payment_calculator":
+        return ", ".join(f"{name}: {setting}" for name, setting in (value or {}).items())
+    if kind == "budget_planner":
+        from .budget_planner import budget_rows
+
+        rows = budget_rows(entry["items"], value)
+        return "\n".join(f"{label}: {q:g} {unit} × {c:.2f} = {t:.2f}" for label, unit, q, c, t in rows) + \
+            f"\nTotal: {sum(r[4] for r in rows):.2f}"
     if kind == "power_map":
         return "\n".join(f"{role}: formal authority {a}/10, recognised expertise {e}/10"
                          for role, (a, e) in (value or {}).items())

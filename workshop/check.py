@@ -30,6 +30,7 @@ from .guides import timing_block_problem
 CALLS = {
     "reflect": "reflection", "scale": "scale", "choose": "choice", "checklist": "checklist",
     "sort": "sort", "form": "form", "power_map": "power_map",
+    "payment_calculator": "payment_calculator", "budget_planner": "budget_planner",
 }
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
