@@ -78,7 +78,7 @@ def estimate(facts: dict, inputs: dict) -> Estimate:
     reasons.append(
         f"As a voluntary payment ({method['label']}): up to {_money(facts, voluntary['exempt_per_12_months'])} "
         f"in 12 months is exempt; {_money(facts, room)} of that is left, so "
-        + (f"all of it is exempt." if over == 0 else
+        + ("all of it is exempt." if over == 0 else
            f"{_money(facts, over)} is over the exemption and may be counted: ask the caseworker how.")
     )
     if method.get("note"):
