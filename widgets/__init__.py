@@ -13,17 +13,20 @@ from .module_page import keypoints, submit, welcome
 from .payment_calculator import PaymentCalculator
 from .session import current_session
 from .widget_checklist import Checklist
+from .widget_credit_matrix import CreditMatrix
 from .widget_choice import Choice
 from .widget_form import Form
 from .widget_power_map import PowerMap
 from .widget_reflection import Reflection
 from .widget_scale import Scale
 from .widget_sort import Sort
+from .widget_vignettes import Vignettes
 
 _KINDS = {
     "reflection": Reflection, "scale": Scale, "choice": Choice,
     "checklist": Checklist, "sort": Sort, "form": Form, "power_map": PowerMap,
     "payment_calculator": PaymentCalculator, "budget_planner": BudgetPlanner,
+    "vignettes": Vignettes, "credit_matrix": CreditMatrix,
 }
 
 
@@ -83,6 +86,16 @@ def budget_planner(exercise_id: str) -> BudgetPlanner:
     return _exercise(exercise_id, "budget_planner")
 
 
+def vignettes(exercise_id: str) -> Vignettes:
+    """Short cases: rate the credibility given, name what happened, then read the discussion note."""
+    return _exercise(exercise_id, "vignettes")
+
+
+def credit_matrix(exercise_id: str) -> CreditMatrix:
+    """Who did what in CRediT's 14 roles; the contribution statement and ICMJE's criteria follow."""
+    return _exercise(exercise_id, "credit_matrix")
+
+
 def check_in(module_id: str) -> Reflection:
     """The check-in that opens every session (prompt from curriculum/series.yaml)."""
     return _exercise(f"{module_id}.check-in", "reflection")
@@ -95,7 +108,8 @@ def debrief(module_id: str) -> Reflection:
 
 __all__ = [
     "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form", "power_map",
-    "payment_calculator", "budget_planner",
+    "payment_calculator", "budget_planner", "vignettes", "credit_matrix",
     "keypoints", "debrief", "submit",
     "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form", "PowerMap", "PaymentCalculator", "BudgetPlanner",
+    "Vignettes", "CreditMatrix",
 ]

@@ -68,3 +68,36 @@ def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, in
          round(sum(e for _, e in spots) / len(spots), 1))
         for role, spots in placed.items() if len(spots) >= at_least
     ]
+
+
+GROUPED_KINDS = ("sort", "vignettes", "credit_matrix")
+
+
+def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str, int]]]]:
+    """For exercises with several parts: (part, [(label, count)]) for each part, in order.
+
+    sort: per item, how many placed it in each category; vignettes: per case, how many named
+    each reading; credit_matrix: per member, how many judged them an author or acknowledged.
+    """
+    answers = [v for v in values if isinstance(v, dict)]
+    kind = entry["kind"]
+    if kind == "sort":
+        return [(item["text"], [(c, sum(1 for v in answers if v.get(item["id"]) == c)) for c in entry["categories"]])
+                for item in entry["items"]]
+    if kind == "vignettes":
+        from .widget_vignettes import READINGS
+
+        return [(f"{item['setting']}: {item['text']}",
+                 [(label, sum(1 for v in answers if (v.get(item["id"]) or {}).get("what") == code))
+                  for label, code in READINGS])
+                for item in entry["items"]]
+    if kind == "credit_matrix":
+        from .widget_credit_matrix import icmje
+
+        groups = []
+        for person in entry["team"]:
+            authors = sum(1 for v in answers if all(icmje(v.get(person["id"], {})).values()))
+            groups.append((f"{person['name']} ({person['role']})",
+                           [("Author", authors), ("Acknowledged", len(answers) - authors)]))
+        return groups
+    return []

@@ -20,7 +20,7 @@ import pandas as pd
 from .curriculum import Curriculum
 from .export import COLUMNS, load, neutralise_formula, write_csv
 from .store import Store
-from .answer_stats import average_positions, tally, words
+from .answer_stats import average_positions, grouped_tallies, tally, words
 
 SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
@@ -107,6 +107,9 @@ def _distribution(entry: dict, values: list) -> str:
     if kind == "power_map":
         return "\n".join(f"{role}: authority {a:g}, expertise {e:g} ({n} maps)"
                          for role, n, a, e in average_positions(values))
+    if kind in ("vignettes", "credit_matrix"):
+        return "\n".join(f"{part}: " + "; ".join(f"{label} {n}" for label, n in counts)
+                         for part, counts in grouped_tallies(entry, values))
     if kind == "sort":
         order = {category: i for i, category in enumerate(entry["categories"])}
         per_item = {item["id"]: Counter() for item in entry["items"]}

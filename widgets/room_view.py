@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections import Counter
 
 import ipywidgets as w
 
@@ -28,7 +27,7 @@ from .curriculum import load_curriculum
 from .store import Store
 from .submit_bridge import answer_text
 from .widget_power_map import power_chart
-from .answer_stats import average_positions, frequent_words, tally
+from .answer_stats import GROUPED_KINDS, average_positions, frequent_words, grouped_tallies, tally
 
 TEXT_KINDS = ("reflection", "form")
 
@@ -149,13 +148,8 @@ class PromptPanel(w.VBox):
             return note + rows
         if kind == "power_map":
             return note + [w.HTML(room_power_map(values))]
-        if kind == "sort":
-            tables = []
-            for item in self.entry["items"]:
-                placed = Counter(v.get(item["id"]) for v in values if isinstance(v, dict) and v.get(item["id"]))
-                counts = [(c, placed.get(c, 0)) for c in self.entry["categories"]]
-                tables.append(bars(counts, item["text"]))
-            return note + [w.HTML("".join(tables))]
+        if kind in GROUPED_KINDS:
+            return note + [w.HTML("".join(bars(counts, part) for part, counts in grouped_tallies(self.entry, values)))]
         return note + [w.HTML(bars(tally(self.entry, values), f"{len(values)} answers"))]
 
 

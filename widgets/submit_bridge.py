@@ -82,6 +82,16 @@ def answer_text(value, entry: dict) -> str:
         rows = budget_rows(entry["items"], value)
         return "\n".join(f"{label}: {q:g} {unit} × {c:.2f} = {t:.2f}" for label, unit, q, c, t in rows) + \
             f"\nTotal: {sum(r[4] for r in rows):.2f}"
+    if kind == "vignettes":
+        settings = {item["id"]: item["setting"] for item in entry["items"]}
+        return "\n".join(f"{settings.get(i, i)}: credibility {a.get('credibility')}/5; what happened: {a.get('what')}"
+                         for i, a in (value or {}).items())
+    if kind == "credit_matrix":
+        from .widget_credit_matrix import statement
+
+        lines, authors, thanked = statement(entry["team"], value)
+        return "\n".join([*lines, f"Authors: {', '.join(authors) or 'none'}",
+                          f"Acknowledged: {', '.join(thanked) or 'none'}"])
     if kind == "power_map":
         return "\n".join(f"{role}: formal authority {a}/10, recognised expertise {e}/10"
                          for role, (a, e) in (value or {}).items())

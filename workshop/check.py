@@ -31,6 +31,7 @@ CALLS = {
     "reflect": "reflection", "scale": "scale", "choose": "choice", "checklist": "checklist",
     "sort": "sort", "form": "form", "power_map": "power_map",
     "payment_calculator": "payment_calculator", "budget_planner": "budget_planner",
+    "vignettes": "vignettes", "credit_matrix": "credit_matrix",
 }
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
