@@ -82,6 +82,17 @@ def _value(rng: random.Random, entry: dict):
     if kind == "budget_planner":
         return {item["id"]: {"quantity": rng.randint(0, 3), "unit_cost": rng.choice([10, 40])}
                 for item in entry["items"]}
+    if kind == "credit_matrix":
+        from widgets.widget_credit_matrix import CREDIT_ROLES
+
+        return {p["id"]: {"roles": {r: rng.choice(["lead", "equal", "supporting"])
+                                    for r in rng.sample(CREDIT_ROLES, 3)},
+                          "approved": rng.random() < 0.8, "accountable": rng.random() < 0.8}
+                for p in entry["team"]}
+    if kind == "vignettes":
+        return {item["id"]: {"credibility": rng.randint(1, 5),
+                             "what": rng.choice(["testimonial", "hermeneutical", "neither", "unsure"])}
+                for item in entry["items"]}
     if kind == "power_map":
         return {role: [rng.randint(0, 10), rng.randint(0, 10)] for role in entry["roles"] if rng.random() < 0.7}
     text = lambda: " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))  # noqa: E731
@@ -142,7 +153,7 @@ def test_the_fixture_holds_over_a_thousand_shared_reflections(big, curriculum):
     _, frame, _ = big
     kinds = frame["exercise_id"].map(lambda i: curriculum.exercise(i)["kind"])
     assert (kinds == "reflection").sum() >= 1000
-    assert set(frame["module"]) == {"orientation", "power", "payment", "closing"}
+    assert set(frame["module"]) == {"orientation", "power", "payment", "authorship", "closing"}
 
 
 def test_summary_counts_agree_with_the_answers_counted_another_way(big, curriculum):
