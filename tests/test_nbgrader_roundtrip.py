@@ -43,7 +43,7 @@ def course(tmp_path_factory):
 
 def test_collect_reports_every_participant(course):
     _, _, _, summary, lines = course
-    assert {s.module_id: s.submissions for s in summary} == {"orientation": 0, "power": 0, "payment": 2, "authorship": 0, "closing": 0}
+    assert {s.module_id: s.submissions for s in summary} == {"orientation": 0, "power": 0, "payment": 2, "epistemic-injustice": 0, "authorship": 0, "closing": 0}
     assert any("payment: 2 participant(s) submitted" in line for line in lines)
 
 
