@@ -84,11 +84,12 @@ def test_outputs_citations_links_and_images(lesson):
         code = next(c for c in cells if c["cell_type"] == "code")
         code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["x"]}]
         text = next(c for c in cells if c["cell_type"] == "markdown")
-        text["source"] = ["As argued (Nobody et al., 1999). ![](missing.png) [see](nowhere.md)"]
+        text["source"] = ["As argued (Nobody et al., 1999) and (Some\nBody, n.d.). ![](missing.png) [see](nowhere.md)"]
     edit_notebook(lesson / "modules" / "payment.ipynb", change)
     found = messages(lesson)
     assert "has outputs" in found
     assert "cites (Nobody et al., 1999)" in found
+    assert "cites (Some Body, n.d.)" in found  # undated works and line breaks inside a citation too
     assert "image missing.png has no alt text" in found
     assert "link to nowhere.md does not resolve" in found
 

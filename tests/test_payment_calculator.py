@@ -63,3 +63,11 @@ def test_the_widget_shows_the_estimate_source_date_and_disclaimer(participant_se
     assert saved.value["situation"] == "odsp" and saved.value["rate"] == 150
     again = PaymentCalculator("payment.calculator", session=participant_session)
     assert again._fields["rate"].value == 150 and "$375.00" in again._result.value
+
+
+def test_published_rate_suggestions_come_from_the_facts_file_with_their_source():
+    from widgets.payment_calculator import rate_guidance
+
+    shown = rate_guidance(FACTS)
+    assert "Involve: $40 an hour" in shown and "Healthcare Excellence Canada" in shown and "as of" in shown
+    assert rate_guidance({}) == ""

@@ -87,6 +87,16 @@ def estimate(facts: dict, inputs: dict) -> Estimate:
     return Estimate(payment, 0.0, reasons, alternative=("counted as earnings", as_earnings))
 
 
+def rate_guidance(facts: dict) -> str:
+    """Published rate suggestions from the facts file, with their source and date, if it has any."""
+    guidance = facts.get("rate_guidance")
+    if not guidance:
+        return ""
+    tiers = "; ".join(f"{t['level']}: {t['suggestion']}" for t in guidance["tiers"])
+    return (f"<p class='workshop-rate-guidance'>For comparison: {html.escape(tiers)} "
+            f"({html.escape(guidance['source'])}, as of {html.escape(str(guidance['as_of']))}).</p>")
+
+
 class PaymentCalculator(Exercise):
     """The inputs are the answer (so a reload restores them); the estimate is shown beneath."""
 
@@ -114,7 +124,8 @@ class PaymentCalculator(Exercise):
             control.observe(self._changed_input, "value")
         self._result = w.HTML()
         self._show()
-        return w.VBox([*self._fields.values(), self._result], layout=w.Layout(width="100%"))
+        return w.VBox([*self._fields.values(), w.HTML(rate_guidance(self.facts)), self._result],
+                      layout=w.Layout(width="100%"))
 
     def inputs(self) -> dict:
         return {name: control.value for name, control in self._fields.items()}

@@ -35,7 +35,7 @@ CALLS = {
 }
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
-_CITATION = re.compile(r"\(([^()]*?\b\d{4}[a-z]?)\)")
+_CITATION = re.compile(r"\(([^()]*?(?:\b\d{4}[a-z]?|\bn\.d\.))\)")
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
@@ -117,9 +117,9 @@ def notebook_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
             else:
                 problems += markdown_problems(where, source, path.parent)
                 for citation in _CITATION.findall(source):
-                    for cite in re.split(r";\s*|,\s*cited in\s+", citation):
+                    for cite in re.split(r";\s*|,\s*cited in\s+", " ".join(citation.split())):
                         cite = cite.strip()
-                        if re.search(r"\b\d{4}[a-z]?$", cite) and cite not in cites:
+                        if re.search(r"(\b\d{4}[a-z]?|\bn\.d\.)$", cite) and cite not in cites:
                             problems.append(Problem(where, f"cites ({cite}), which is not in {module_id}.yaml's references"))
         for exercise_id in kinds:
             if exercise_id not in used:
