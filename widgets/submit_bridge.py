@@ -29,7 +29,8 @@ from .store import FACILITATORS, ROOM, Answer, Participant, Store
 
 SHARED = (FACILITATORS, ROOM)
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Markdown punctuation, plus ":" and "@" so that no URL or e-mail address is turned into a link.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
 
 
 class SubmitError(Exception):
