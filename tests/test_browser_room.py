@@ -62,6 +62,9 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         projector.get_by_text("Not revealed yet").first.wait_for()
         assert projector.get_by_text("Browser answer 0").count() == 0
 
+        from tests.test_accessibility import serious_violations
+
+        assert serious_violations(room) == [] and serious_violations(projector) == []
         prompt = room.locator(".widget-vbox", has=room.get_by_text("5 shared with the room · not revealed")).last
         prompt.get_by_role("button", name="Reveal to the room").click()
         projector.get_by_text("Browser answer 1").wait_for()  # updates by itself, no reload
