@@ -45,3 +45,68 @@ def test_the_downloaded_journal_has_no_serious_violation(phone, voila_server):
     assert response.ok and "attachment" in response.headers["content-disposition"]
     phone.set_content(response.text())
     assert serious_violations(phone) == []
+
+
+@pytest.mark.parametrize("path", ["", "voila/render/payment.ipynb"])
+def test_pages_reflow_at_320_pixels_like_400_percent_zoom(chromium, voila_server, path):
+    """WCAG reflow: at 320 CSS pixels wide nothing needs scrolling sideways."""
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(voila_server)
+        page.get_by_label("Pseudonym").fill(f"narrow-{len(path)}")
+        page.get_by_role("button", name="Continue").click()
+        page.goto(voila_server + path)
+        if path:
+            page.locator(".workshop-exercise").first.wait_for()
+            page.wait_for_timeout(1500)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 321, f"{width}px wide at 320"
+    finally:
+        context.close()
+
+
+def test_a_module_can_be_answered_shared_and_submitted_with_the_keyboard_alone(chromium, voila_server, prepared):
+    from widgets.store import Store
+
+    context = chromium.new_context(viewport={"width": 412, "height": 915})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    focused = "() => document.activeElement"
+
+    def tab_until(test: str, limit: int = 600):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({test}); }}"):
+                return
+        raise AssertionError(f"never reached: {test}")
+
+    try:
+        page.goto(voila_server)
+        tab_until("e.id === 'pseudonym'")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("keys-only")
+        page.keyboard.press("Enter")
+        page.get_by_text("You are taking part as").wait_for()
+        tab_until("e.tagName === 'A' && e.getAttribute('href').endsWith('payment.ipynb')")
+        page.keyboard.press("Enter")
+        page.locator(".workshop-exercise textarea").first.wait_for()
+        page.wait_for_timeout(1500)
+        tab_until("e.tagName === 'TEXTAREA'")  # the check-in
+        tab_until("e.tagName === 'TEXTAREA'")  # the first reflection
+        page.keyboard.type("Typed without a mouse.")
+        tab_until("e.type === 'radio' && e.closest('.workshop-exercise')")  # who can read this answer
+        page.keyboard.press("ArrowDown")  # share with the facilitators
+        page.wait_for_timeout(1500)
+        tab_until("e.tagName === 'BUTTON' && e.textContent.includes('Submit my shared answers')")
+        page.keyboard.press("Enter")
+        page.get_by_text("Sent at").wait_for()
+        assert page.evaluate(focused) is not None
+    finally:
+        context.close()
+    store = Store(prepared.store_url)
+    me = store.participant_by_pseudonym(prepared.workshop_id, "keys-only")
+    answer = store.get_answer(me, "payment", "payment.personal-experience")
+    assert answer.value == "Typed without a mouse." and answer.share == "facilitators"
+    assert answer.submitted_at is not None

@@ -134,6 +134,8 @@ def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
         box.press_sequentially("Written before the crash.", delay=10)
         first_exercise(page).get_by_text(re.compile(r"Saved at")).wait_for()
         stop_voila(process, kill=True)
+        # The open page says plainly that the connection went and that saved answers are safe.
+        page.get_by_role("alert").filter(has_text="Everything saved so far is safe").wait_for()
 
         process, url = start_voila(workshop)  # a new server, another port: the cookie still holds
         page.goto(url + "voila/render/payment.ipynb")

@@ -46,6 +46,8 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
 
         facilitator = chromium.new_context()
         contexts.append(facilitator)
+        requested = []
+        facilitator.on("request", lambda request: requested.append(request.url))
         room = facilitator.new_page()
         room.set_default_timeout(TIMEOUT)
         payment = load_curriculum(workshop.curriculum_dir).module("payment")["title"]
@@ -76,6 +78,12 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
             "() => !document.body.innerText.includes('Browser answer 2')", timeout=TIMEOUT
         )
         assert projector.get_by_text("Browser answer 1").count() == 1
+        # The facilitator pages, too, ask nothing of any host but the workshop's own server.
+        from urllib.parse import urlparse
+
+        lab = urlparse(link_after(lines, "Room view")).netloc
+        assert [u for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                and urlparse(u).netloc != lab] == []
     finally:
         for context in contexts:
             context.close()

@@ -247,11 +247,18 @@ def cmd_serve(workshop: WorkshopConfig, args) -> int:
     # The facilitator views live in the project, formgrader's course in the data folder:
     # JupyterLab's root must hold both.
     lab_root = Path(os.path.commonpath([PROJECT_ROOT, data.resolve()]))
+    # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
+    # Voilà serving participants has them; the server extension defaults them: say None here too.
+    lab_config = data / "facilitators_config.py"
+    lab_config.write_text(
+        "# Written by `workshop serve`.\nc = get_config()  # noqa\n"
+        "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n", encoding="utf-8")
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
          f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}",
          "--VoilaConfiguration.template=workshop", "--VoilaConfiguration.show_tracebacks=True",
+         f"--config={lab_config}",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         env=env, cwd=workshop.course_dir, stdout=facilitators_log, stderr=subprocess.STDOUT,
     )
