@@ -81,6 +81,12 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         # The facilitator pages, too, ask nothing of any host but the workshop's own server.
         from urllib.parse import urlparse
 
+        for view in ("Session plan", "Join card"):  # the other facilitator views, checked the same way
+            other = facilitator.new_page()
+            other.set_default_timeout(TIMEOUT)
+            other.goto(link_after(lines, view))
+            other.locator(".workshop-timer, .workshop-join-card").first.wait_for()
+            assert serious_violations(other) == [], view
         lab = urlparse(link_after(lines, "Room view")).netloc
         assert [u for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")
                 and urlparse(u).netloc != lab] == []
