@@ -3,7 +3,9 @@
 Served by the workshop's Voilà server at ``/``.  A new participant picks a pseudonym (or keeps
 the one suggested); the server stores only a hash of a fresh random secret and gives the secret
 to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
-continues on another device; ``/leave`` forgets the cookie on this one.
+continues on another device; ``/leave`` forgets the cookie on this one.  The participant's own
+pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
+included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
 """
 
 from __future__ import annotations
