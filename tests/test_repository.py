@@ -62,3 +62,14 @@ def test_readme_gives_the_two_commands_and_ci_calls_the_test_one():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert "make serve" in readme and "make test" in readme
     assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+def test_a_participants_kernel_never_imports_pandas():
+    """pandas roughly doubles a kernel's memory; only the facilitators' commands may use it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, widgets; from widgets import welcome, reflect, budget_planner, payment_calculator; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nbgrader', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

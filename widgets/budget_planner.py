@@ -14,7 +14,7 @@ import io
 import ipywidgets as w
 
 from .exercise import Exercise
-from .export import neutralise_formula
+from .spreadsheet import neutralise_formula
 
 OWN_ROW = "own"
 

@@ -13,15 +13,13 @@ import pandas as pd
 
 from .curriculum import Curriculum, CurriculumError
 from .store import Store
+from .spreadsheet import neutralise_formula
 from .submit_bridge import answer_text
 
 COLUMNS = [
     "workshop", "pseudonym", "module", "exercise_id", "prompt", "share_level", "answer",
     "saved_at", "submitted_at",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def load(store: Store, workshop_id: str, curriculum: Curriculum, keep_values: bool = False) -> pd.DataFrame:
     """One row per submitted, shared answer, with its prompt from the curriculum.
@@ -46,13 +44,6 @@ def load(store: Store, workshop_id: str, curriculum: Curriculum, keep_values: bo
     for column in ("saved_at", "submitted_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame if keep_values else frame[COLUMNS]
-
-
-def neutralise_formula(value):
-    """Text a spreadsheet will show as text, never run: a leading quote before =, +, -, @."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
