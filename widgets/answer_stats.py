@@ -70,6 +70,7 @@ def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, in
     ]
 
 
+TEXT_KINDS = ("reflection", "form")  # answers made of free text
 GROUPED_KINDS = ("sort", "vignettes", "credit_matrix")
 
 

@@ -20,13 +20,12 @@ import pandas as pd
 from .curriculum import Curriculum
 from .export import COLUMNS, load, neutralise_formula, write_csv
 from .store import Store
-from .answer_stats import average_positions, grouped_tallies, tally, words
+from .answer_stats import TEXT_KINDS, average_positions, grouped_tallies, tally, words
 
 SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
     "distribution", "frequent_words",
 ]
-TEXT_KINDS = ("reflection", "form")
 CHART_KINDS = ("scale", "choice", "checklist")
 EVALUATION = ".evaluation-"
 TOP_WORDS = 8

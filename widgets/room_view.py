@@ -27,9 +27,8 @@ from .curriculum import load_curriculum
 from .store import Store
 from .submit_bridge import answer_text
 from .widget_power_map import power_chart
-from .answer_stats import GROUPED_KINDS, average_positions, frequent_words, grouped_tallies, tally
+from .answer_stats import GROUPED_KINDS, TEXT_KINDS, average_positions, frequent_words, grouped_tallies, tally
 
-TEXT_KINDS = ("reflection", "form")
 
 
 def bars(counts: list[tuple[str, int]], caption: str) -> str:

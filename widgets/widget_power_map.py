@@ -57,6 +57,8 @@ def power_chart(points: list[tuple[str, float, float]], before: dict | None = No
 class PowerMap(Exercise):
     """The answer maps each placed role to ``[authority, expertise]``."""
 
+    _restoring_map = False  # True while saved positions are put back: not the participant moving
+
     def _build_input(self) -> w.Widget:
         self._rows = w.VBox()
         self._sliders: dict[str, tuple[w.IntSlider, w.IntSlider]] = {}
@@ -100,8 +102,6 @@ class PowerMap(Exercise):
         self._touched.add(role)
         self.value = {r: [a.value, e.value] for r, (a, e) in self._sliders.items() if r in self._touched}
         self._draw()
-
-    _restoring_map = False
 
     def _show_value(self, value) -> None:
         self._restoring_map = True
