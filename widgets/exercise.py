@@ -15,7 +15,7 @@ import ipywidgets as w
 from traitlets import Any, Bool, Enum, Instance, Int, Unicode, observe
 
 from .curriculum import load_curriculum
-from .session import PARTICIPANT, PREVIEW, Session, current_session
+from .session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from .store import FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, StoreError
 
 SHARE_CHOICES = [
@@ -70,10 +70,9 @@ class Exercise(w.VBox):
         self._pass.observe(lambda change: setattr(self, "passed", change["new"]), "value")
         self.children = self._layout_children()
         self.add_class("workshop-exercise")
-        self._restore()
-        self._restoring = False
         session.exercises.append(self)
-        self._lock_if_unidentified()
+        self._attach()
+        session.when_bound(self._attach)
 
     # What subclasses provide ----------------------------------------------------------------
     def _build_input(self) -> w.Widget:
@@ -92,6 +91,9 @@ class Exercise(w.VBox):
 
     def _after_answer(self) -> None:
         """Hook for feedback shown once answered (a discussion note, never a score)."""
+
+    def _participant_known(self) -> None:
+        """Hook for parts drawn from the participant's earlier answers (a look-back, a map)."""
 
     # Behaviour ----------------------------------------------------------------------------
     def _prompt_markup(self) -> str:
@@ -124,13 +126,30 @@ class Exercise(w.VBox):
         self._set_status(f"Restored your saved answer (saved {self._clock(answer.saved_at)}).")
         self._after_answer()
 
-    def _lock_if_unidentified(self):
+    def _attach(self):
+        """Show what the session knows: the participant's saved answer, or why the page is locked.
+
+        Runs when the exercise is built, and again when a waiting (preheated) page learns who
+        is answering.
+        """
+        self._restoring = True
+        try:
+            if self.session.can_save:
+                self._participant_known()
+            self._restore()
+        finally:
+            self._restoring = False
         if self.session.mode in (PARTICIPANT, PREVIEW):
+            self._set_disabled(self.passed)
+            self._share.disabled = self._pass.disabled = False
             if self.session.mode == PREVIEW and not self.status:
                 self._set_status("Preview: answers are kept only while this page is open.")
             return
         self._set_disabled(True)
         self._share.disabled = self._pass.disabled = True
+        if self.session.mode == WAITING:
+            self._set_status("Opening your saved answers…")
+            return
         self._set_status(
             'This page does not know who you are yet, so it cannot keep your answers. '
             '<a href="/">Go to the start page</a> to choose a pseudonym, then open this module again.'

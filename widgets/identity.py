@@ -76,15 +76,23 @@ def token_from_cookie_header(header: str | None) -> str | None:
     return morsel.value if morsel else None
 
 
+def preheated() -> bool:
+    """True in a kernel from Voilà's pool, started before anyone asked for its page."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
+
+
 def served_by_voila() -> bool:
     """True in a kernel started for a Voilà page (as opposed to JupyterLab or a test run)."""
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
+    return preheated() or os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
 
 
 def request_token() -> str | None:
-    """The participant secret sent with the page request that started this kernel."""
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        # A preheated kernel starts before its page is requested; wait for the request.
+    """The participant secret sent with the page request for this kernel.
+
+    A preheated kernel blocks here until Voilà hands it to a request and sends the request's
+    headers over its ``/voila/query`` socket (``voila.utils.wait_for_request``).
+    """
+    if preheated():
         from voila.utils import wait_for_request
 
         wait_for_request()

@@ -10,7 +10,7 @@ import html
 import ipywidgets as w
 
 from .curriculum import load_curriculum
-from .session import PARTICIPANT, PREVIEW, Session, current_session
+from .session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from .submit_bridge import SHARED, SubmitError, answer_text, submit_module
 
 START_PAGE = "/"
@@ -28,6 +28,8 @@ def _who(session: Session) -> str:
         )
     if session.mode == PREVIEW:
         return "Preview: answers on this page are not kept or sent anywhere."
+    if session.mode == WAITING:
+        return "Opening your saved answers…"
     return (
         "This page does not know who you are yet, so it cannot keep your answers. "
         f'<a href="{START_PAGE}">Go to the start page</a> to choose a pseudonym.'
@@ -39,9 +41,10 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
     session = session or current_session()
     module = load_curriculum(session.config.curriculum_dir).module(module_id)
     note = module.get("content_note")
+    waiting = _who(session)
     parts = [
         f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>',
-        f'<p class="workshop-who">{_who(session)}</p>',
+        f'<p class="workshop-who">{waiting}</p>',
         f"<p>{html.escape(module['summary'])}</p>",
         "<h2>What this session covers</h2>",
         _list(module["agenda"]),
@@ -59,7 +62,9 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         "sends only the answers you chose to share; you can change your mind and submit again.</li>"
         "</ul>",
     ]
-    return w.HTML("\n".join(parts), layout=w.Layout(width="100%"))
+    page = w.HTML("\n".join(parts), layout=w.Layout(width="100%"))
+    session.when_bound(lambda: setattr(page, "value", page.value.replace(waiting, _who(session), 1)))
+    return page
 
 
 def keypoints(module_id: str, session: Session | None = None) -> w.HTML:
@@ -90,9 +95,14 @@ class SubmitPanel(w.VBox):
             if exercise.module_id == module_id:
                 exercise.observe(lambda _: self._refresh(), ["share", "passed", "value"])
         self.children = [w.HTML("<h2>Submit</h2>"), self._summary, self._button, self._result]
+        self._attach()
+        self.session.when_bound(self._attach)
+
+    def _attach(self):
+        """Show whether Submit can send, and the last submission (again once a waiting page binds)."""
         self._button.disabled = self.session.mode != PARTICIPANT
         self._refresh()
-        last = self.session.store.last_submission(self.session.participant, module_id) if self.session.can_save else None
+        last = self.session.store.last_submission(self.session.participant, self.module_id) if self.session.can_save else None
         if last:
             self._result.value = (
                 f"<p>You last submitted at {last['submitted_at'].astimezone():%H:%M} "

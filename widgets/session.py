@@ -1,25 +1,32 @@
 """Who is answering, and where their answers go, for this kernel.
 
-Three situations, each told plainly on the page:
+Four situations, each told plainly on the page:
 
 - ``participant``: a Voilà page opened by a participant who chose a pseudonym; answers are
   saved to the workshop store.
 - ``unidentified``: a Voilà page opened without a participant (a link opened on another
   device, or after the cookie was cleared); exercises are shown but locked, with a link to
   the start page, so no one types into a page that cannot keep their words.
+- ``waiting``: a preheated kernel (Voilà's pool) that ran the page before anyone asked for it.
+  Everything is built and locked; when the request arrives, ``bind`` learns the participant
+  from its cookie and every part of the page restores that participant's answers.  This is what
+  lets a room of thirty open a page at once without thirty kernels starting at once.
 - ``preview``: the notebook run in JupyterLab or by the tests; answers go to an in-memory
   store and vanish with the kernel.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .config import WorkshopConfig, load_config
-from .identity import request_token, served_by_voila
+from .identity import preheated, request_token, served_by_voila
 from .store import Participant, Store
 
-PARTICIPANT, UNIDENTIFIED, PREVIEW = "participant", "unidentified", "preview"
+PARTICIPANT, UNIDENTIFIED, WAITING, PREVIEW = "participant", "unidentified", "waiting", "preview"
 
 
 @dataclass
@@ -30,10 +37,27 @@ class Session:
     participant: Participant | None
     # The exercises shown on this page, so that Submit can save what is still pending.
     exercises: list = field(default_factory=list)
+    # What to redo once a waiting page learns who is answering (restore answers, unlock, ...).
+    _on_bind: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def can_save(self) -> bool:
         return self.participant is not None
+
+    def when_bound(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when a waiting page learns its participant (at once if it knows)."""
+        if self.mode == WAITING:
+            self._on_bind.append(callback)
+
+    def bind(self, participant: Participant | None) -> None:
+        """The request arrived: answer as ``participant`` (or stay locked without one)."""
+        if self.mode != WAITING:
+            return
+        self.participant = participant
+        self.mode = PARTICIPANT if participant else UNIDENTIFIED
+        callbacks, self._on_bind = self._on_bind, []
+        for callback in callbacks:
+            callback()
 
 
 _current: Session | None = None
@@ -46,8 +70,33 @@ def open_session() -> Session:
         participant, _ = store.add_participant(config.workshop_id, "preview")
         return Session(PREVIEW, config, store, participant)
     store = Store(config.store_url, max_answer_chars=config.max_answer_chars)
+    if preheated():
+        session = Session(WAITING, config, store, None)
+        _bind_on_request(session)
+        return session
     participant = store.participant_by_token(config.workshop_id, request_token())
     return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
+
+
+def _bind_on_request(session: Session) -> None:
+    """Wait for the page request in a thread; bind on the kernel's own loop, between cells."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no loop to come back to: wait here, as a cold kernel would
+        _bind(session)
+        return
+
+    def wait():
+        token = request_token()  # blocks until Voilà hands this kernel to a request
+        loop.call_soon_threadsafe(_bind, session, token)
+
+    threading.Thread(target=wait, name="workshop-wait-for-request", daemon=True).start()
+
+
+def _bind(session: Session, token: str | None = None) -> None:
+    if token is None:
+        token = request_token()
+    session.bind(session.store.participant_by_token(session.config.workshop_id, token))
 
 
 def current_session() -> Session:

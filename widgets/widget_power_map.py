@@ -70,10 +70,6 @@ class PowerMap(Exercise):
         self._add = w.Button(description="Add this role")
         self._add.on_click(lambda _: self._add_custom())
         self._chart = w.HTML()
-        earlier = self._earlier()
-        if earlier:  # the second map starts where the first one left off
-            self._show_value(earlier)
-            self.value = dict(earlier)
         self._draw()
         return w.VBox([self._chart, self._rows, w.HBox([self._new_role, self._add])],
                       layout=w.Layout(width="100%"))
@@ -113,6 +109,13 @@ class PowerMap(Exercise):
                 self._touched.add(role)
         finally:
             self._restoring_map = False
+        self._draw()
+
+    def _participant_known(self) -> None:
+        earlier = self._earlier()
+        if earlier and self.value is None:  # the second map starts where the first one left off
+            self._show_value(earlier)
+            self.value = dict(earlier)
         self._draw()
 
     def _set_disabled(self, disabled: bool) -> None:

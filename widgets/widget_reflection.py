@@ -30,8 +30,13 @@ class Reflection(Exercise):
     def _layout_children(self):
         children = super()._layout_children()
         if self.entry.get("look_back"):
-            children.insert(1, w.HTML(self._earlier_answers(), layout=w.Layout(width="100%")))
+            self._look_back = w.HTML(layout=w.Layout(width="100%"))
+            children.insert(1, self._look_back)
         return children
+
+    def _participant_known(self) -> None:
+        if self.entry.get("look_back"):
+            self._look_back.value = self._earlier_answers()
 
     def _earlier_answers(self) -> str:
         """The participant's own earlier answers named by ``look_back``, whatever their share."""
