@@ -91,13 +91,16 @@ def prepared(tmp_path_factory):
     return workshop
 
 
-def start_voila(workshop, port: int | None = None):
-    """Start the workshop's Voilà server as a separate process; returns (process, base URL)."""
+def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = ()):
+    """Start the workshop's Voilà server as a separate process; returns (process, base URL).
+
+    Its log is ``<data>/voila-<port>.log``; ``args`` go to ``python -m workshop.server``.
+    """
     port = port or free_port()
     env = dict(os.environ, WORKSHOP_DATA_DIR=workshop.data_dir, WORKSHOP_ID=workshop.workshop_id)
     log = open(Path(workshop.data_dir) / f"voila-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", workshop.data_dir],
+        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", workshop.data_dir, *args],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
     )
     url = f"http://127.0.0.1:{port}/"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import sys
 
-from traitlets import Unicode
+import voila.app
+from traitlets import Instance, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 
@@ -26,15 +27,21 @@ from widgets.config import WorkshopConfig, load_config
 from widgets.store import Store
 
 from . import TEMPLATE_ROOT
+from .pools import RoomPlan, with_room_plan
 from .landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, WithdrawHandler
 
 # Handlers that would list the server's files to anyone: the start page replaces them.
 _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
 
 
-def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None) -> Config:
-    """Voilà's settings for a workshop."""
+def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None,
+                 plan: RoomPlan | None = None) -> Config:
+    """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``)."""
     c = Config()
+    if plan is not None:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaKernelManager.kernel_pools_config = plan.initial_pools()
+        c.VoilaKernelManager.fill_delay = 1.0
     c.Voila.ip = ip
     c.Voila.port = port
     c.Voila.port_retries = 0
@@ -62,10 +69,20 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
 
 
 class WorkshopVoila(Voila):
-    """Voilà with the workshop's start page at ``/`` and no file listings."""
+    """Voilà with the workshop's start page at ``/``, no file listings, and pools that follow the room."""
 
     name = "workshop-voila"
     workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
+    room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
+
+    def init_settings(self):
+        # Voilà builds its kernel manager class here; ours adds the room plan on top of it.
+        original, factory = with_room_plan(self.room_plan)
+        voila.app.voila_kernel_manager_factory = factory
+        try:
+            return super().init_settings()
+        finally:
+            voila.app.voila_kernel_manager_factory = original
 
     def init_handlers(self):
         handlers = [h for h in super().init_handlers() if h[1].__name__ not in _HIDDEN]
@@ -89,6 +106,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ip", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--room", type=int, default=0,
+                        help="Participants expected at once; 0 starts every kernel on demand.")
+    parser.add_argument("--pages", default="",
+                        help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
+    parser.add_argument("--reserve", type=int, default=2,
+                        help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     args = parser.parse_args(argv)
     token = os.environ.get("WORKSHOP_JOIN_TOKEN") or None
     workshop = load_config(args.data_dir)
@@ -97,9 +120,13 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     )
-    config = voila_config(workshop, args.ip, args.port, token)
+    plan = None
+    if args.room > 0:
+        pages = [f"{page.strip()}.ipynb" for page in args.pages.split(",") if page.strip()]
+        plan = RoomPlan(pages=pages, room=args.room, reserve=min(args.reserve, args.room))
+    config = voila_config(workshop, args.ip, args.port, token, plan)
     config.WorkshopVoila.workshop_data_dir = workshop.data_dir
-    app = WorkshopVoila(config=config)
+    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
     app.initialize([])
     app.start()
 

@@ -1,0 +1,88 @@
+"""Preheated pages in a real browser: a page from Voilà's pool still knows who is answering.
+
+The server runs with a room plan (``--room``/``--pages``): today's first page is preheated
+before anyone asks for it, and the page binds to the participant whose request takes it.
+"""
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import start_voila, stop_voila
+from widgets.curriculum import load_curriculum
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 90_000
+ANSWER = "I arrive a little tired, and curious."
+
+
+def wait_in_log(log: Path, pattern: str, seconds: float = 120) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        if re.search(pattern, text):
+            return text
+        time.sleep(0.5)
+    raise AssertionError(f"{pattern!r} never appeared in {log}:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def preheated_server(prepared):
+    process, url = start_voila(prepared, args=("--room", "2", "--pages", "orientation,power", "--reserve", "1"))
+    log = Path(prepared.data_dir) / f"voila-{urlparse(url).port}.log"
+    try:
+        wait_in_log(log, r"Kernel pool of orientation\.ipynb is filled with 2")
+        yield url, log
+    finally:
+        stop_voila(process)
+
+
+def test_a_pooled_page_binds_to_its_participant_and_the_room_plan_moves_on(chromium, preheated_server, prepared):
+    url, log = preheated_server
+    context = chromium.new_context(viewport={"width": 412, "height": 915})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(url)
+        page.get_by_label("Pseudonym").fill("pooled-page")
+        page.get_by_role("button", name="Continue").click()
+        title = load_curriculum(prepared.curriculum_dir).module("orientation")["title"]
+        page.get_by_role("link", name=title).click()
+
+        page.get_by_text("You are answering as").wait_for()
+        assert page.locator(".workshop-who strong").inner_text() == "pooled-page"
+        text = wait_in_log(log, r"Using pre-heated kernel: \S+ for orientation\.ipynb")
+        assert "The room reached orientation.ipynb" in text and "Filling power.ipynb for 2" in text
+
+        exercise = page.locator(".workshop-exercise").first
+        box = exercise.locator("textarea")
+        assert box.is_enabled()
+        box.press_sequentially(ANSWER, delay=15)
+        exercise.get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
+
+        page.reload()  # served from the reserve kept on the page the room reached
+        page.wait_for_function(
+            "answer => document.querySelector('.workshop-exercise textarea')?.value === answer", arg=ANSWER
+        )
+        page.locator(".workshop-exercise").first.get_by_text("Restored your saved answer").wait_for()
+        assert len(re.findall(r"Using pre-heated kernel: \S+ for orientation\.ipynb", log.read_text())) == 2
+        assert page.get_by_text("Opening your saved answers").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_pooled_page_without_a_participant_stays_locked(chromium, preheated_server):
+    url, log = preheated_server
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(url + "voila/render/orientation.ipynb")
+        page.get_by_text("This page does not know who you are yet").first.wait_for()
+        assert page.locator(".workshop-exercise textarea").first.is_disabled()
+        wait_in_log(log, r"Using pre-heated kernel: \S+ for orientation\.ipynb")
+    finally:
+        context.close()

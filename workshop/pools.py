@@ -1,0 +1,99 @@
+"""Kernel pools that follow the room: today's next page is ready before the room moves to it.
+
+A workshop opens with everyone following the same link in the same minute.  Started on demand,
+thirty kernels queue on a laptop's two cores and the last page answers after half a minute.
+Voilà can keep a pool of kernels that have already run a page (``preheat_kernel``; the page
+then waits for its request, see ``widgets.session``), but one pool the size of the room for
+every module would hold several gigabytes that nobody uses.
+
+So the pools follow the day's plan (``RoomPlan``): the first page of the day has a pool the size
+of the room.  When the first participant reaches a page, that page keeps only a small reserve
+(for latecomers and reloads), the next page of the day starts filling to the size of the room,
+and pages the room has left give their pooled kernels back.  Modules not on today's plan are
+started on demand; with no plan at all, every module keeps the small reserve.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import voila.app
+
+
+@dataclass
+class RoomPlan:
+    """Today's pages in order (notebook file names), how many people, and how big a reserve."""
+
+    pages: list[str] = field(default_factory=list)
+    room: int = 30
+    reserve: int = 2
+    # Seconds between the room reaching a page and the next page's pool starting to fill,
+    # so that filling it does not compete with the room's own pages for the CPU.
+    next_page_delay: float = 20.0
+
+    def initial_pools(self) -> dict:
+        """Voilà's ``kernel_pools_config`` at start: the first page ready for the whole room."""
+        if not self.pages:
+            return {"default": {"pool_size": self.reserve}}
+        return {"default": {"pool_size": 0}, self.pages[0]: {"pool_size": self.room}}
+
+
+class FollowTheRoom:
+    """Mixed into Voilà's pooled kernel manager; ``plan`` is set on the combined class."""
+
+    plan: RoomPlan = RoomPlan()
+
+    async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        self._room_reached(notebook_name)
+        return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    def _room_reached(self, page: str) -> None:
+        plan = self.plan
+        if page not in plan.pages:
+            return
+        reached = getattr(self, "_reached", set())
+        self._reached = reached
+        if page in reached:
+            return
+        reached.add(page)
+        index = plan.pages.index(page)
+        self.log.info("The room reached %s: keeping a reserve of %d there", page, plan.reserve)
+        self._set_pool(page, plan.reserve)
+        for earlier in plan.pages[:index]:
+            self._set_pool(earlier, 0)
+            asyncio.ensure_future(self._drain(earlier))
+        if index + 1 < len(plan.pages):
+            following = plan.pages[index + 1]
+            self.log.info("Filling %s for %d in %.0f s", following, plan.room, plan.next_page_delay)
+            self._set_pool(following, plan.room)
+            self.fill_if_needed(delay=plan.next_page_delay, notebook_name=following)
+
+    def _set_pool(self, page: str, size: int) -> None:
+        pools = dict(self.kernel_pools_config)
+        pools[page] = {**pools.get(page, {}), "pool_size": size}
+        self.kernel_pools_config = pools
+
+    async def _drain(self, page: str) -> None:
+        """Shut down the kernels still pooled for a page the room has left."""
+        pool = self._pools.get(page, [])
+        while pool:
+            task = pool.pop()
+            try:
+                kernel_id = (await task)["kernel_id"]
+                await self.shutdown_kernel(kernel_id)
+            except Exception:  # a kernel that failed to start, or is already gone
+                self.log.debug("Could not drain a pooled kernel of %s", page, exc_info=True)
+
+
+def with_room_plan(plan: RoomPlan):
+    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``."""
+    original = voila.app.voila_kernel_manager_factory
+
+    def factory(*args, **kwargs):
+        manager = original(*args, **kwargs)
+        if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
+            return manager
+        return type("WorkshopKernelManager", (FollowTheRoom, manager), {"plan": plan})
+
+    return original, factory
