@@ -18,6 +18,7 @@ Four situations, each told plainly on the page:
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
@@ -55,6 +56,7 @@ class Session:
             return
         self.participant = participant
         self.mode = PARTICIPANT if participant else UNIDENTIFIED
+        _note_page(self)
         callbacks, self._on_bind = self._on_bind, []
         for callback in callbacks:
             callback()
@@ -75,7 +77,20 @@ def open_session() -> Session:
         _bind_on_request(session)
         return session
     participant = store.participant_by_token(config.workshop_id, request_token())
-    return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
+    session = Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
+    _note_page(session)
+    return session
+
+
+def _note_page(session: Session) -> None:
+    """Tell the store which kernel serves this participant's page (see ``Store.open_page``)."""
+    kernel_id = os.environ.get("VOILA_KERNEL_ID")  # Voilà sets it in every page's kernel
+    if session.participant is None or not kernel_id:
+        return
+    try:
+        session.store.open_page(session.participant, kernel_id)
+    except Exception:  # only an optimisation: the page works without it
+        pass
 
 
 def _bind_on_request(session: Session) -> None:

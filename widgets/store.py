@@ -112,6 +112,17 @@ room_hidden = sa.Table(
     sa.PrimaryKeyConstraint("workshop_id", "participant_id", "exercise_id"),
 )
 
+# Which kernel serves which participant's open page, so the server can shut down the kernels
+# of pages a participant has left (workshop/server.py) instead of holding them until culled.
+page_kernels = sa.Table(
+    "page_kernels",
+    metadata,
+    sa.Column("kernel_id", sa.String(64), primary_key=True),
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 
 class StoreError(Exception):
     """Something the participant or facilitator should be told in plain words."""
@@ -526,11 +537,46 @@ class Store:
                 conn.execute(room_hidden.insert().values(**key))
 
     # Forgetting ---------------------------------------------------------------------------
+    # Pages' kernels --------------------------------------------------------------------------
+    def open_page(self, participant: Participant, kernel_id: str) -> None:
+        """Note that ``kernel_id`` now serves a page opened by ``participant``."""
+        with self.engine.begin() as conn:
+            conn.execute(page_kernels.delete().where(page_kernels.c.kernel_id == kernel_id))
+            conn.execute(page_kernels.insert().values(
+                kernel_id=kernel_id, workshop_id=participant.workshop_id,
+                participant_id=participant.id, opened_at=now()))
+
+    def pages_left(self, workshop_id: str, grace: float = 30.0) -> list[str]:
+        """Kernels of pages whose participant has since opened another page.
+
+        A page opened less than ``grace`` seconds ago is never listed: it may still be loading.
+        """
+        newest = (sa.select(page_kernels.c.participant_id, sa.func.max(page_kernels.c.opened_at).label("newest"))
+                  .where(page_kernels.c.workshop_id == workshop_id)
+                  .group_by(page_kernels.c.participant_id).subquery())
+        query = (sa.select(page_kernels.c.kernel_id, page_kernels.c.opened_at)
+                 .join(newest, newest.c.participant_id == page_kernels.c.participant_id)
+                 .where(page_kernels.c.workshop_id == workshop_id, page_kernels.c.opened_at < newest.c.newest))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        moment = now()
+        return [kernel_id for kernel_id, opened in rows if (moment - _utc(opened)).total_seconds() >= grace]
+
+    def page_kernel_ids(self, workshop_id: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(page_kernels.c.kernel_id)
+                                     .where(page_kernels.c.workshop_id == workshop_id)).scalars())
+
+    def close_pages(self, kernel_ids: list[str]) -> None:
+        if kernel_ids:
+            with self.engine.begin() as conn:
+                conn.execute(page_kernels.delete().where(page_kernels.c.kernel_id.in_(kernel_ids)))
+
     def delete_participant(self, participant: Participant) -> dict[str, int]:
         """Remove a participant and everything they wrote; returns how many records went."""
         removed = {}
         with self.engine.begin() as conn:
-            for table in (answer_revisions, answers, submissions, room_hidden):
+            for table in (answer_revisions, answers, submissions, room_hidden, page_kernels):
                 result = conn.execute(table.delete().where(
                     table.c.workshop_id == participant.workshop_id,
                     table.c.participant_id == participant.id,
@@ -543,7 +589,8 @@ class Store:
         """Remove every record of one workshop."""
         removed = {}
         with self.engine.begin() as conn:
-            for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, participants):
+            for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
+                          participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
         return removed
 

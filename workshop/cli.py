@@ -170,6 +170,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="Let participants join from the local network (their link then carries a token).")
     serve.add_argument("--port", type=int, default=8866, help="Participants' port (default 8866).")
     serve.add_argument("--facilitator-port", type=int, default=8867, help="Facilitators' port (default 8867).")
+    serve.add_argument("--session", type=int, metavar="NUMBER",
+                       help="Today's session in the series (e.g. 2): its pages are made ready for the room.")
+    serve.add_argument("--format", default="series", metavar="ID",
+                       help="The format --session refers to, from curriculum/series.yaml (default: series).")
+    serve.add_argument("--today", metavar="MODULES",
+                       help="Or name today's modules in order, comma-separated (e.g. power,payment).")
+    serve.add_argument("--room", type=int, default=30,
+                       help="How many people will open a page at once (default 30; 0 starts every page on demand).")
     sub.add_parser("prepare", help="Make the nbgrader course and exchange from the curriculum.")
     sub.add_parser("collect", help="Collect every submission into nbgrader, ready for formgrader.")
     sub.add_parser("feedback", help="Generate and release the facilitators' feedback to participants.")

@@ -97,3 +97,27 @@ def with_room_plan(plan: RoomPlan):
         return type("WorkshopKernelManager", (FollowTheRoom, manager), {"plan": plan})
 
     return original, factory
+
+
+async def retire_left_pages(kernel_manager, store, workshop_id: str, log, grace: float = 30.0) -> list[str]:
+    """Shut down the kernels of pages their participant has left; returns their ids.
+
+    A page is left when its participant has opened another page since (``Store.pages_left``)
+    and no browser is connected to its kernel any more: the room moved on, and a tab still open
+    on another device keeps its kernel.  Kernels gone by other means are forgotten too.
+    """
+    connections = getattr(kernel_manager, "_kernel_connections", {})  # jupyter_server's own count
+    retired = []
+    for kernel_id in store.pages_left(workshop_id, grace=grace):
+        if kernel_id in kernel_manager and connections.get(kernel_id, 0) == 0:
+            try:
+                await kernel_manager.shutdown_kernel(kernel_id)
+            except Exception:
+                log.warning("Could not shut down the kernel of a page left: %s", kernel_id, exc_info=True)
+                continue
+            retired.append(kernel_id)
+    gone = [k for k in store.page_kernel_ids(workshop_id) if k not in kernel_manager]
+    store.close_pages(gone)
+    if retired:
+        log.info("Shut down %d kernel(s) of pages their participants have left", len(retired))
+    return retired

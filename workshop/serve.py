@@ -70,9 +70,36 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> 
     return False
 
 
+def todays_pages(curriculum, args) -> list[str]:
+    """Today's module ids in order, from ``--today`` or ``--session`` (ValueError says what is wrong)."""
+    if args.today and args.session is not None:
+        raise ValueError("give either --today or --session, not both")
+    if args.today:
+        pages = [m.strip() for m in args.today.split(",") if m.strip()]
+        unknown = [m for m in pages if m not in curriculum.modules]
+        if unknown:
+            raise ValueError(f"--today names {', '.join(unknown)}, which is not a module ready to serve; "
+                             f"the modules are {', '.join(curriculum.modules)}")
+        return pages
+    if args.session is None:
+        return []
+    formats = {f["id"]: f for f in curriculum.series["formats"]}
+    if args.format not in formats:
+        raise ValueError(f"there is no format {args.format!r}; curriculum/series.yaml has {', '.join(formats)}")
+    sessions = {s["number"]: s for s in formats[args.format]["sessions"]}
+    if args.session not in sessions:
+        raise ValueError(f"the {args.format} format has sessions {', '.join(map(str, sessions))}, not {args.session}")
+    return [m for m in sessions[args.session]["modules"] if m in curriculum.modules]
+
+
 def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     """Prepare the course, start both servers, print the links, and wait for Ctrl+C."""
     from .course import prepare
+
+    try:
+        pages = todays_pages(curriculum, args)
+    except ValueError as err:
+        return fail(str(err))
 
     data = Path(workshop.data_dir)
     data.mkdir(parents=True, exist_ok=True)
@@ -96,9 +123,14 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     say(f"  (their messages go to {logs})")
     participants_log = open(logs / "participants.log", "a")
     facilitators_log = open(logs / "facilitators.log", "a")
+    if args.room and pages:
+        say(f"Making today's first page ({pages[0]}) ready for {args.room} people; later pages follow the room.")
+    elif args.room:
+        say("Tip: `--session NUMBER` or `--today MODULES` makes today's pages ready for the whole room at once.")
     participants = subprocess.Popen(
         [sys.executable, "-m", "workshop.server", "--ip", participant_ip,
-         "--port", str(participant_port), "--data-dir", str(data)],
+         "--port", str(participant_port), "--data-dir", str(data),
+         "--room", str(max(args.room, 0)), "--pages", ",".join(pages)],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
     # The facilitator views live in the project, formgrader's course in the data folder:

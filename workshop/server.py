@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 import voila.app
-from traitlets import Instance, Unicode
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Instance, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 
@@ -27,8 +29,10 @@ from widgets.config import WorkshopConfig, load_config
 from widgets.store import Store
 
 from . import TEMPLATE_ROOT
-from .pools import RoomPlan, with_room_plan
+from .pools import RoomPlan, retire_left_pages, with_room_plan
 from .landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, WithdrawHandler
+
+RETIRE_EVERY_MS = 5000
 
 # Handlers that would list the server's files to anyone: the start page replaces them.
 _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
@@ -73,6 +77,7 @@ class WorkshopVoila(Voila):
 
     name = "workshop-voila"
     workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
+    page_grace = Float(30.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
 
     def init_settings(self):
@@ -95,6 +100,11 @@ class WorkshopVoila(Voila):
             (self.server_url + r"feedback/([a-z0-9-]+)", FeedbackHandler, {"workshop": workshop, "store": store}),
             (self.server_url + "withdraw", WithdrawHandler, {"workshop": workshop, "store": store}),
         ]
+        # Every few seconds, give back the kernels of pages participants have left.
+        PeriodicCallback(
+            partial(retire_left_pages, self.kernel_manager, store, workshop.workshop_id, self.log, self.page_grace),
+            RETIRE_EVERY_MS,
+        ).start()
         return ours + handlers
 
 
@@ -110,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="Participants expected at once; 0 starts every kernel on demand.")
     parser.add_argument("--pages", default="",
                         help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
+    parser.add_argument("--page-grace", type=float, default=30.0,
+                        help="Seconds before the kernel of a page its participant has left may be shut down.")
     parser.add_argument("--reserve", type=int, default=2,
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     args = parser.parse_args(argv)
@@ -126,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
         plan = RoomPlan(pages=pages, room=args.room, reserve=min(args.reserve, args.room))
     config = voila_config(workshop, args.ip, args.port, token, plan)
     config.WorkshopVoila.workshop_data_dir = workshop.data_dir
+    config.WorkshopVoila.page_grace = args.page_grace
     app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
     app.initialize([])
     app.start()

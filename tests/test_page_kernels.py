@@ -1,0 +1,101 @@
+"""Kernels of pages a participant has left are given back; a page still open keeps its kernel.
+
+A room moving from one page to the next would otherwise hold two kernels per person until the
+idle cull (ten minutes).  Store-level rules first, then a real server.
+"""
+
+import asyncio
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+import pytest
+from tornado.websocket import websocket_connect
+
+from tests.conftest import start_voila, stop_voila
+from tests.test_voila_render import Visitor
+
+KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_a_page_is_left_once_its_participant_opens_another(workshop, store):
+    sam, _ = store.add_participant(workshop.workshop_id, "sam")
+    kim, _ = store.add_participant(workshop.workshop_id, "kim")
+    store.open_page(sam, "k-first")
+    store.open_page(kim, "k-kim")
+    assert store.pages_left(workshop.workshop_id, grace=0) == []
+    store.open_page(sam, "k-second")
+    assert store.pages_left(workshop.workshop_id, grace=0) == ["k-first"]
+    assert store.pages_left(workshop.workshop_id, grace=3600) == []  # too recent: may still be loading
+    store.close_pages(["k-first"])
+    assert sorted(store.page_kernel_ids(workshop.workshop_id)) == ["k-kim", "k-second"]
+
+
+def test_withdrawing_forgets_the_pages_too(workshop, store):
+    sam, _ = store.add_participant(workshop.workshop_id, "sam")
+    store.open_page(sam, "k-1")
+    store.delete_participant(sam)
+    assert store.page_kernel_ids(workshop.workshop_id) == []
+
+
+def kernel_alive(server: psutil.Process, kernel_id: str) -> bool:
+    for process in server.children(recursive=True):
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE and f"kernel-{kernel_id}.json" in " ".join(process.cmdline()):
+                return True
+        except psutil.Error:  # ended while we looked
+            pass
+    return False
+
+
+def wait_until(condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@pytest.fixture
+def quick_server(prepared):
+    process, url = start_voila(prepared, args=("--page-grace", "0"))
+    try:
+        yield url, psutil.Process(process.pid)
+    finally:
+        stop_voila(process)
+
+
+def open_page(visitor, module_id) -> str:
+    status, page = visitor.get(f"voila/render/{module_id}.ipynb")
+    assert status == 200
+    return KERNEL_ID.search(page).group(0)
+
+
+@pytest.mark.server
+def test_moving_on_gives_back_the_kernel_but_an_open_page_keeps_its_own(quick_server):
+    url, server = quick_server
+    mover = Visitor(url)
+    mover.post("", pseudonym="mover")
+    left = open_page(mover, "orientation")
+    assert kernel_alive(server, left)
+    open_page(mover, "power")
+    assert wait_until(lambda: not kernel_alive(server, left)), "the kernel of the page left was kept"
+
+    # A second device: the first page is still connected, so its kernel stays.
+    both = Visitor(url)
+    both.post("", pseudonym="two-devices")
+    first = open_page(both, "orientation")
+
+    async def hold_first_page_then_close():
+        socket = await websocket_connect(f"ws://{urlparse(url).netloc}/api/kernels/{first}/channels")
+        await asyncio.get_running_loop().run_in_executor(None, open_page, both, "power")
+        await asyncio.sleep(12)  # two sweeps of the server
+        still = kernel_alive(server, first)
+        socket.close()
+        return still
+
+    assert asyncio.run(hold_first_page_then_close()), "a page still open lost its kernel"
+    assert wait_until(lambda: not kernel_alive(server, first)), "closed at last, its kernel was kept"
