@@ -8,6 +8,7 @@ Everything a participant typed is escaped in the HTML and inert text in the spre
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -127,9 +128,11 @@ def _distribution(entry: dict, values: list) -> str:
 
 
 # Spreadsheet --------------------------------------------------------------------------------
-def _excel_value(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+# XML cannot hold these control characters; a cell keeps the text around them.
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
+
+def _excel_value(value):
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, datetime):  # pandas Timestamps too; Excel cannot hold a time zone
@@ -138,43 +141,49 @@ def _excel_value(value):
         return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
     if isinstance(value, str):
         # Control characters first: removing one must not uncover a leading "=".
-        text = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+        text = neutralise_formula(_ILLEGAL_IN_XLSX.sub("", value))
         return text if len(text) <= EXCEL_MAX_CHARS else text[: EXCEL_MAX_CHARS - 30] + " … (cut: see the CSV)"
     return value.item() if hasattr(value, "item") else value
 
 
 def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
-    """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula.
+
+    Written with XlsxWriter, told never to turn text into a formula or a link; text that a
+    spreadsheet could still read as one is neutralised as in the CSV.
+    """
+    import xlsxwriter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook(write_only=True)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    book = xlsxwriter.Workbook(str(path), {
+        "constant_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd hh:mm:ss",
+    })
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40}
     reflections = frame[[c for c in frame.columns if c != "value"]]
-    for title, table in (("Shared reflections", reflections), ("Summary", summary)):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for number, column in enumerate(table.columns, start=1):
-            sheet.column_dimensions[get_column_letter(number)].width = wide.get(column, 18)
-        header = []
-        for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=column)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        wrapped = [number for number, column in enumerate(table.columns) if column in wide]
-        for row in table.itertuples(index=False, name=None):
-            cells = [_excel_value(value) for value in row]
-            for number in wrapped:  # a styled cell costs time: only the long-text columns get one
-                cells[number] = WriteOnlyCell(sheet, value=cells[number])
-                cells[number].alignment = wrap
-            sheet.append(cells)
-    book.save(path)
+    try:
+        for title, table in (("Shared reflections", reflections), ("Summary", summary)):
+            sheet = book.add_worksheet(title)
+            sheet.freeze_panes(1, 0)
+            for number, column in enumerate(table.columns):
+                sheet.set_column(number, number, wide.get(column, 18), wrap if column in wide else None)
+            sheet.write_row(0, 0, list(table.columns), bold)
+            for row_number, row in enumerate(table.itertuples(index=False, name=None), start=1):
+                for number, value in enumerate(row):
+                    value = _excel_value(value)
+                    if value is None:
+                        continue
+                    if isinstance(value, datetime):
+                        sheet.write_datetime(row_number, number, value)
+                    elif isinstance(value, str):
+                        sheet.write_string(row_number, number, value)
+                    else:
+                        sheet.write(row_number, number, value)
+    finally:
+        book.close()
     return path
 
 
