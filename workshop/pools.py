@@ -28,9 +28,10 @@ class RoomPlan:
     pages: list[str] = field(default_factory=list)
     room: int = 30
     reserve: int = 2
-    # Seconds between the room reaching a page and the next page's pool starting to fill,
-    # so that filling it does not compete with the room's own pages for the CPU.
-    next_page_delay: float = 20.0
+    # Seconds between the room reaching a page and the next page's pool starting to fill: by
+    # then the room's pages are up and the kernels of the page it left are given back (after
+    # the server's page grace), so the two never add up.
+    next_page_delay: float = 30.0
 
     def initial_pools(self) -> dict:
         """Voilà's ``kernel_pools_config`` at start: the first page ready for the whole room."""
@@ -99,7 +100,7 @@ def with_room_plan(plan: RoomPlan):
     return original, factory
 
 
-async def retire_left_pages(kernel_manager, store, workshop_id: str, log, grace: float = 30.0) -> list[str]:
+async def retire_left_pages(kernel_manager, store, workshop_id: str, log, grace: float = 20.0) -> list[str]:
     """Shut down the kernels of pages their participant has left; returns their ids.
 
     A page is left when its participant has opened another page since (``Store.pages_left``)

@@ -77,7 +77,7 @@ class WorkshopVoila(Voila):
 
     name = "workshop-voila"
     workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
-    page_grace = Float(30.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
+    page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
 
     def init_settings(self):
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="Participants expected at once; 0 starts every kernel on demand.")
     parser.add_argument("--pages", default="",
                         help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
-    parser.add_argument("--page-grace", type=float, default=30.0,
+    parser.add_argument("--page-grace", type=float, default=20.0,
                         help="Seconds before the kernel of a page its participant has left may be shut down.")
     parser.add_argument("--reserve", type=int, default=2,
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")

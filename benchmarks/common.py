@@ -1,0 +1,95 @@
+"""What every benchmark shares: percentiles, a server's memory, starting and stopping servers."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+from tests.conftest import free_port, wait_for  # noqa: E402
+
+ROOM_SIZE = 30
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: shared pages (Python, libzmq, …) counted once across processes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(process: psutil.Process) -> tuple[int, int, int]:
+    """(RSS summed, PSS summed, kernels) over a server and everything it started."""
+    rss = pss = kernels = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            rss += p.memory_info().rss
+            pss += _pss(p.pid)
+            kernels += "ipykernel" in " ".join(p.cmdline())
+        except psutil.Error:
+            pass
+    return rss, pss, kernels
+
+
+def kernel_memory_mb(server: psutil.Process) -> tuple[float, float]:
+    """Median (RSS, PSS) of the server's kernels, in MB."""
+    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    if not kernels:
+        return float("nan"), float("nan")
+    return (statistics.median(p.memory_info().rss for p in kernels) / 2**20,
+            statistics.median(_pss(p.pid) for p in kernels) / 2**20)
+
+
+def start(command: list[str], log: Path, url: str, env: dict | None = None) -> subprocess.Popen:
+    process = subprocess.Popen(command, env=env or os.environ.copy(), stdout=open(log, "w"),
+                               stderr=subprocess.STDOUT, cwd=ROOT)
+    wait_for(url, process, seconds=180)
+    return process
+
+
+def stop(process):
+    """End a server and every kernel it started (a frozen server may ignore SIGTERM)."""
+    children = psutil.Process(process.pid).children(recursive=True)
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    for child in children:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def wait_in_log(log: Path, pattern: str, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if re.search(pattern, log.read_text(errors="replace")):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{pattern!r} never appeared in {log}")
+
+
+__all__ = ["ROOT", "ROOM_SIZE", "free_port", "kernel_memory_mb", "percentile", "start", "stop",
+           "tree_memory", "wait_in_log"]

@@ -1,0 +1,137 @@
+"""The store and the review: autosave under 30 writers, collecting into nbgrader, the report.
+
+Autosave runs 30 writer processes (each a participant's kernel, with its own connection) that
+start at the same instant; collect is timed against nbgrader's own command line doing the same
+work; the report is built over 10,000 reflections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from common import ROOM_SIZE, percentile
+
+SAVES = 40
+EXERCISE = ("payment", "payment.personal-experience")
+
+
+def _writer(url: str, pseudonym: str, gaps: tuple[float, float], start_line, results) -> None:
+    from widgets.store import Store
+
+    store = Store(url)
+    person = store.participant_by_pseudonym("bench", pseudonym)
+    store.get_answer(person, *EXERCISE)  # the page restores the draft before anyone types
+    start_line.wait()
+    latencies = []
+    for n in range(SAVES):
+        began = time.perf_counter()
+        store.save_answer(person, *EXERCISE, f"draft {n} " * 20)
+        latencies.append(time.perf_counter() - began)
+        time.sleep(random.uniform(*gaps))
+    results.put(latencies)
+
+
+def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
+    from widgets.store import Store
+
+    url = f"sqlite:///{tmp / f'autosave-{gaps[0]}.sqlite'}"
+    store = Store(url)
+    names = [f"writer-{n}" for n in range(ROOM_SIZE)]
+    for name in names:
+        store.add_participant("bench", name)
+    start_line, results = multiprocessing.Barrier(ROOM_SIZE), multiprocessing.Queue()
+    writers = [multiprocessing.Process(target=_writer, args=(url, name, gaps, start_line, results)) for name in names]
+    for writer in writers:
+        writer.start()
+    latencies = sorted(sum((results.get(timeout=600) for _ in writers), []))
+    for writer in writers:
+        writer.join()
+    lost = sum(SAVES - len(store.revisions(store.participant_by_pseudonym("bench", n), *EXERCISE)) for n in names)
+    return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000,
+            "max": latencies[-1] * 1000, "lost": lost}
+
+
+def _submitted_room(tmp: Path, name: str):
+    from widgets.config import load_config
+    from widgets.curriculum import load_curriculum
+    from widgets.store import FACILITATORS, Store
+    from widgets.submit_bridge import submit_module
+    from workshop.course import prepare
+
+    workshop = load_config(tmp / name, workshop_id=name)
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    prepare(workshop, curriculum, say=lambda _: None)
+    store = Store(workshop.store_url)
+    for n in range(ROOM_SIZE):
+        person, _ = store.add_participant(workshop.workshop_id, f"p{n}")
+        for module_id in curriculum.modules:
+            exercise = next(e for e in curriculum.exercises(module_id) if e["kind"] == "reflection")
+            store.save_answer(person, module_id, exercise["id"], f"shared words {n}", share=FACILITATORS)
+            submit_module(store, person, module_id, curriculum.exercises(module_id),
+                          workshop.course_dir, workshop.exchange_root)
+    return workshop, curriculum
+
+
+def collect_room(tmp: Path) -> dict:
+    """The kit's collect, then nbgrader's command line on a copy of the same exchange and course."""
+    from workshop.course import collect
+
+    workshop, curriculum = _submitted_room(tmp, "collect")
+    plain_course = tmp / "plain-course"
+    plain_exchange = tmp / "plain-exchange"
+    shutil.copytree(workshop.course_dir, plain_course)
+    shutil.copytree(workshop.exchange_root, plain_exchange)
+    began = time.perf_counter()
+    collect(workshop, curriculum, say=lambda _: None)
+    ours = time.perf_counter() - began
+
+    settings = [f"--Exchange.root={plain_exchange}", f"--CourseDirectory.root={plain_course}",
+                f"--CourseDirectory.course_id={workshop.workshop_id}"]
+    began = time.perf_counter()
+    for module_id in curriculum.modules:
+        for step in (["collect", module_id], ["autograde", module_id, "--no-execute", "--create"]):
+            subprocess.run([sys.executable, "-m", "nbgrader", *step, *settings], cwd=plain_course, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    plain = time.perf_counter() - began
+    return {"ours": ours, "plain": plain, "modules": len(curriculum.modules)}
+
+
+def report_10k(tmp: Path) -> dict:
+    from widgets.config import load_config
+    from widgets.curriculum import load_curriculum
+    from widgets.export import load
+    from widgets.report import build_report, summarise
+    from widgets.store import ROOM, Store
+
+    workshop = load_config(tmp / "report", workshop_id="report")
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    store = Store(workshop.store_url)
+    texts = ["Payment showed my time counted.", "Power shifted when we shared the agenda.",
+             "Whose knowledge counts was the question.", "Credit matters as much as money."]
+    rng = random.Random(10)
+    reflections = [e for m in curriculum.modules for e in curriculum.exercises(m) if e["kind"] == "reflection"]
+    made = 0
+    for n in range(-(-10_000 // len(reflections))):  # enough participants for 10,000 reflections
+        person, _ = store.add_participant("report", f"r{n}")
+        sent = {}
+        for entry in reflections:
+            module_id = entry["id"].split(".")[0]
+            sent.setdefault(module_id, []).append(
+                store.save_answer(person, module_id, entry["id"], " ".join(rng.sample(texts, 2)), share=ROOM))
+            made += 1
+        for module_id, answers in sent.items():
+            store.record_submission(person, module_id, answers, datetime.now(timezone.utc), "x")
+    began = time.perf_counter()
+    frame = load(store, "report", curriculum, keep_values=True)
+    summarise(frame, curriculum, store.pass_counts("report"))
+    summary_s = time.perf_counter() - began
+    began = time.perf_counter()
+    build_report(store, "report", curriculum, tmp / "report-out")
+    return {"reflections": made, "summary": summary_s, "files": time.perf_counter() - began}
