@@ -18,7 +18,7 @@ os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.
 
 from tests.conftest import free_port, wait_for  # noqa: E402
 
-ROOM_SIZE = 30
+ROOM_SIZE = int(os.environ.get("BENCH_ROOM", "30"))  # a smaller room for a quick try of the script
 
 
 def percentile(values, q):

@@ -98,19 +98,20 @@ def _bind_on_request(session: Session) -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # no loop to come back to: wait here, as a cold kernel would
-        _bind(session)
+        _bind(session, request_token())
         return
 
     def wait():
-        token = request_token()  # blocks until Voilà hands this kernel to a request
+        try:
+            token = request_token()  # blocks until Voilà hands this kernel to a request
+        except Exception:  # no request info: the page cannot know who is answering
+            token = None
         loop.call_soon_threadsafe(_bind, session, token)
 
     threading.Thread(target=wait, name="workshop-wait-for-request", daemon=True).start()
 
 
-def _bind(session: Session, token: str | None = None) -> None:
-    if token is None:
-        token = request_token()
+def _bind(session: Session, token: str | None) -> None:
     session.bind(session.store.participant_by_token(session.config.workshop_id, token))
 
 
