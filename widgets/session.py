@@ -46,8 +46,19 @@ def open_session() -> Session:
         participant, _ = store.add_participant(config.workshop_id, "preview")
         return Session(PREVIEW, config, store, participant)
     store = Store(config.store_url, max_answer_chars=config.max_answer_chars)
-    participant = store.participant_by_token(config.workshop_id, request_token())
+    if config.identity == "hub":
+        participant = _hub_participant(config, store)
+    else:
+        participant = store.participant_by_token(config.workshop_id, request_token())
     return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
+
+
+def _hub_participant(config: WorkshopConfig, store: Store) -> Participant | None:
+    """Behind JupyterHub: the hub user owning this server (and so this kernel) is the participant."""
+    from .identity import hub_user
+
+    user = hub_user()
+    return store.hub_participant(config.workshop_id, user) if user else None
 
 
 def current_session() -> Session:
