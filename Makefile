@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "Setting up the workshop kit in $(VENV) (first run only; about two minutes)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --progress-bar on -e '.[test]'
+	$(BIN)/python -m pip install --quiet --progress-bar on -e '.[test,hub]'
 	@touch $@
 	@echo "Installed. "
 

@@ -149,3 +149,29 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server from Debian's packages for this test run. In CI a missing one fails."""
+    from tests.postgres import PostgresServer, postgres_bindir
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        message = "PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(bindir)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    url = postgres.database()
+    yield url
+    postgres.drop(url)

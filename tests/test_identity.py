@@ -42,3 +42,19 @@ def test_cookie_header_parsing():
     assert token_from_cookie_header(header) == "s3cret-Token_x"
     assert token_from_cookie_header("other=1") is None
     assert token_from_cookie_header(None) is None
+
+
+@pytest.mark.parametrize("username, shown", [
+    ("sam", "sam"),                            # a username the rule allows is kept as it is
+    ("jo.doe@uni.example", "jo-doe"),          # an e-mail address keeps its local part
+    ("ana maría", "ana-maría"),
+    ("a+b..c", "a-b-c"),
+    ("x" * 60, "x" * 40),
+    ("!!!", "participant"),                    # nothing usable: a plain word
+    ("@uni.example", "participant"),
+])
+def test_hub_usernames_become_pseudonyms_the_rule_allows(username, shown):
+    from widgets.identity import hub_pseudonym
+
+    assert hub_pseudonym(username) == shown
+    assert validate_pseudonym(shown) == shown

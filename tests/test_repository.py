@@ -55,7 +55,9 @@ def test_environment_yml_installs_from_pyproject():
     assert "python=3.11" in env["dependencies"]
     assert pyproject["project"]["requires-python"] == ">=3.11"
     pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
-    assert pip == ["-e .[test]"]
+    assert pip == ["-e .[test,hub]"]
+    assert "-e '.[test,hub]'" in (PROJECT_ROOT / "Makefile").read_text()  # the same extras as `make`
+    assert {"test", "hub"} <= set(pyproject["project"]["optional-dependencies"])
 
 
 def test_readme_gives_the_two_commands_and_ci_calls_the_test_one():

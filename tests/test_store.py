@@ -1,12 +1,32 @@
-"""The store: round trips, revisions, submissions, and refusals that lose nothing."""
+"""The store: round trips, revisions, submissions, and refusals that lose nothing.
+
+Every test here runs twice: on SQLite (the embedded default) and on a real PostgreSQL server
+(a cohort's store), started from Debian's packages by the ``postgres`` fixture.
+"""
 
 import threading
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from widgets.store import (
-    FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PseudonymTaken, Store, StoreError,
+    FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PseudonymTaken, Store, StoreError, metadata,
 )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, workshop):
+    if request.param == "sqlite":
+        return workshop.store_url
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.close()
 
 
 def test_participant_round_trip_by_token_only(store):
@@ -17,10 +37,14 @@ def test_participant_round_trip_by_token_only(store):
     assert store.participant_by_token("w1", None) is None
 
 
-def test_the_store_keeps_no_token_in_clear(store, workshop):
+def test_the_store_keeps_no_token_in_clear(store):
     _, token = store.add_participant("w1", "sam")
-    raw = open(workshop.store_url.removeprefix("sqlite:///"), "rb").read()
-    assert token.encode() not in raw
+    with store.engine.connect() as conn:
+        everything = [str(row) for table in metadata.sorted_tables for row in conn.execute(sa.select(table))]
+    assert "sam" in " ".join(everything)  # the dump does hold the participant...
+    assert token not in " ".join(everything)  # ...but never their secret
+    if store.url.startswith("sqlite:///"):
+        assert token.encode() not in open(store.url.removeprefix("sqlite:///"), "rb").read()
 
 
 def test_pseudonyms_are_unique_per_workshop_ignoring_case(store):
@@ -96,15 +120,15 @@ def test_progress_counts_answers_and_passes(store):
     assert store.progress(p)["payment"] == {"answered": 1, "passed": 1, "submitted_at": None}
 
 
-def test_concurrent_writers_lose_nothing(workshop):
+def test_concurrent_writers_lose_nothing(store_url):
     """Eight threads (as eight kernels would) each save 25 revisions at once."""
-    store = Store(workshop.store_url)
+    store = Store(store_url)
     people = [store.add_participant("w1", f"p{i}")[0] for i in range(8)]
     errors = []
 
     def typist(p):
         try:
-            writer = Store(workshop.store_url)
+            writer = Store(store_url)
             for n in range(25):
                 writer.save_answer(p, "payment", "payment.a", f"{p.pseudonym} draft {n}")
         except Exception as err:  # pragma: no cover - reported below
@@ -135,3 +159,100 @@ def test_a_store_from_before_blind_review_is_upgraded_in_place(tmp_path):
     store = Store(f"sqlite:///{path}")
     sam = store.participant_by_pseudonym("w1", "sam")
     assert sam.pseudonym == "sam" and sam.review_id.startswith("r") and len(sam.review_id) == 8
+
+
+def test_one_participant_in_two_tabs_keeps_every_revision(store_url):
+    """Two kernels of one participant save the same answer at once: revisions stay 1, 2, 3, …"""
+    store = Store(store_url)
+    person, _ = store.add_participant("w1", "two-tabs")
+    errors = []
+
+    def tab(name):
+        try:
+            writer = Store(store_url)
+            for n in range(20):
+                writer.save_answer(person, "payment", "payment.a", f"{name} {n}")
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=tab, args=(name,)) for name in ("left", "right")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [r["revision"] for r in store.revisions(person, "payment", "payment.a")] == list(range(1, 41))
+
+
+def test_times_come_back_in_utc(store):
+    p, _ = store.add_participant("w1", "sam")
+    saved = store.save_answer(p, "payment", "payment.a", "text")
+    kept = store.get_answer(p, "payment", "payment.a").saved_at
+    assert kept.utcoffset().total_seconds() == 0 and abs((kept - saved.saved_at).total_seconds()) < 0.001
+
+
+# Behind JupyterHub: the hub user is the participant -------------------------------------------
+
+def test_a_hub_user_is_registered_once_and_found_again(store):
+    first = store.hub_participant("w1", "jo.doe@uni.example")
+    assert first.pseudonym == "jo-doe"
+    assert store.hub_participant("w1", "jo.doe@uni.example") == first
+    assert store.hub_participant("w2", "jo.doe@uni.example") != first  # another workshop
+    # A hub participant has no secret a browser could present.
+    assert store.participant_by_token("w1", "") is None
+
+
+def test_a_hub_pseudonym_someone_already_has_gets_a_number(store):
+    chosen, _ = store.add_participant("w1", "sam")
+    assert store.hub_participant("w1", "Sam").pseudonym == "Sam-2"
+    assert store.hub_participant("w1", "sam@elsewhere.example").pseudonym == "sam-3"
+    assert store.participant_by_pseudonym("w1", "sam") == chosen
+
+
+def test_a_hub_user_opening_many_pages_at_once_is_one_participant(store_url):
+    found, errors = [], []
+
+    def kernel():
+        try:
+            found.append(Store(store_url).hub_participant("w1", "river"))
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=kernel) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(found) == 6 and len(set(found)) == 1
+
+
+def test_a_hub_participant_needs_a_username(store):
+    with pytest.raises(StoreError, match="hub username"):
+        store.hub_participant("w1", "")
+
+
+def test_a_store_from_before_the_hub_gains_the_hub_column(store_url):
+    """A store made before the JupyterHub configuration: participants have no hub_user yet."""
+    if store_url.startswith("sqlite:///"):
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    engine = sa.create_engine(store_url)
+    old = sa.MetaData()
+    sa.Table("participants", old,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("workshop_id", sa.String(40), nullable=False),
+             sa.Column("pseudonym", sa.String(40), nullable=False),
+             sa.Column("pseudonym_key", sa.String(160), nullable=False),
+             sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+             sa.Column("review_id", sa.String(16), nullable=False, unique=True),
+             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+             sa.UniqueConstraint("workshop_id", "pseudonym_key"))
+    old.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO participants (workshop_id, pseudonym, pseudonym_key, token_hash, "
+                             "review_id, created_at) VALUES ('w1', 'sam', 'sam', 'abc', 'rabcdefg', "
+                             "'2026-11-01 10:00:00')"))
+    engine.dispose()
+    store = Store(store_url)
+    assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
+    assert store.hub_participant("w1", "sam").pseudonym == "sam-2"
+    assert "ix_participants_hub_user" in {i["name"] for i in sa.inspect(store.engine).get_indexes("participants")}

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from traitlets import Bool, Float, Integer, Unicode, default, validate, TraitError
+from traitlets import Bool, Enum, Float, Integer, Unicode, default, validate, TraitError
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader, ConfigFileNotFound
 
@@ -44,6 +44,12 @@ class WorkshopConfig(Configurable):
 
     store_url = Unicode(
         help="SQLAlchemy URL of the answer store; SQLite in the data folder by default."
+    ).tag(config=True)
+
+    identity = Enum(
+        ["cookie", "hub"],
+        help="Who is answering: 'cookie' (a pseudonym chosen on the start page, kept in a browser "
+        "cookie) or 'hub' (behind JupyterHub: the hub user owning the server; no pseudonym form).",
     ).tag(config=True)
 
     max_answer_chars = Integer(
@@ -79,6 +85,10 @@ class WorkshopConfig(Configurable):
                 f"or digit; got {proposal['value']!r}"
             )
         return proposal["value"]
+
+    @default("identity")
+    def _default_identity(self):
+        return os.environ.get("WORKSHOP_IDENTITY", "cookie")
 
     @default("data_dir")
     def _default_data_dir(self):

@@ -5,6 +5,10 @@ landing page; the server keeps a random secret for them in a cookie, and the sto
 its hash.  Voilà passes the request's ``Cookie`` header to the page's kernel (configured with
 ``VoilaConfiguration.http_header_envs``), so the kernel finds its participant from the secret;
 putting another pseudonym in a link reaches no one's answers.
+
+Behind JupyterHub (``WorkshopConfig.identity = "hub"``) there is no pseudonym form: the hub user
+who owns the single-user server is the participant, shown under a pseudonym made from their
+username (``hub_pseudonym``).
 """
 
 from __future__ import annotations
@@ -38,18 +42,21 @@ def validate_pseudonym(raw: str) -> str:
     if len(pseudonym) > PSEUDONYM_MAX:
         raise PseudonymError(f"That pseudonym has {len(pseudonym)} characters. " + PSEUDONYM_RULE)
     for position, char in enumerate(pseudonym):
-        category = unicodedata.category(char)
-        allowed = (
-            char in "-_"
-            or category.startswith("L")
-            or category == "Nd"
-            # combining marks, needed by many scripts, but never first
-            or (category in ("Mn", "Mc") and position > 0)
-        )
-        if not allowed:
+        if not _allowed(char, position):
             shown = char if char.isprintable() and not char.isspace() else repr(char)
             raise PseudonymError(f"{shown!s} is not allowed in a pseudonym. " + PSEUDONYM_RULE)
     return pseudonym
+
+
+def _allowed(char: str, position: int) -> bool:
+    category = unicodedata.category(char)
+    return (
+        char in "-_"
+        or category.startswith("L")
+        or category == "Nd"
+        # combining marks, needed by many scripts, but never first
+        or (category in ("Mn", "Mc") and position > 0)
+    )
 
 
 def pseudonym_key(pseudonym: str) -> str:
@@ -121,3 +128,32 @@ def request_token() -> str | None:
     if preheated():
         wait_for_request()
     return token_from_cookie_header(os.environ.get("HTTP_COOKIE"))
+
+
+# Behind JupyterHub -----------------------------------------------------------------------------
+# Each person has their own single-user server, started by the hub with JUPYTERHUB_USER in its
+# environment; the server and its kernels (which inherit it) therefore know whose they are.
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user owning this server and its kernels, or None outside a hub."""
+    return os.environ.get("JUPYTERHUB_USER") or None
+
+
+def hub_pseudonym(username: str) -> str:
+    """The pseudonym shown for a hub user: the username itself when the rule allows it.
+
+    Otherwise a form that does: an e-mail address keeps the part before ``@``, and every sign
+    the rule refuses becomes ``-`` (``jo.doe@uni.ca`` is shown as ``jo-doe``).
+    """
+    try:
+        return validate_pseudonym(username)
+    except PseudonymError:
+        pass
+    local = unicodedata.normalize("NFC", username.strip()).split("@", 1)[0]
+    kept = "".join(char if _allowed(char, position) else "-" for position, char in enumerate(local))
+    kept = "-".join(part for part in kept.split("-") if part)[:PSEUDONYM_MAX].strip("-")
+    try:
+        return validate_pseudonym(kept)
+    except PseudonymError:  # nothing usable was left, e.g. a name made only of signs
+        return "participant"

@@ -76,7 +76,10 @@ def open_session() -> Session:
         session = Session(WAITING, config, store, None)
         _bind_on_request(session)
         return session
-    participant = store.participant_by_token(config.workshop_id, request_token())
+    if config.identity == "hub":
+        participant = _hub_participant(config, store)
+    else:
+        participant = store.participant_by_token(config.workshop_id, request_token())
     session = Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     _note_page(session)
     return session
@@ -85,8 +88,8 @@ def open_session() -> Session:
 def _note_page(session: Session) -> None:
     """Tell the store which kernel serves this participant's page (see ``Store.open_page``)."""
     kernel_id = os.environ.get("VOILA_KERNEL_ID")  # Voilà sets it in every page's kernel
-    if session.participant is None or not kernel_id:
-        return
+    if session.participant is None or not kernel_id or session.config.identity == "hub":
+        return  # under JupyterHub each participant's own server holds their kernels
     try:
         session.store.open_page(session.participant, kernel_id)
     except Exception:  # only an optimisation: the page works without it
@@ -113,6 +116,14 @@ def _bind_on_request(session: Session) -> None:
 
 def _bind(session: Session, token: str | None) -> None:
     session.bind(session.store.participant_by_token(session.config.workshop_id, token))
+
+
+def _hub_participant(config: WorkshopConfig, store: Store) -> Participant | None:
+    """Behind JupyterHub: the hub user owning this server (and so this kernel) is the participant."""
+    from .identity import hub_user
+
+    user = hub_user()
+    return store.hub_participant(config.workshop_id, user) if user else None
 
 
 def current_session() -> Session:

@@ -2,9 +2,12 @@
 
 One record per workshop, participant, module and exercise holds the current draft, its share
 choice and what was last submitted; every save also appends a revision, so nothing typed is
-overwritten without trace.  SQLite (WAL mode) is the embedded default; any SQLAlchemy URL
-works, so a cohort can point it at PostgreSQL.  Every statement is built by SQLAlchemy with
-bound parameters: no answer text is ever pasted into SQL.
+overwritten without trace.  SQLite (WAL mode) is the embedded default; a cohort points it at
+PostgreSQL (``postgresql+psycopg://…``, tested with psycopg 3).  What differs between the two is
+kept to three places: SQLite's writers queue with ``BEGIN IMMEDIATE``, PostgreSQL's with a row
+lock on the participant (``save_answer``); and on PostgreSQL many kernels creating the tables at
+once wait on an advisory lock.  Every statement is built by SQLAlchemy with bound parameters: no
+answer text is ever pasted into SQL.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import hashlib
 import json
 import secrets
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from .identity import pseudonym_key, validate_pseudonym
+from .identity import PSEUDONYM_MAX, hub_pseudonym, pseudonym_key, validate_pseudonym
 
 PRIVATE, FACILITATORS, ROOM = "private", "facilitators", "room"
 SHARE_LEVELS = (PRIVATE, FACILITATORS, ROOM)
@@ -41,8 +44,13 @@ participants = sa.Table(
     # What reviewers see in formgrader instead of the pseudonym (blind review).
     sa.Column("review_id", sa.String(16), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # Behind JupyterHub: the hub user this participant is (None for a pseudonym chosen in a browser).
+    sa.Column("hub_user", sa.String(255)),
     sa.UniqueConstraint("workshop_id", "pseudonym_key"),
 )
+# One participant per hub user and workshop (a unique index, so older stores can gain it).
+hub_user_index = sa.Index("ix_participants_hub_user", participants.c.workshop_id,
+                          participants.c.hub_user, unique=True)
 
 
 def _answer_key(with_exercise: bool = True) -> list[sa.Column]:
@@ -270,6 +278,10 @@ class _WritersLock:
             self._file = None
 
 
+# Any constant will do: every kernel of every workshop takes the same lock to create the tables.
+_SCHEMA_LOCK = 7_316_245
+
+
 class Store:
     """Answers and participants of every workshop, behind a small interface."""
 
@@ -281,21 +293,28 @@ class Store:
             database = sa.engine.make_url(url).database
             self._writers = _WritersLock(database if database not in (None, "", ":memory:") else None)
         else:
-            self.engine = sa.create_engine(url, pool_pre_ping=True)
+            # Each participant's kernel holds its own pool: keep it to one connection at rest.
+            self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=1, max_overflow=4)
             self._writers = None  # PostgreSQL orders its own writers
-        with self._writers.held() if self._writers else nullcontext():
-            metadata.create_all(self.engine)
-        self._upgrade()
+        with self._write() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # A room opening pages at once: one kernel creates the tables, the others wait.
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            metadata.create_all(conn)
+            self._upgrade(conn)
 
-    def _upgrade(self) -> None:
+    @staticmethod
+    def _upgrade(conn) -> None:
         """Bring a store made by an earlier version of the kit up to date, keeping its data."""
-        columns = {c["name"] for c in sa.inspect(self.engine).get_columns("participants")}
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
         if "review_id" not in columns:  # added with blind review
-            with self._write() as conn:
-                conn.execute(sa.text("ALTER TABLE participants ADD COLUMN review_id VARCHAR(16)"))
-                for (participant_id,) in conn.execute(sa.select(participants.c.id)).all():
-                    conn.execute(participants.update().where(participants.c.id == participant_id)
-                                 .values(review_id=new_review_id()))
+            conn.execute(sa.text("ALTER TABLE participants ADD COLUMN review_id VARCHAR(16)"))
+            for (participant_id,) in conn.execute(sa.select(participants.c.id)).all():
+                conn.execute(participants.update().where(participants.c.id == participant_id)
+                             .values(review_id=new_review_id()))
+        if "hub_user" not in columns:  # added with the JupyterHub configuration
+            conn.execute(sa.text("ALTER TABLE participants ADD COLUMN hub_user VARCHAR(255)"))
+        hub_user_index.create(conn, checkfirst=True)
 
     @contextmanager
     def _write(self):
@@ -322,7 +341,9 @@ class Store:
             self._writers.close()
 
     # Participants -------------------------------------------------------------------------
-    def add_participant(self, workshop_id: str, pseudonym: str) -> tuple[Participant, str]:
+    def add_participant(
+        self, workshop_id: str, pseudonym: str, hub_user: str | None = None
+    ) -> tuple[Participant, str]:
         """Register a pseudonym; returns the participant and their secret token (shown once)."""
         pseudonym = validate_pseudonym(pseudonym)
         token = secrets.token_urlsafe(24)
@@ -337,6 +358,7 @@ class Store:
                         token_hash=hash_token(token),
                         review_id=review_id,
                         created_at=now(),
+                        hub_user=hub_user,
                     )
                 )
                 participant_id = result.inserted_primary_key[0]
@@ -358,6 +380,29 @@ class Store:
         if not token:
             return None
         return self._find_participant(workshop_id, "token_hash", hash_token(token))
+
+    def hub_participant(self, workshop_id: str, hub_user: str) -> Participant:
+        """The participant who is this JupyterHub user, registered on their first visit.
+
+        Their pseudonym is made from the username (``identity.hub_pseudonym``); if another
+        participant already has it, a number is added (``sam-2``).  Two kernels of the same user
+        starting at once end with the same participant.
+        """
+        if not hub_user:
+            raise StoreError("A hub participant needs a hub username.")
+        base = hub_pseudonym(hub_user)
+        for attempt in range(1, 100):
+            found = self._find_participant(workshop_id, "hub_user", hub_user)
+            if found:
+                return found
+            suffix = "" if attempt == 1 else f"-{attempt}"
+            try:
+                return self.add_participant(
+                    workshop_id, base[: PSEUDONYM_MAX - len(suffix)] + suffix, hub_user=hub_user
+                )[0]
+            except PseudonymTaken:  # the pseudonym is someone else's, or this user's other kernel won
+                continue
+        raise StoreError(f"No free pseudonym for the hub user {hub_user!r} after 99 tries.")
 
     def participant_by_review_id(self, workshop_id: str, review_id: str) -> Participant | None:
         return self._find_participant(workshop_id, "review_id", review_id)
@@ -400,7 +445,12 @@ class Store:
         insert = answers.insert().values(**key, **fields)
         update = answers.update().where(*where).values(**fields)
         keep = answer_revisions.insert().values(**key, **fields)
+        # On PostgreSQL, saves of one participant (two tabs, two kernels) queue on their row;
+        # on SQLite every writer already queues on the writers' lock.
+        queue = sa.select(participants.c.id).where(participants.c.id == participant.id).with_for_update()
         with self._write() as conn:
+            if self._writers is None:
+                conn.execute(queue)
             existing = conn.execute(find).first()
             if existing is not None and existing.value != encoded and self._locked(conn, participant.workshop_id, exercise_id):
                 raise PromptLocked(

@@ -6,6 +6,10 @@ to the browser as a cookie, which module pages pass on to their kernels.  ``/?re
 continues on another device; ``/leave`` forgets the cookie on this one.  The participant's own
 pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
 included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
+
+Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
+participant's own server (``hub_extension.py``), and the participant is the hub user: no
+pseudonym form, no cookie, no personal link.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from widgets.identity import (
     PARTICIPANT_COOKIE,
     PSEUDONYM_RULE,
     PseudonymError,
+    hub_user,
     suggest_pseudonym,
 )
 from widgets.store import PseudonymTaken, Store
@@ -74,7 +79,14 @@ class _ParticipantHandler(_PlainErrors):
         self.workshop = workshop
         self.store = store
 
+    @property
+    def behind_hub(self) -> bool:
+        return self.workshop.identity == "hub"
+
     def _participant(self):
+        if self.behind_hub:
+            user = hub_user()
+            return None, self.store.hub_participant(self.workshop.workshop_id, user) if user else None
         token = self.get_cookie(PARTICIPANT_COOKIE)
         return token, self.store.participant_by_token(self.workshop.workshop_id, token)
 
@@ -123,6 +135,7 @@ class LandingHandler(_ParticipantHandler):
             base_url=self.base_url,
             xsrf_form_html=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
             resume_url=f"{self.request.protocol}://{self.request.host}{self.base_url}?resume={token}",
+            behind_hub=self.behind_hub,
         )
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
@@ -148,6 +161,8 @@ class LandingHandler(_ParticipantHandler):
     @web.authenticated
     def post(self):
         self.check_xsrf_cookie()
+        if self.behind_hub:
+            raise web.HTTPError(404)  # the hub user is the participant: there is nothing to choose
         entered = self.get_body_argument("pseudonym", "")
         try:
             participant, token = self.store.add_participant(self.workshop.workshop_id, entered)

@@ -1,0 +1,56 @@
+"""JupyterHub for a workshop cohort on one machine (the Kubernetes version is in hub/k8s/).
+
+Every person gets their own server: participants land on the workshop's start page and work in
+Voilà pages, with their hub username as their identity; the facilitators' group gets JupyterLab
+with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL. See
+hub/README.md; the kit's part of the configuration is workshop/hub.py.
+
+    WORKSHOP_DATA_DIR=/srv/workshop \\
+    WORKSHOP_STORE_URL=postgresql+psycopg://workshop:SECRET@127.0.0.1/workshop \\
+    WORKSHOP_FACILITATORS=ana,ben \\
+    .venv/bin/jupyterhub -f hub/jupyterhub_config.py
+
+Choose an authenticator (and who may log in) for your institution before opening it to anyone:
+this file leaves JupyterHub's default, PAM (the machine's own accounts), in place.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from workshop.hub import HubSetupError, configure_hub
+
+c = get_config()  # noqa: F821 (given by JupyterHub when it loads this file)
+
+
+def _setting(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if not value:
+        raise HubSetupError(f"Set {name} before starting the hub (see hub/README.md).")
+    return value
+
+
+data_dir = Path(_setting("WORKSHOP_DATA_DIR")).resolve()
+configure_hub(
+    c,
+    data_dir=data_dir,
+    store_url=_setting("WORKSHOP_STORE_URL"),
+    workshop_id=_setting("WORKSHOP_ID", "workshop"),
+    facilitators=[name.strip() for name in _setting("WORKSHOP_FACILITATORS").split(",") if name.strip()],
+)
+
+# Where people reach the hub. Put HTTPS in front of it (a reverse proxy) for anything but a test.
+c.JupyterHub.bind_url = os.environ.get("WORKSHOP_HUB_URL", "http://127.0.0.1:8000")
+# The proxy is the Python configurable-http-proxy installed with the kit (`hub` extra): no Node.js.
+bin_dir = Path(sys.executable).parent
+c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy")]
+c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
+# The hub's own state (its users and their servers; not the answers) beside the workshop's data.
+hub_state = data_dir / "hub"
+hub_state.mkdir(parents=True, exist_ok=True)
+c.JupyterHub.db_url = f"sqlite:///{hub_state / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(hub_state / "jupyterhub_cookie_secret")
+c.ConfigurableHTTPProxy.pid_file = str(hub_state / "jupyterhub-proxy.pid")
+# A server starting with Voilà and nbgrader on a small machine can take a while.
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120

@@ -1,0 +1,166 @@
+"""A cohort on JupyterHub: how the hub starts each person's server, and what that server runs.
+
+Two halves, both plain functions so that they can be tested without a hub:
+
+- **The hub side** (``configure_hub``, called from ``hub/jupyterhub_config.py``): every single-user
+  server gets the workshop's shared data folder (nbgrader course and exchange), the store's
+  SQLAlchemy URL and ``JUPYTER_CONFIG_PATH`` pointing at ``workshop/hub_singleuser/``; a spawn
+  hook tells the server whether its user is in the facilitators' group (``WORKSHOP_ROLE``).
+- **The single-user side** (``singleuser_config``, loaded by ``hub_singleuser/
+  jupyter_server_config.py`` in every single-user server): a participant's server is Voilà as a
+  server extension on the module notebooks, the start page at ``/workshop/`` (``hub_extension``),
+  the hub user as the participant (``WorkshopConfig.identity = "hub"``), and nothing else: no
+  JupyterLab, no terminals, no nbgrader extensions, and no writes through Jupyter's REST API.  A
+  facilitator's server is JupyterLab with nbgrader's formgrader on the workshop's course.
+
+Zero to JupyterHub on Kubernetes uses the same single-user side from the kit's image; its hub
+only sets ``WORKSHOP_ROLE`` (``hub/k8s/values.yaml``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jupyter_server.auth import Authorizer
+from traitlets.config import Config
+
+from widgets.config import PROJECT_ROOT, WorkshopConfig, load_config
+
+from . import TEMPLATE_ROOT
+
+ROLE_ENV = "WORKSHOP_ROLE"
+PARTICIPANT, FACILITATOR = "participant", "facilitator"
+FACILITATORS_GROUP = "facilitators"
+# The folder put on JUPYTER_CONFIG_PATH of every single-user server.
+SINGLEUSER_CONFIG_DIR = Path(__file__).parent / "hub_singleuser"
+START_PAGE = "/workshop/"
+
+# Server extensions a participant's server must not load: only Voilà and the start page run there.
+_PARTICIPANT_OFF = (
+    "jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals",
+    "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list", "nbgrader.server_extensions.validate_assignment",
+)
+
+
+class HubSetupError(RuntimeError):
+    """The hub or a single-user server is configured wrongly; the message says what to set."""
+
+
+# The hub side ---------------------------------------------------------------------------------
+
+def role_for(group_names, facilitators_group: str = FACILITATORS_GROUP) -> str:
+    return FACILITATOR if facilitators_group in set(group_names) else PARTICIPANT
+
+
+def make_pre_spawn_hook(facilitators_group: str = FACILITATORS_GROUP):
+    """A ``Spawner.pre_spawn_hook`` telling the server its user's role, from the hub's groups."""
+
+    def pre_spawn_hook(spawner):
+        role = role_for((group.name for group in spawner.user.groups), facilitators_group)
+        # A new dict: the configured one may be shared by every spawner.
+        spawner.environment = {**spawner.environment, ROLE_ENV: role}
+
+    return pre_spawn_hook
+
+
+def singleuser_environment(data_dir: str | os.PathLike, store_url: str, workshop_id: str) -> dict[str, str]:
+    """What every single-user server needs to find the workshop (kernels inherit it)."""
+    if not store_url.startswith("postgresql"):
+        raise HubSetupError(
+            f"Under JupyterHub the store must be PostgreSQL (postgresql+psycopg://…), not {store_url!r}: "
+            "many servers on many machines write to it at once."
+        )
+    load_config(data_dir, workshop_id=workshop_id)  # refuses a bad workshop id, in plain words
+    return {
+        "WORKSHOP_DATA_DIR": str(data_dir),
+        "WORKSHOP_STORE_URL": store_url,
+        "WORKSHOP_ID": workshop_id,
+        "JUPYTER_CONFIG_PATH": str(SINGLEUSER_CONFIG_DIR),
+    }
+
+
+def configure_hub(c: Config, *, data_dir, store_url: str, workshop_id: str,
+                  facilitators: list[str], facilitators_group: str = FACILITATORS_GROUP) -> None:
+    """The kit's part of a ``jupyterhub_config.py``: environment, roles and the facilitators' group."""
+    c.Spawner.environment = {**singleuser_environment(data_dir, store_url, workshop_id)}
+    c.Spawner.pre_spawn_hook = make_pre_spawn_hook(facilitators_group)
+    c.JupyterHub.load_groups = {facilitators_group: {"users": list(facilitators)}}
+
+
+# The single-user side -------------------------------------------------------------------------
+
+class ParticipantAuthorizer(Authorizer):
+    """A participant may read and use their pages' kernels, and change nothing through the API.
+
+    Voilà starts each page's kernel itself and the page talks to it over the kernel's websocket
+    (``execute`` on ``kernels``); starting kernels, writing files, sessions and terminals through
+    Jupyter's REST API are refused.
+    """
+
+    def is_authorized(self, handler, user, action, resource):
+        return action == "read" or (action == "execute" and resource == "kernels")
+
+
+def singleuser_role() -> str:
+    role = os.environ.get(ROLE_ENV, PARTICIPANT)
+    if role not in (PARTICIPANT, FACILITATOR):
+        raise HubSetupError(f"{ROLE_ENV} must be {PARTICIPANT!r} or {FACILITATOR!r}, not {role!r}")
+    return role
+
+
+def prepare_singleuser_environment() -> None:
+    """Make this server and its kernels hub-mode, with the workshop's Voilà template findable."""
+    if not os.environ.get("JUPYTERHUB_USER"):
+        raise HubSetupError("This configuration is for servers started by JupyterHub (no JUPYTERHUB_USER).")
+    os.environ["WORKSHOP_IDENTITY"] = "hub"
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(TEMPLATE_ROOT) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *paths])
+
+
+def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False) -> Config:
+    """The jupyter_server settings of a participant's or a facilitator's single-user server."""
+    from .server import voila_config
+
+    standalone = voila_config(workshop, ip="", port=0, token=None)
+    c = Config()
+    # Voilà's page settings and kernel handling, as the standalone participants' server has them.
+    for section in ("VoilaConfiguration", "MappingKernelManager", "KernelManager"):
+        c[section] = standalone[section]
+    c.VoilaConfiguration.http_header_envs = []  # no participant cookie behind the hub
+    # Voilà's front end loads MathJax from a CDN unless both are None.
+    c.ServerApp.tornado_settings = {
+        "mathjax_url": None, "mathjax_config": None, **standalone.Voila.tornado_settings,
+    }
+    c.ServerApp.allow_root = as_root
+    if role == PARTICIPANT:
+        c.ServerApp.jpserver_extensions = {
+            "voila.server_extension": True, "workshop.hub_extension": True,
+            **{name: False for name in _PARTICIPANT_OFF},
+        }
+        c.ServerApp.root_dir = workshop.modules_dir
+        c.ServerApp.default_url = START_PAGE
+        c.ServerApp.terminals_enabled = False
+        c.ServerApp.authorizer_class = ParticipantAuthorizer
+    else:
+        c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "workshop.hub_extension": False}
+        # JupyterLab's root holds the facilitator views (in the kit) and the course (in the data).
+        c.ServerApp.root_dir = os.path.commonpath([PROJECT_ROOT, Path(workshop.data_dir).resolve()])
+        c.ServerApp.default_url = "/lab"
+        c.VoilaConfiguration.show_tracebacks = True
+        # formgrader reads the course from here (as `workshop prepare`'s nbgrader_config.py says).
+        c.CourseDirectory.root = str(workshop.course_dir)
+        c.CourseDirectory.course_id = workshop.workshop_id
+        c.Exchange.root = str(workshop.exchange_root)
+    return c
+
+
+def load_singleuser_config() -> Config:
+    """Everything ``hub_singleuser/jupyter_server_config.py`` applies, from this server's environment."""
+    prepare_singleuser_environment()
+    workshop = load_config()
+    if not workshop.store_url.startswith("postgresql"):
+        raise HubSetupError("WORKSHOP_STORE_URL must name the cohort's PostgreSQL store (postgresql+psycopg://…).")
+    return singleuser_config(singleuser_role(), workshop, as_root=os.geteuid() == 0)
