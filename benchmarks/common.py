@@ -91,5 +91,29 @@ def wait_in_log(log: Path, pattern: str, seconds: float = 300) -> None:
     raise RuntimeError(f"{pattern!r} never appeared in {log}")
 
 
+def wait_until_quiet(server: psutil.Process, below: float = 10.0, seconds: float = 300) -> None:
+    """Wait until a server and its kernels use under ``below`` % of one core for 3 s in a row.
+
+    A pool is "filled" once its kernels have started; they still run the page's notebook after
+    that.  A room arrives minutes later, so the figures are taken once that work is done.
+    """
+    deadline, quiet = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline and quiet < 3:
+        processes = [server, *server.children(recursive=True)]
+        for p in processes:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        time.sleep(1)
+        busy = 0.0
+        for p in processes:
+            try:
+                busy += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        quiet = quiet + 1 if busy < below else 0
+
+
 __all__ = ["ROOT", "ROOM_SIZE", "free_port", "kernel_memory_mb", "percentile", "start", "stop",
-           "tree_memory", "wait_in_log"]
+           "tree_memory", "wait_in_log", "wait_until_quiet"]

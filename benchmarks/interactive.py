@@ -15,7 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from common import ROOT, free_port, start, stop, wait_in_log
+import psutil
+
+from common import ROOT, free_port, start, stop, wait_in_log, wait_until_quiet
 
 PAGE = "power"
 RUNS = 5
@@ -98,6 +100,7 @@ def interactive(workshop, store, tmp: Path) -> dict:
                 try:
                     if pool:
                         wait_in_log(log, rf"Kernel pool of {PAGE}\.ipynb is filled with {pool}")
+                        wait_until_quiet(psutil.Process(ours.pid))
                     results[("kit", label)] = time_to_interactive(
                         browser, f"http://127.0.0.1:{port}/voila/render/{PAGE}.ipynb", ours_ready, cookie,
                         pause=12 if pool else 2)
@@ -112,6 +115,7 @@ def interactive(workshop, store, tmp: Path) -> dict:
                 try:
                     if pool:
                         wait_in_log(log, rf"filled with {pool} kernel")
+                        wait_until_quiet(psutil.Process(plain.pid))
                     results[("plain", label)] = time_to_interactive(
                         browser, f"http://127.0.0.1:{port}/", plain_ready, None, pause=12 if pool else 2)
                 finally:

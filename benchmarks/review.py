@@ -50,12 +50,15 @@ def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
     writers = [multiprocessing.Process(target=_writer, args=(url, name, gaps, start_line, results)) for name in names]
     for writer in writers:
         writer.start()
-    latencies = sorted(sum((results.get(timeout=600) for _ in writers), []))
+    runs = [results.get(timeout=600) for _ in writers]
     for writer in writers:
         writer.join()
     lost = sum(SAVES - len(store.revisions(store.participant_by_pseudonym("bench", n), *EXERCISE)) for n in names)
-    return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000,
-            "max": latencies[-1] * 1000, "lost": lost}
+    first = sorted(run[0] for run in runs)  # all 30 released at the same instant
+    later = sorted(sum((run[1:] for run in runs), []))
+    return {"first_p50": percentile(first, 0.5) * 1000, "first_max": first[-1] * 1000,
+            "p50": percentile(later, 0.5) * 1000, "p99": percentile(later, 0.99) * 1000,
+            "max": later[-1] * 1000, "lost": lost}
 
 
 def _submitted_room(tmp: Path, name: str):

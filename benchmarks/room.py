@@ -19,7 +19,8 @@ from pathlib import Path
 
 import psutil
 
-from common import ROOM_SIZE, free_port, kernel_memory_mb, percentile, start, stop, tree_memory, wait_in_log
+from common import (ROOM_SIZE, free_port, kernel_memory_mb, percentile, start, stop, tree_memory, wait_in_log,
+                    wait_until_quiet)
 
 DEADLINE = 150  # seconds for one burst
 HALF_DAY = ["power", "payment", "epistemic-injustice", "authorship"]
@@ -107,12 +108,13 @@ def pooled_half_day(workshop, store, tmp: Path) -> tuple[list[str], dict]:
     results = []
     try:
         wait_in_log(log, rf"Kernel pool of {HALF_DAY[0]}\.ipynb is filled with {ROOM_SIZE}")
+        wait_until_quiet(server)
         watch = MemoryWatch(server)
         for index, page in enumerate(HALF_DAY):
             results.append(burst(f"{base}voila/render/{page}.ipynb", cookies))
             if index + 1 < len(HALF_DAY):  # the room works on this page while the next one fills
                 wait_in_log(log, rf"Kernel pool of {HALF_DAY[index + 1]}\.ipynb is filled with {ROOM_SIZE}")
-                time.sleep(5)
+                wait_until_quiet(server)
         time.sleep(25)  # the last page's grace: the kernels of the page left go back
         peak = watch.stop()
         rss, pss, kernels = tree_memory(server)
@@ -170,6 +172,7 @@ def plain_rounds(tmp: Path) -> tuple[list[str], float]:
     process, url = plain_voila(notebook, log, "--preheat_kernel=True", f"--pool_size={ROOM_SIZE}")
     try:
         wait_in_log(log, rf"filled with {ROOM_SIZE} kernel")
+        wait_until_quiet(psutil.Process(process.pid))
         watch = MemoryWatch(psutil.Process(process.pid))
         r = burst(url, [None] * ROOM_SIZE)
         rows.append(_row(f"plain Voilà, one textarea, a pool of {ROOM_SIZE}", r, _memory(watch.stop())))

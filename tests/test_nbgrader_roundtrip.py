@@ -167,3 +167,22 @@ def test_forty_participants_submitting_at_once_all_reach_the_gradebook(tmp_path_
     for person in people:
         notebook = workshop.course_dir / "submitted" / person.review_id / "payment" / "payment.ipynb"
         assert json.dumps(escape_markdown(f"answer of {person.pseudonym}")) in notebook.read_text()
+
+
+def test_cells_are_still_validated_when_the_schema_is_checked_once():
+    """collect checks nbgrader's schema once (course._CheckedSchemaOnce); bad cells still fail."""
+    import jsonschema
+    from nbformat.v4 import new_markdown_cell
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    from workshop.course import _validate_cells_faster
+
+    _validate_cells_faster()
+    validator = MetadataValidatorV3()
+    good = new_markdown_cell("answer", metadata={"nbgrader": {
+        "schema_version": 3, "grade": True, "solution": True, "locked": False, "task": False,
+        "grade_id": "a", "points": 0}})
+    validator.validate_cell(good)
+    bad = new_markdown_cell("answer", metadata={"nbgrader": {**good.metadata["nbgrader"], "points": "many"}})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate_cell(bad)

@@ -62,8 +62,15 @@ def link_after(lines, heading):
 
 
 def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
-    process, lines = serve(tmp_path)
+    process, lines = serve(tmp_path, "--session", "1", "--format", "half-day", "--room", "2")
     try:
+        # Today's first page (the half-day begins with power) is made ready for the room.
+        assert "Making today's first page (power) ready for 2 people; later pages follow the room." in lines
+        log = tmp_path / "data" / "logs" / "participants.log"
+        deadline = time.monotonic() + 120
+        while "Kernel pool of power.ipynb is filled with 2" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert "Kernel pool of power.ipynb is filled with 2" in log.read_text()
         participant = link_after(lines, "Participant link")
         facilitator = link_after(lines, "Facilitator link")
         assert participant.startswith("http://127.0.0.1:")

@@ -278,6 +278,22 @@ class _WritersLock:
             self._file = None
 
 
+# The statements of a save, built once: a save then runs them without building or compiling
+# anything while it holds the writers' lock (thirty kernels may be saving in the same moment).
+_ANSWER_KEY = ("workshop_id", "participant_id", "module_id", "exercise_id")
+_ANSWER_FIELDS = ("value", "share", "passed", "saved_at", "revision")
+_BOUND = {k: sa.bindparam(f"p_{k}") for k in _ANSWER_KEY + _ANSWER_FIELDS}  # named apart from the columns
+_IS_THIS_ANSWER = [answers.c[k] == _BOUND[k] for k in _ANSWER_KEY]
+_FIND_ANSWER = sa.select(answers.c.revision, answers.c.value).where(*_IS_THIS_ANSWER)
+_INSERT_ANSWER = answers.insert().values({k: _BOUND[k] for k in _ANSWER_KEY + _ANSWER_FIELDS})
+_UPDATE_ANSWER = answers.update().where(*_IS_THIS_ANSWER).values({k: _BOUND[k] for k in _ANSWER_FIELDS})
+_KEEP_REVISION = answer_revisions.insert().values({k: _BOUND[k] for k in _ANSWER_KEY + _ANSWER_FIELDS})
+# On PostgreSQL, saves of one participant (two tabs, two kernels) queue on their row; on SQLite
+# every writer already queues on the writers' lock.
+_QUEUE_BEHIND_PARTICIPANT = (sa.select(participants.c.id)
+                             .where(participants.c.id == _BOUND["participant_id"]).with_for_update())
+
+
 # Any constant will do: every kernel of every workshop takes the same lock to create the tables.
 _SCHEMA_LOCK = 7_316_245
 
@@ -436,30 +452,20 @@ class Store:
             module_id=module_id,
             exercise_id=exercise_id,
         )
-        where = [answers.c[k] == v for k, v in key.items()]
         saved_at = now()
-        fields = dict(value=encoded, share=share, passed=passed, saved_at=saved_at,
-                      revision=sa.bindparam("new_revision"))
-        # Statements are built before taking the writers' lock, so it is held only to run them.
-        find = sa.select(answers.c.revision, answers.c.value).where(*where)
-        insert = answers.insert().values(**key, **fields)
-        update = answers.update().where(*where).values(**fields)
-        keep = answer_revisions.insert().values(**key, **fields)
-        # On PostgreSQL, saves of one participant (two tabs, two kernels) queue on their row;
-        # on SQLite every writer already queues on the writers' lock.
-        queue = sa.select(participants.c.id).where(participants.c.id == participant.id).with_for_update()
+        params = {f"p_{k}": v for k, v in dict(key, value=encoded, share=share, passed=passed, saved_at=saved_at).items()}
         with self._write() as conn:
             if self._writers is None:
-                conn.execute(queue)
-            existing = conn.execute(find).first()
+                conn.execute(_QUEUE_BEHIND_PARTICIPANT, params)
+            existing = conn.execute(_FIND_ANSWER, params).first()
             if existing is not None and existing.value != encoded and self._locked(conn, participant.workshop_id, exercise_id):
                 raise PromptLocked(
                     "The facilitators have closed this question, so your answer stays as it was. "
                     "You can still change who can read it, or pass."
                 )
             revision = existing.revision + 1 if existing else 1
-            conn.execute(update if existing else insert, {"new_revision": revision})
-            conn.execute(keep, {"new_revision": revision})
+            conn.execute(_UPDATE_ANSWER if existing else _INSERT_ANSWER, {**params, "p_revision": revision})
+            conn.execute(_KEEP_REVISION, {**params, "p_revision": revision})
         return Answer(module_id, exercise_id, value, share, passed, revision, saved_at)
 
     def get_answer(self, participant: Participant, module_id: str, exercise_id: str) -> Answer | None:
