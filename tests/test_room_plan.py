@@ -1,10 +1,11 @@
 """Today's pages and the pools that follow the room (``workshop serve --session/--today/--room``)."""
 
+import logging
 from argparse import Namespace
 
 import pytest
 
-from workshop.pools import RoomPlan
+from workshop.pools import FollowTheRoom, RoomPlan
 from workshop.serve import todays_pages
 
 
@@ -47,3 +48,37 @@ def test_pools_at_start_ready_the_first_page_for_the_room():
 
 def test_without_pages_every_module_keeps_a_small_reserve():
     assert RoomPlan(room=30, reserve=2).initial_pools() == {"default": {"pool_size": 2}}
+
+
+class _Pools(FollowTheRoom):
+    """Just enough of Voilà's pooled kernel manager to watch the plan's decisions."""
+
+    def __init__(self, plan):
+        self.plan, self.kernel_pools_config, self._pools, self.filled = plan, plan.initial_pools(), {}, []
+        self.log = logging.getLogger("test")
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        self.filled.append((notebook_name, delay))
+
+
+def sizes(pools):
+    return {page: entry["pool_size"] for page, entry in pools.kernel_pools_config.items()}
+
+
+def test_the_next_page_fills_once_a_third_of_the_room_has_arrived():
+    pools = _Pools(RoomPlan(["power.ipynb", "payment.ipynb", "authorship.ipynb"], room=30, reserve=2))
+    pools._arrived("power.ipynb")
+    assert sizes(pools)["power.ipynb"] == 2  # no refilling while the room arrives
+    assert pools.filled == []
+    for _ in range(9):
+        pools._arrived("power.ipynb")
+    assert pools.filled == [("payment.ipynb", 30.0)] and sizes(pools)["payment.ipynb"] == 30
+
+
+def test_one_person_clicking_ahead_does_not_move_the_room():
+    pools = _Pools(RoomPlan(["power.ipynb", "payment.ipynb", "authorship.ipynb"], room=30, reserve=2))
+    for _ in range(10):
+        pools._arrived("power.ipynb")
+    pools._arrived("payment.ipynb")  # one early arrival on the next page
+    assert sizes(pools)["power.ipynb"] == 2  # the room's own page keeps its reserve
+    assert "authorship.ipynb" not in [page for page, _ in pools.filled]

@@ -7,15 +7,17 @@ then waits for its request, see ``widgets.session``), but one pool the size of t
 every module would hold several gigabytes that nobody uses.
 
 So the pools follow the day's plan (``RoomPlan``): the first page of the day has a pool the size
-of the room.  When the first participant reaches a page, that page keeps only a small reserve
-(for latecomers and reloads), the next page of the day starts filling to the size of the room,
-and pages the room has left give their pooled kernels back.  Modules not on today's plan are
+of the room.  Once a page is opened, it keeps only a small reserve (for latecomers and reloads)
+instead of refilling while the room arrives; once a third of the room is there, the next page of
+the day starts filling to the size of the room, and pages the room has left give their pooled
+kernels back.  Modules not on today's plan are
 started on demand; with no plan at all, every module keeps the small reserve.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 
 import voila.app
@@ -33,6 +35,11 @@ class RoomPlan:
     # the server's page grace), so the two never add up.
     next_page_delay: float = 30.0
 
+    @property
+    def quorum(self) -> int:
+        """Arrivals on a page that mean the room has moved there: a third of it."""
+        return max(1, self.room // 3)
+
     def initial_pools(self) -> dict:
         """Voilà's ``kernel_pools_config`` at start: the first page ready for the whole room."""
         if not self.pages:
@@ -46,21 +53,23 @@ class FollowTheRoom:
     plan: RoomPlan = RoomPlan()
 
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
-        self._room_reached(notebook_name)
+        self._arrived(notebook_name)
         return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
 
-    def _room_reached(self, page: str) -> None:
+    def _arrived(self, page: str) -> None:
+        """Someone took a pooled kernel for ``page``: move the pools along once the room has come."""
         plan = self.plan
         if page not in plan.pages:
             return
-        reached = getattr(self, "_reached", set())
-        self._reached = reached
-        if page in reached:
-            return
-        reached.add(page)
+        arrivals = self.__dict__.setdefault("_arrivals", Counter())
+        arrivals[page] += 1
+        if arrivals[page] == 1:
+            # No refill beyond the reserve: refilling while the room arrives would compete with it.
+            self._set_pool(page, plan.reserve)
+        if arrivals[page] != plan.quorum:
+            return  # one person clicking ahead does not move the room
         index = plan.pages.index(page)
         self.log.info("The room reached %s: keeping a reserve of %d there", page, plan.reserve)
-        self._set_pool(page, plan.reserve)
         for earlier in plan.pages[:index]:
             self._set_pool(earlier, 0)
             asyncio.ensure_future(self._drain(earlier))
