@@ -120,26 +120,35 @@ def test_progress_counts_answers_and_passes(store):
     assert store.progress(p)["payment"] == {"answered": 1, "passed": 1, "submitted_at": None}
 
 
-def test_concurrent_writers_lose_nothing(store_url):
-    """Eight threads (as eight kernels would) each save 25 revisions at once."""
-    store = Store(store_url)
-    people = [store.add_participant("w1", f"p{i}")[0] for i in range(8)]
+def at_once(work, items) -> list[Exception]:
+    """Run ``work(item)`` for every item in its own thread, as kernels would; the errors raised."""
     errors = []
 
-    def typist(p):
+    def run(item):
         try:
-            writer = Store(store_url)
-            for n in range(25):
-                writer.save_answer(p, "payment", "payment.a", f"{p.pseudonym} draft {n}")
-        except Exception as err:  # pragma: no cover - reported below
+            work(item)
+        except Exception as err:  # reported to the caller
             errors.append(err)
 
-    threads = [threading.Thread(target=typist, args=(p,)) for p in people]
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_writers_lose_nothing(store_url):
+    """Eight threads (as eight kernels would) each save 25 revisions at once."""
+    store = Store(store_url)
+    people = [store.add_participant("w1", f"p{i}")[0] for i in range(8)]
+
+    def typist(p):
+        writer = Store(store_url)
+        for n in range(25):
+            writer.save_answer(p, "payment", "payment.a", f"{p.pseudonym} draft {n}")
+
+    assert at_once(typist, people) == []
     for p in people:
         assert store.get_answer(p, "payment", "payment.a").value == f"{p.pseudonym} draft 24"
         assert len(store.revisions(p, "payment", "payment.a")) == 25
@@ -165,22 +174,13 @@ def test_one_participant_in_two_tabs_keeps_every_revision(store_url):
     """Two kernels of one participant save the same answer at once: revisions stay 1, 2, 3, …"""
     store = Store(store_url)
     person, _ = store.add_participant("w1", "two-tabs")
-    errors = []
 
     def tab(name):
-        try:
-            writer = Store(store_url)
-            for n in range(20):
-                writer.save_answer(person, "payment", "payment.a", f"{name} {n}")
-        except Exception as err:  # pragma: no cover - reported below
-            errors.append(err)
+        writer = Store(store_url)
+        for n in range(20):
+            writer.save_answer(person, "payment", "payment.a", f"{name} {n}")
 
-    threads = [threading.Thread(target=tab, args=(name,)) for name in ("left", "right")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert at_once(tab, ["left", "right"]) == []
     assert [r["revision"] for r in store.revisions(person, "payment", "payment.a")] == list(range(1, 41))
 
 
