@@ -146,6 +146,22 @@ def _excel_value(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _write_column(sheet, number: int, series: pd.Series) -> None:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if series.dt.tz is not None:  # Excel cannot hold a time zone: naive UTC
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        for row, moment in enumerate(series.dt.to_pydatetime(), start=1):
+            if moment is not pd.NaT and moment == moment:
+                sheet.write_datetime(row, number, moment)
+        return
+    for row, value in enumerate(series.tolist(), start=1):
+        value = _excel_value(value)
+        if isinstance(value, str):
+            sheet.write_string(row, number, value)
+        elif value is not None:
+            sheet.write(row, number, value)
+
+
 def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
     """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula.
 
@@ -171,17 +187,8 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
             for number, column in enumerate(table.columns):
                 sheet.set_column(number, number, wide.get(column, 18), wrap if column in wide else None)
             sheet.write_row(0, 0, list(table.columns), bold)
-            for row_number, row in enumerate(table.itertuples(index=False, name=None), start=1):
-                for number, value in enumerate(row):
-                    value = _excel_value(value)
-                    if value is None:
-                        continue
-                    if isinstance(value, datetime):
-                        sheet.write_datetime(row_number, number, value)
-                    elif isinstance(value, str):
-                        sheet.write_string(row_number, number, value)
-                    else:
-                        sheet.write(row_number, number, value)
+            for number, column in enumerate(table.columns):  # a column at a time: one kind of value
+                _write_column(sheet, number, table[column])
     finally:
         book.close()
     return path
