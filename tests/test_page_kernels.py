@@ -75,7 +75,8 @@ def open_page(visitor, module_id) -> str:
 
 
 @pytest.mark.server
-def test_moving_on_gives_back_the_kernel_but_an_open_page_keeps_its_own(quick_server):
+def test_moving_on_gives_back_the_kernel_but_an_open_page_keeps_its_own(quick_server, voila_server):
+    # voila_server: a second server on the same store, sweeping too, must leave these pages alone.
     url, server = quick_server
     mover = Visitor(url)
     mover.post("", pseudonym="mover")

@@ -662,8 +662,8 @@ class Store:
                 kernel_id=kernel_id, workshop_id=participant.workshop_id,
                 participant_id=participant.id, opened_at=now()))
 
-    def pages_left(self, workshop_id: str, grace: float = 30.0) -> list[str]:
-        """Kernels of pages whose participant has since opened another page.
+    def pages_left(self, workshop_id: str, grace: float = 30.0, among: set[str] | None = None) -> list[str]:
+        """Kernels of pages whose participant has since opened another page (only those ``among``).
 
         A page opened less than ``grace`` seconds ago is never listed: it may still be loading.
         """
@@ -676,7 +676,8 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         moment = now()
-        return [kernel_id for kernel_id, opened in rows if (moment - _utc(opened)).total_seconds() >= grace]
+        return [kernel_id for kernel_id, opened in rows
+                if (moment - _utc(opened)).total_seconds() >= grace and (among is None or kernel_id in among)]
 
     def page_kernel_ids(self, workshop_id: str) -> list[str]:
         with self.engine.connect() as conn:

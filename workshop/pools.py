@@ -109,25 +109,36 @@ def with_room_plan(plan: RoomPlan):
     return original, factory
 
 
-async def retire_left_pages(kernel_manager, store, workshop_id: str, log, grace: float = 20.0) -> list[str]:
-    """Shut down the kernels of pages their participant has left; returns their ids.
+class PageRetirement:
+    """Shuts down the kernels of pages their participant has left, a sweep at a time.
 
     A page is left when its participant has opened another page since (``Store.pages_left``)
     and no browser is connected to its kernel any more: the room moved on, and a tab still open
-    on another device keeps its kernel.  Kernels gone by other means are forgotten too.
+    on another device keeps its kernel.  Only this server's kernels are touched, and the store
+    forgets a page once this server's kernel for it is gone, however it went.
     """
-    connections = getattr(kernel_manager, "_kernel_connections", {})  # jupyter_server's own count
-    retired = []
-    for kernel_id in store.pages_left(workshop_id, grace=grace):
-        if kernel_id in kernel_manager and connections.get(kernel_id, 0) == 0:
-            try:
-                await kernel_manager.shutdown_kernel(kernel_id)
-            except Exception:
-                log.warning("Could not shut down the kernel of a page left: %s", kernel_id, exc_info=True)
-                continue
-            retired.append(kernel_id)
-    gone = [k for k in store.page_kernel_ids(workshop_id) if k not in kernel_manager]
-    store.close_pages(gone)
-    if retired:
-        log.info("Shut down %d kernel(s) of pages their participants have left", len(retired))
-    return retired
+
+    def __init__(self, kernel_manager, store, workshop_id: str, log, grace: float = 20.0):
+        self.kernel_manager, self.store, self.workshop_id, self.log, self.grace = (
+            kernel_manager, store, workshop_id, log, grace)
+        self._known: set[str] = set()
+
+    async def sweep(self) -> list[str]:
+        """One sweep; returns the ids of the kernels shut down."""
+        manager = self.kernel_manager
+        mine = set(manager.list_kernel_ids())
+        connections = getattr(manager, "_kernel_connections", {})  # jupyter_server's own count
+        retired = []
+        for kernel_id in self.store.pages_left(self.workshop_id, grace=self.grace, among=mine):
+            if connections.get(kernel_id, 0) == 0:
+                try:
+                    await manager.shutdown_kernel(kernel_id)
+                except Exception:
+                    self.log.warning("Could not shut down the kernel of a page left: %s", kernel_id, exc_info=True)
+                    continue
+                retired.append(kernel_id)
+        self.store.close_pages(sorted((self._known - mine) | set(retired)))
+        self._known = mine - set(retired)
+        if retired:
+            self.log.info("Shut down %d kernel(s) of pages their participants have left", len(retired))
+        return retired

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import partial
 
 import voila.app
 from tornado.ioloop import PeriodicCallback
@@ -29,7 +28,7 @@ from widgets.config import WorkshopConfig, load_config
 from widgets.store import Store
 
 from . import TEMPLATE_ROOT
-from .pools import RoomPlan, retire_left_pages, with_room_plan
+from .pools import PageRetirement, RoomPlan, with_room_plan
 from .landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, WithdrawHandler
 
 RETIRE_EVERY_MS = 5000
@@ -101,10 +100,8 @@ class WorkshopVoila(Voila):
             (self.server_url + "withdraw", WithdrawHandler, {"workshop": workshop, "store": store}),
         ]
         # Every few seconds, give back the kernels of pages participants have left.
-        PeriodicCallback(
-            partial(retire_left_pages, self.kernel_manager, store, workshop.workshop_id, self.log, self.page_grace),
-            RETIRE_EVERY_MS,
-        ).start()
+        retirement = PageRetirement(self.kernel_manager, store, workshop.workshop_id, self.log, self.page_grace)
+        PeriodicCallback(retirement.sweep, RETIRE_EVERY_MS).start()
         return ours + handlers
 
 
