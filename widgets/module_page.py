@@ -41,10 +41,10 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
     session = session or current_session()
     module = load_curriculum(session.config.curriculum_dir).module(module_id)
     note = module.get("content_note")
-    waiting = _who(session)
+    who_at_first = _who(session)
     parts = [
         f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>',
-        f'<p class="workshop-who">{waiting}</p>',
+        f'<p class="workshop-who">{who_at_first}</p>',
         f"<p>{html.escape(module['summary'])}</p>",
         "<h2>What this session covers</h2>",
         _list(module["agenda"]),
@@ -63,7 +63,7 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         "</ul>",
     ]
     page = w.HTML("\n".join(parts), layout=w.Layout(width="100%"))
-    session.when_bound(lambda: setattr(page, "value", page.value.replace(waiting, _who(session), 1)))
+    session.when_bound(lambda: setattr(page, "value", page.value.replace(who_at_first, _who(session), 1)))
     return page
 
 
