@@ -93,3 +93,17 @@ def test_a_look_back_shows_earlier_answers_once_bound(workshop, store):
     assert box._look_back.value == ""
     session.bind(sam)
     assert "What you wrote earlier" in box._look_back.value
+
+
+def test_a_store_that_cannot_answer_at_binding_locks_the_page_with_the_way_back(workshop, store, monkeypatch):
+    from widgets.session import _bind
+
+    session = waiting_page(workshop, store)
+    box = Reflection(TEXT, session=session)
+
+    def unreachable(*_):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(store, "participant_by_token", unreachable)
+    _bind(session, "some-token")
+    assert session.mode == UNIDENTIFIED and "start page" in box.status

@@ -115,7 +115,11 @@ def _bind_on_request(session: Session) -> None:
 
 
 def _bind(session: Session, token: str | None) -> None:
-    session.bind(session.store.participant_by_token(session.config.workshop_id, token))
+    try:
+        participant = session.store.participant_by_token(session.config.workshop_id, token)
+    except Exception:  # the store is unreachable: lock the page with the way back, not "Opening…"
+        participant = None
+    session.bind(participant)
 
 
 def _hub_participant(config: WorkshopConfig, store: Store) -> Participant | None:
