@@ -2,6 +2,7 @@
 what is not theirs cannot be reached.  Property-based where the input space is open."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -59,6 +60,7 @@ def test_a_store_that_cannot_be_written_keeps_the_text_on_the_page_and_says_so(w
     assert "Not saved" in box.status and "still on this page" in box.status
     assert box._input.value == "words worth keeping"
     assert store.get_answer(person, "payment", TEXT) is None  # nothing half-written
+    assert not Path("file:").exists()  # the URI form names the store's own file, not a new folder here
 
 
 @pytest.mark.server

@@ -212,10 +212,18 @@ def _answer(row) -> Answer:
     )
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The database file an SQLite URL names (also as a ``file:…?mode=ro`` URI), or None in memory."""
+    database = sa.engine.make_url(url).database
+    if database in (None, "", ":memory:"):
+        return None
+    return Path(database.removeprefix("file:").split("?", 1)[0])
+
+
 def _sqlite_engine(url: str) -> sa.Engine:
-    memory = url in ("sqlite://", "sqlite:///:memory:")
+    memory = _sqlite_file(url) is None
     if not memory:
-        Path(sa.engine.make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_file(url).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         connect_args={"timeout": 15, "check_same_thread": False},
@@ -306,8 +314,8 @@ class Store:
         self.max_answer_chars = max_answer_chars
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
-            database = sa.engine.make_url(url).database
-            self._writers = _WritersLock(database if database not in (None, "", ":memory:") else None)
+            database = _sqlite_file(url)
+            self._writers = _WritersLock(str(database) if database else None)
         else:
             # Each participant's kernel holds its own pool: keep it to one connection at rest.
             self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=1, max_overflow=4)
