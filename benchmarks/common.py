@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -16,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 
-from tests.conftest import free_port, wait_for  # noqa: E402
+from tests.conftest import free_port, wait_for, wait_in_log  # noqa: E402
 
 ROOM_SIZE = int(os.environ.get("BENCH_ROOM", "30"))  # a smaller room for a quick try of the script
 
@@ -80,15 +79,6 @@ def stop(process):
             child.kill()
         except psutil.NoSuchProcess:
             pass
-
-
-def wait_in_log(log: Path, pattern: str, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if re.search(pattern, log.read_text(errors="replace")):
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"{pattern!r} never appeared in {log}")
 
 
 def wait_until_quiet(server: psutil.Process, below: float = 10.0, seconds: float = 300) -> None:

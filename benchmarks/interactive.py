@@ -99,7 +99,7 @@ def interactive(workshop, store, tmp: Path) -> dict:
                              dict(os.environ, **env))
                 try:
                     if pool:
-                        wait_in_log(log, rf"Kernel pool of {PAGE}\.ipynb is filled with {pool}")
+                        wait_in_log(log, rf"Kernel pool of {PAGE}\.ipynb is filled with {pool}", seconds=300)
                         wait_until_quiet(psutil.Process(ours.pid))
                     results[("kit", label)] = time_to_interactive(
                         browser, f"http://127.0.0.1:{port}/voila/render/{PAGE}.ipynb", ours_ready, cookie,
@@ -114,7 +114,7 @@ def interactive(workshop, store, tmp: Path) -> dict:
                               f"http://127.0.0.1:{port}/")
                 try:
                     if pool:
-                        wait_in_log(log, rf"filled with {pool} kernel")
+                        wait_in_log(log, rf"filled with {pool} kernel", seconds=300)
                         wait_until_quiet(psutil.Process(plain.pid))
                     results[("plain", label)] = time_to_interactive(
                         browser, f"http://127.0.0.1:{port}/", plain_ready, None, pause=12 if pool else 2)

@@ -107,13 +107,13 @@ def pooled_half_day(workshop, store, tmp: Path) -> tuple[list[str], dict]:
     cookies = room_cookies(store, workshop.workshop_id, "pooled")
     results = []
     try:
-        wait_in_log(log, rf"Kernel pool of {HALF_DAY[0]}\.ipynb is filled with {ROOM_SIZE}")
+        wait_in_log(log, rf"Kernel pool of {HALF_DAY[0]}\.ipynb is filled with {ROOM_SIZE}", seconds=300)
         wait_until_quiet(server)
         watch = MemoryWatch(server)
         for index, page in enumerate(HALF_DAY):
             results.append(burst(f"{base}voila/render/{page}.ipynb", cookies))
             if index + 1 < len(HALF_DAY):  # the room works on this page while the next one fills
-                wait_in_log(log, rf"Kernel pool of {HALF_DAY[index + 1]}\.ipynb is filled with {ROOM_SIZE}")
+                wait_in_log(log, rf"Kernel pool of {HALF_DAY[index + 1]}\.ipynb is filled with {ROOM_SIZE}", seconds=300)
                 wait_until_quiet(server)
         time.sleep(25)  # the last page's grace: the kernels of the page left go back
         peak = watch.stop()
@@ -171,7 +171,7 @@ def plain_rounds(tmp: Path) -> tuple[list[str], float]:
     log = tmp / "plain-pool.log"
     process, url = plain_voila(notebook, log, "--preheat_kernel=True", f"--pool_size={ROOM_SIZE}")
     try:
-        wait_in_log(log, rf"filled with {ROOM_SIZE} kernel")
+        wait_in_log(log, rf"filled with {ROOM_SIZE} kernel", seconds=300)
         wait_until_quiet(psutil.Process(process.pid))
         watch = MemoryWatch(psutil.Process(process.pid))
         r = burst(url, [None] * ROOM_SIZE)

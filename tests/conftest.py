@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,6 +30,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_in_log(log: Path, pattern: str, seconds: float = 120) -> str:
+    """Wait until ``pattern`` (a regex) appears in a server's log; returns the log's text."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if re.search(pattern, text):
+            return text
+        time.sleep(0.5)
+    raise AssertionError(f"{pattern!r} never appeared in {log}:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:

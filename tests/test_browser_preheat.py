@@ -5,28 +5,17 @@ before anyone asks for it, and the page binds to the participant whose request t
 """
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import start_voila, stop_voila
+from tests.conftest import start_voila, stop_voila, wait_in_log
 from widgets.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 90_000
 ANSWER = "I arrive a little tired, and curious."
-
-
-def wait_in_log(log: Path, pattern: str, seconds: float = 120) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        text = log.read_text()
-        if re.search(pattern, text):
-            return text
-        time.sleep(0.5)
-    raise AssertionError(f"{pattern!r} never appeared in {log}:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_in_log
 
 pytestmark = pytest.mark.server
 
@@ -66,11 +66,7 @@ def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
     try:
         # Today's first page (the half-day begins with power) is made ready for the room.
         assert "Making today's first page (power) ready for 2 people; later pages follow the room." in lines
-        log = tmp_path / "data" / "logs" / "participants.log"
-        deadline = time.monotonic() + 120
-        while "Kernel pool of power.ipynb is filled with 2" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(1)
-        assert "Kernel pool of power.ipynb is filled with 2" in log.read_text()
+        wait_in_log(tmp_path / "data" / "logs" / "participants.log", r"Kernel pool of power\.ipynb is filled with 2")
         participant = link_after(lines, "Participant link")
         facilitator = link_after(lines, "Facilitator link")
         assert participant.startswith("http://127.0.0.1:")

@@ -221,9 +221,10 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_engine(url: str) -> sa.Engine:
-    memory = _sqlite_file(url) is None
+    database = _sqlite_file(url)
+    memory = database is None
     if not memory:
-        _sqlite_file(url).parent.mkdir(parents=True, exist_ok=True)
+        database.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         connect_args={"timeout": 15, "check_same_thread": False},

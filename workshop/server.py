@@ -1,10 +1,12 @@
 """The participants' server: Voilà serving the module notebooks, plus the start page.
 
-It is plain Voilà 0.5 with the workshop's settings and two changes:
+It is plain Voilà 0.5 with the workshop's settings and these changes:
 
 - ``/`` is the workshop's start page (pseudonym and progress) instead of Voilà's file tree,
   and the tree and contents listings are not served at all;
-- kernels learn who is answering from the participant cookie (``http_header_envs``).
+- kernels learn who is answering from the participant cookie (``http_header_envs``);
+- with a room plan, pages are preheated in pools that follow the room, and the kernels of pages
+  participants have left are shut down (``pools.py``).
 
 Measured with plain Voilà (shared/FIELD-NOTES.md): a closed page's kernel is never shut down,
 so idle kernels with no open page are culled; and with many pages opened at once the TCP
