@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from widgets.store import (
-    FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PseudonymTaken, Store, StoreError, metadata,
+    FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PromptLocked, PseudonymTaken, SavingTooFast, Store,
+    StoreError, metadata,
 )
 
 
@@ -151,7 +152,8 @@ def test_concurrent_writers_lose_nothing(store_url):
     assert at_once(typist, people) == []
     for p in people:
         assert store.get_answer(p, "payment", "payment.a").value == f"{p.pseudonym} draft 24"
-        assert len(store.revisions(p, "payment", "payment.a")) == 25
+        kept = store.revisions(p, "payment", "payment.a")  # the last 20 (max_revisions), in order
+        assert [r["value"] for r in kept] == [f"{p.pseudonym} draft {n}" for n in range(5, 25)]
 
 
 def test_a_store_from_before_blind_review_is_upgraded_in_place(tmp_path):
@@ -171,7 +173,9 @@ def test_a_store_from_before_blind_review_is_upgraded_in_place(tmp_path):
 
 
 def test_one_participant_in_two_tabs_keeps_every_revision(store_url):
-    """Two kernels of one participant save the same answer at once: revisions stay 1, 2, 3, …"""
+    """Two kernels of one participant save the same answer at once: revisions stay 1, 2, 3, …
+
+    (and only the last 20 are kept)."""
     store = Store(store_url)
     person, _ = store.add_participant("w1", "two-tabs")
 
@@ -181,7 +185,8 @@ def test_one_participant_in_two_tabs_keeps_every_revision(store_url):
             writer.save_answer(person, "payment", "payment.a", f"{name} {n}")
 
     assert at_once(tab, ["left", "right"]) == []
-    assert [r["revision"] for r in store.revisions(person, "payment", "payment.a")] == list(range(1, 41))
+    assert [r["revision"] for r in store.revisions(person, "payment", "payment.a")] == list(range(21, 41))
+    assert store.get_answer(person, "payment", "payment.a").revision == 40
 
 
 def test_times_come_back_in_utc(store):
@@ -256,3 +261,63 @@ def test_a_store_from_before_the_hub_gains_the_hub_column(store_url):
     assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
     assert store.hub_participant("w1", "sam").pseudonym == "sam-2"
     assert "ix_participants_hub_user" in {i["name"] for i in sa.inspect(store.engine).get_indexes("participants")}
+
+
+# Limits: revisions, saves, locked prompts (issue #14, items 9 and 10) ------------------------
+
+def test_only_the_last_revisions_are_kept_and_deleted_text_goes(store_url):
+    """A script saving one answer again and again keeps at most max_revisions copies of it."""
+    store = Store(store_url, max_revisions=3)
+    p, _ = store.add_participant("w1", "sam")
+    for n in range(10):
+        store.save_answer(p, "payment", "payment.a", f"version {n}")
+    kept = store.revisions(p, "payment", "payment.a")
+    assert [r["value"] for r in kept] == ["version 7", "version 8", "version 9"]
+    assert [r["revision"] for r in kept] == [8, 9, 10]
+    with store.engine.connect() as conn:
+        texts = " ".join(str(row) for row in conn.execute(sa.text("SELECT value FROM answer_revisions")))
+    assert "version 0" not in texts and "version 6" not in texts
+
+
+def test_saving_faster_than_the_limit_is_refused_in_the_store_and_nothing_is_overwritten(store_url):
+    """Beyond max_saves_per_minute a clear StoreError; another Store object (a kernel) is no way round."""
+    store = Store(store_url, max_saves_per_minute=5)
+    p, _ = store.add_participant("w1", "sam")
+    for n in range(5):
+        store.save_answer(p, "payment", "payment.a", f"draft {n}")
+    with pytest.raises(SavingTooFast, match="Saving paused.*stays on this page") as refused:
+        store.save_answer(p, "payment", "payment.a", "draft 5")
+    assert 1 <= refused.value.retry_after <= 60
+    other_kernel = Store(store_url, max_saves_per_minute=5)
+    with pytest.raises(SavingTooFast):
+        other_kernel.save_answer(p, "payment", "payment.b", "elsewhere")
+    assert store.get_answer(p, "payment", "payment.a").value == "draft 4"
+    assert store.get_answer(p, "payment", "payment.b") is None
+    someone_else, _ = store.add_participant("w1", "kim")  # the limit is per participant
+    store.save_answer(someone_else, "payment", "payment.a", "fine")
+    # A minute later (the window moved back by hand), saving works again.
+    from datetime import datetime, timedelta, timezone
+
+    from widgets.store import save_rate
+
+    with store.engine.begin() as conn:
+        conn.execute(save_rate.update().values(window_start=datetime.now(timezone.utc) - timedelta(seconds=61)))
+    assert store.save_answer(p, "payment", "payment.a", "draft 5").value == "draft 5"
+
+
+def test_a_locked_prompt_takes_no_first_answer_and_nothing_new_into_the_room(store):
+    p, _ = store.add_participant("w1", "sam")
+    late, _ = store.add_participant("w1", "late")
+    store.save_answer(p, "payment", "payment.a", "kept private", share=PRIVATE)
+    store.set_room_state("w1", "payment.a", locked=True)
+    for share in (ROOM, PRIVATE, FACILITATORS):  # a first answer, whoever it is for
+        with pytest.raises(PromptLocked, match="takes no new answer"):
+            store.save_answer(late, "payment", "payment.a", "first words after the lock", share=share)
+    with pytest.raises(PromptLocked, match="no answer can join the room"):
+        store.save_answer(p, "payment", "payment.a", "kept private", share=ROOM)
+    assert store.room_answers("w1", "payment.a") == []
+    assert store.get_answer(late, "payment", "payment.a") is None
+    # Still allowed: passing, and sharing an unchanged answer with the facilitators only.
+    store.save_answer(late, "payment", "payment.a", None, passed=True)
+    store.save_answer(p, "payment", "payment.a", "kept private", share=FACILITATORS)
+    assert store.get_answer(p, "payment", "payment.a").share == FACILITATORS

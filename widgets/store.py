@@ -1,8 +1,13 @@
 """The store: every answer a participant types, kept apart from widget state.
 
 One record per workshop, participant, module and exercise holds the current draft, its share
-choice and what was last submitted; every save also appends a revision, so nothing typed is
-overwritten without trace.  SQLite (WAL mode) is the embedded default; a cohort points it at
+choice and what was last submitted; every save also appends a revision, and only the last
+``max_revisions`` of each answer are kept (the module page and the journal say so).  Saves are
+limited per participant (``max_saves_per_minute``), here in the store, so that no page or kernel
+can fill the disk.  On SQLite, deleted rows are overwritten (``PRAGMA secure_delete``) and
+``scrub`` empties the write-ahead log, so a withdrawn answer leaves no bytes in the store's
+files; on PostgreSQL, deleted rows stay in the table files until the database is vacuumed
+(``VACUUM FULL`` rewrites them; backups keep theirs until they expire).  SQLite (WAL mode) is the embedded default; a cohort points it at
 PostgreSQL (``postgresql+psycopg://…``, tested with psycopg 3).  What differs between the two is
 kept to three places: SQLite's writers queue with ``BEGIN IMMEDIATE``, PostgreSQL's with a row
 lock on the participant (``save_answer``); and on PostgreSQL many kernels creating the tables at
@@ -26,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from .identity import PSEUDONYM_MAX, hub_pseudonym, pseudonym_key, validate_pseudonym
+from .private_files import create_private_file, private_folder
 
 PRIVATE, FACILITATORS, ROOM = "private", "facilitators", "room"
 SHARE_LEVELS = (PRIVATE, FACILITATORS, ROOM)
@@ -102,6 +108,16 @@ submissions = sa.Table(
     sa.Column("answers_sent", sa.Integer, nullable=False),
 )
 
+# How many saves each participant made in the current minute: the store's own rate limit.
+save_rate = sa.Table(
+    "save_rate",
+    metadata,
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), primary_key=True),
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("saves", sa.Integer, nullable=False),
+)
+
 # The room view: per prompt, whether the facilitators revealed or locked it, and the single
 # answers they hid (moderation). Keyed by participant id, never shown as a pseudonym.
 room_prompts = sa.Table(
@@ -149,6 +165,14 @@ class AnswerTooLong(StoreError):
 
 class PromptLocked(StoreError):
     pass
+
+
+class SavingTooFast(StoreError):
+    """Too many saves in a minute: ``retry_after`` says in how many seconds the next one is taken."""
+
+    def __init__(self, message: str, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -223,8 +247,10 @@ def _sqlite_file(url: str) -> Path | None:
 def _sqlite_engine(url: str) -> sa.Engine:
     database = _sqlite_file(url)
     memory = database is None
-    if not memory:
-        database.parent.mkdir(parents=True, exist_ok=True)
+    if not memory and "mode=ro" not in url:
+        # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+        private_folder(database.parent)
+        create_private_file(database)
     engine = sa.create_engine(
         url,
         connect_args={"timeout": 15, "check_same_thread": False},
@@ -240,6 +266,11 @@ def _sqlite_engine(url: str) -> sa.Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # A deleted row (a withdrawn answer, a dropped revision) is overwritten with zeros, not
+        # left in a free page of the file; the log is cut back after each checkpoint.
+        cursor.execute("PRAGMA secure_delete=ON")
+        if not memory:
+            cursor.execute(f"PRAGMA journal_size_limit={_WAL_SIZE_LIMIT}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -252,6 +283,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
 
 
 _WRITING = "workshop_writing"
+_WAL_SIZE_LIMIT = 4 * 1024 * 1024
 
 
 class _WritersLock:
@@ -274,7 +306,7 @@ class _WritersLock:
                 yield
                 return
             if self._file is None:
-                self._file = open(self._path, "a+b")
+                self._file = open(create_private_file(self._path), "a+b")
             fcntl.flock(self._file, fcntl.LOCK_EX)
             try:
                 yield
@@ -293,7 +325,7 @@ _ANSWER_KEY = ("workshop_id", "participant_id", "module_id", "exercise_id")
 _ANSWER_FIELDS = ("value", "share", "passed", "saved_at", "revision")
 _BOUND = {k: sa.bindparam(f"p_{k}") for k in _ANSWER_KEY + _ANSWER_FIELDS}  # named apart from the columns
 _IS_THIS_ANSWER = [answers.c[k] == _BOUND[k] for k in _ANSWER_KEY]
-_FIND_ANSWER = sa.select(answers.c.revision, answers.c.value).where(*_IS_THIS_ANSWER)
+_FIND_ANSWER = sa.select(answers.c.revision, answers.c.value, answers.c.share).where(*_IS_THIS_ANSWER)
 _INSERT_ANSWER = answers.insert().values({k: _BOUND[k] for k in _ANSWER_KEY + _ANSWER_FIELDS})
 _UPDATE_ANSWER = answers.update().where(*_IS_THIS_ANSWER).values({k: _BOUND[k] for k in _ANSWER_FIELDS})
 _KEEP_REVISION = answer_revisions.insert().values({k: _BOUND[k] for k in _ANSWER_KEY + _ANSWER_FIELDS})
@@ -303,6 +335,43 @@ _QUEUE_BEHIND_PARTICIPANT = (sa.select(participants.c.id)
                              .where(participants.c.id == _BOUND["participant_id"]).with_for_update())
 
 
+# Only the last ``max_revisions`` of an answer are kept: older ones go as a new one comes.
+_DROP_OLD_REVISIONS = answer_revisions.delete().where(
+    *[answer_revisions.c[k] == _BOUND[k] for k in _ANSWER_KEY],
+    answer_revisions.c.revision < sa.bindparam("p_oldest_kept"),
+)
+_FIND_RATE = sa.select(save_rate.c.window_start, save_rate.c.saves).where(
+    save_rate.c.participant_id == _BOUND["participant_id"])
+_START_RATE = save_rate.insert().values(participant_id=_BOUND["participant_id"], workshop_id=_BOUND["workshop_id"],
+                                        window_start=_BOUND["saved_at"], saves=1)
+_RESTART_RATE = save_rate.update().where(save_rate.c.participant_id == _BOUND["participant_id"]).values(
+    window_start=_BOUND["saved_at"], saves=1)
+_COUNT_RATE = save_rate.update().where(save_rate.c.participant_id == _BOUND["participant_id"]).values(
+    saves=save_rate.c.saves + 1)
+RATE_WINDOW = 60.0  # seconds
+
+
+def _refuse_on_locked_prompt(existing, encoded: str, share: str) -> None:
+    """A locked prompt keeps what it has: no new answer, no new text, nothing newly in the room.
+
+    Passing, or taking an answer out of the room, stays allowed: the lock is the facilitators'
+    moderation, never a reason to keep someone's words shown.
+    """
+    empty = encoded in ("null", '""', "[]", "{}")
+    if existing is None and empty and share != ROOM:
+        return  # a pass, with nothing written
+    if existing is None or existing.value != encoded:
+        raise PromptLocked(
+            "The facilitators have closed this question, so it takes no new answer. Your text "
+            "stays on this page, not saved; you can still pass, or copy it for yourself."
+        )
+    if share == ROOM and existing.share != ROOM:
+        raise PromptLocked(
+            "The facilitators have closed this question, so no answer can join the room's view "
+            "now. Your answer is kept as it was; you can still share it with the facilitators."
+        )
+
+
 # Any constant will do: every kernel of every workshop takes the same lock to create the tables.
 _SCHEMA_LOCK = 7_316_245
 
@@ -310,9 +379,13 @@ _SCHEMA_LOCK = 7_316_245
 class Store:
     """Answers and participants of every workshop, behind a small interface."""
 
-    def __init__(self, url: str, max_answer_chars: int = 20_000):
+    def __init__(self, url: str, max_answer_chars: int = 20_000, max_revisions: int = 20,
+                 max_saves_per_minute: int = 60):
         self.url = url
         self.max_answer_chars = max_answer_chars
+        # The same defaults as WorkshopConfig's: a Store made without them still has the limits.
+        self.max_revisions = max(1, max_revisions)
+        self.max_saves_per_minute = max(1, max_saves_per_minute)
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
             database = _sqlite_file(url)
@@ -466,16 +539,40 @@ class Store:
         with self._write() as conn:
             if self._writers is None:
                 conn.execute(_QUEUE_BEHIND_PARTICIPANT, params)
+            self._count_save(conn, participant, saved_at)
             existing = conn.execute(_FIND_ANSWER, params).first()
-            if existing is not None and existing.value != encoded and self._locked(conn, participant.workshop_id, exercise_id):
-                raise PromptLocked(
-                    "The facilitators have closed this question, so your answer stays as it was. "
-                    "You can still change who can read it, or pass."
-                )
+            if self._locked(conn, participant.workshop_id, exercise_id):
+                _refuse_on_locked_prompt(existing, encoded, share)
             revision = existing.revision + 1 if existing else 1
             conn.execute(_UPDATE_ANSWER if existing else _INSERT_ANSWER, {**params, "p_revision": revision})
             conn.execute(_KEEP_REVISION, {**params, "p_revision": revision})
+            if revision > self.max_revisions:
+                conn.execute(_DROP_OLD_REVISIONS, {**params, "p_oldest_kept": revision - self.max_revisions + 1})
         return Answer(module_id, exercise_id, value, share, passed, revision, saved_at)
+
+    def _count_save(self, conn, participant: Participant, moment: datetime) -> None:
+        """Count one save of this participant; beyond ``max_saves_per_minute`` it is refused.
+
+        Counted in the store, which every page and kernel goes through, so no script on a page
+        can write faster.  The page keeps the text and saves it when the minute is over.
+        """
+        params = {"p_participant_id": participant.id, "p_workshop_id": participant.workshop_id,
+                  "p_saved_at": moment}
+        row = conn.execute(_FIND_RATE, params).first()
+        if row is None:
+            conn.execute(_START_RATE, params)
+            return
+        elapsed = (moment - _utc(row.window_start)).total_seconds()
+        if elapsed >= RATE_WINDOW or elapsed < 0:
+            conn.execute(_RESTART_RATE, params)
+        elif row.saves >= self.max_saves_per_minute:
+            wait = max(1.0, RATE_WINDOW - elapsed)
+            raise SavingTooFast(
+                f"Saving paused: more than {self.max_saves_per_minute} saves in a minute. Your text "
+                f"stays on this page and is saved in about {wait:.0f} seconds.", retry_after=wait,
+            )
+        else:
+            conn.execute(_COUNT_RATE, params)
 
     def get_answer(self, participant: Participant, module_id: str, exercise_id: str) -> Answer | None:
         with self.engine.connect() as conn:
@@ -702,13 +799,14 @@ class Store:
         """Remove a participant and everything they wrote; returns how many records went."""
         removed = {}
         with self._write() as conn:
-            for table in (answer_revisions, answers, submissions, room_hidden, page_kernels):
+            for table in (answer_revisions, answers, submissions, room_hidden, page_kernels, save_rate):
                 result = conn.execute(table.delete().where(
                     table.c.workshop_id == participant.workshop_id,
                     table.c.participant_id == participant.id,
                 ))
                 removed[table.name] = result.rowcount
             conn.execute(participants.delete().where(participants.c.id == participant.id))
+        self.scrub()
         return removed
 
     def delete_workshop(self, workshop_id: str) -> dict[str, int]:
@@ -716,9 +814,32 @@ class Store:
         removed = {}
         with self._write() as conn:
             for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
-                          participants):
+                          save_rate, participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
+        self.scrub()
         return removed
+
+    def scrub(self) -> bool:
+        """Leave no deleted text in the store's files; True when nothing is left behind.
+
+        SQLite has already overwritten the deleted rows in the database file (secure_delete);
+        the write-ahead log still holds the pages as they were, so it is written back into the
+        file and cut to nothing.  A page that is reading at this moment can hold the log open:
+        then it is tried again, up to a few seconds.  On PostgreSQL, deleted rows stay in the
+        table files until VACUUM (FULL) runs, which needs the database owner: see README.md.
+        """
+        if self.engine.dialect.name != "sqlite" or _sqlite_file(self.url) is None:
+            return True
+        import time
+
+        deadline = time.monotonic() + 5
+        with self._writers.held(), self.engine.connect() as conn:
+            raw = conn.connection.driver_connection  # no transaction around a checkpoint
+            while True:
+                busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy or time.monotonic() > deadline:
+                    return not busy
+                time.sleep(0.1)
 
     def pass_counts(self, workshop_id: str) -> dict[str, int]:
         """How many participants passed each exercise: a count only, never who."""
