@@ -144,3 +144,42 @@ def test_typing_saves_once_after_a_short_pause_on_the_kernel_loop(participant_se
     assert seen["after"][0] == 1 and seen["after"][1].startswith("Saved at")
     history = participant_session.store.revisions(participant_session.participant, "payment", TEXT)
     assert [h["value"] for h in history] == ["Paym"]
+
+
+def test_saving_too_fast_keeps_the_text_on_the_page_and_saves_the_latest_when_allowed(participant_session, monkeypatch):
+    """The store refuses saves beyond its limit; the page says so, keeps typing, and catches up."""
+    import asyncio
+    import threading
+
+    from widgets import store as store_module
+
+    monkeypatch.setattr(store_module, "RATE_WINDOW", 1.0)  # a one-second "minute", for the test
+    participant_session.store.max_saves_per_minute = 2
+    seen = {}
+
+    async def typing():
+        box = Reflection(TEXT, session=participant_session)
+        for text in ["one", "two", "three", "three and four"]:
+            box._input.value = text
+        seen["refused"] = (box.status, box._input.value)
+        await asyncio.sleep(1.5)
+        seen["later"] = box.status
+
+    worker = threading.Thread(target=lambda: asyncio.run(typing()))
+    worker.start()
+    worker.join()
+    status, on_page = seen["refused"]
+    assert "Saving paused" in status and "stays on this page" in status
+    assert on_page == "three and four"
+    assert seen["later"].startswith("Saved at")
+    kept = participant_session.store.get_answer(participant_session.participant, "payment", TEXT)
+    assert kept.value == "three and four"
+
+
+def test_a_locked_prompt_says_so_and_keeps_the_first_answer_on_the_page(participant_session):
+    store, me = participant_session.store, participant_session.participant
+    store.set_room_state(me.workshop_id, TEXT, locked=True)
+    box = Reflection(TEXT, session=participant_session)
+    box._input.value = "written after the lock"
+    assert "closed this question" in box.status and box._input.value == "written after the lock"
+    assert store.get_answer(me, "payment", TEXT) is None

@@ -57,6 +57,18 @@ class WorkshopConfig(Configurable):
         help="Longest answer the store accepts. Longer text stays in the page with a message.",
     ).tag(config=True)
 
+    max_revisions = Integer(
+        20,
+        help="How many saved versions of each answer the store keeps (the newest; older ones are "
+        "deleted as new ones come). Participants are told this number; withdrawing removes them all.",
+    ).tag(config=True)
+
+    max_saves_per_minute = Integer(
+        60,
+        help="Most saves the store takes from one participant in a minute (all their pages "
+        "together). Beyond it the page keeps the text and saves it when the minute is over.",
+    ).tag(config=True)
+
     blind_review = Bool(
         True,
         help="Reviewers in formgrader see a code (such as r7kq2m9x) instead of each pseudonym; "

@@ -16,7 +16,7 @@ from traitlets import Any, Bool, Enum, Instance, Int, Unicode, observe
 
 from .curriculum import load_curriculum
 from .session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
-from .store import FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, StoreError
+from .store import FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, SavingTooFast, StoreError
 
 SHARE_CHOICES = [
     ("Keep private (only I can see it)", PRIVATE),
@@ -187,6 +187,11 @@ class Exercise(w.VBox):
                 self.session.participant, self.module_id, self.exercise_id,
                 self.value, share=self.share, passed=self.passed,
             )
+        except SavingTooFast as err:
+            # The text stays in the control; whatever it holds then is what gets saved.
+            self._set_status(html.escape(str(err)), problem=True)
+            self._retry_later(err.retry_after)
+            return False
         except StoreError as err:
             self._set_status(f"Not saved: {html.escape(str(err))}", problem=True)
             return False
@@ -201,6 +206,15 @@ class Exercise(w.VBox):
         self._set_status(f"Saved at {self._clock(answer.saved_at)}.")
         self._after_answer()
         return True
+
+    def _retry_later(self, seconds: float) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python: the next change or Submit saves it
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(seconds, self.save)
 
     def flush(self) -> bool:
         """Save a pending change at once (before a submit); True when nothing is left unsaved."""

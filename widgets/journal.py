@@ -20,6 +20,15 @@ SHARE_WORDS = {
 }
 
 
+def kept_versions(count: int) -> str:
+    """What the store keeps besides each current answer, in the words the participant reads."""
+    return (
+        f"Besides each current answer, the workshop's store keeps your last {count} saved versions "
+        "of it (text you since deleted included). No page of the workshop shows them; withdrawing "
+        "your answers on the start page removes them all."
+    )
+
+
 def journal_entries(store: Store, participant: Participant, curriculum: Curriculum) -> list[dict]:
     """Per module in series order, each answered or passed exercise with its prompt."""
     kept = {(a.module_id, a.exercise_id): a for a in store.answers_for(participant)}
@@ -40,7 +49,8 @@ def journal_entries(store: Store, participant: Participant, curriculum: Curricul
 
 def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum) -> str:
     lines = [f"# My journal: {curriculum.series['title']}", "",
-             f"Pseudonym: {participant.pseudonym}. Downloaded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", ""]
+             f"Pseudonym: {participant.pseudonym}. Downloaded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", "",
+             kept_versions(store.max_revisions), ""]
     for module in journal_entries(store, participant, curriculum):
         lines += [f"## {module['title']}", ""]
         for item in module["items"]:
@@ -70,6 +80,7 @@ def journal_html(store: Store, participant: Participant, curriculum: Curriculum)
         "padding:1rem;line-height:1.55;color:#1b1b1b}h3{font-size:1.05rem}.meta{color:#444;font-size:.9rem}"
         "</style></head><body><main>"
         f"<h1>{title}</h1><p>Pseudonym: {html.escape(participant.pseudonym)}.</p>"
+        f"<p>{html.escape(kept_versions(store.max_revisions))}</p>"
         + ("".join(parts) or "<p>You have not answered anything yet.</p>")
         + "</main></body></html>"
     )

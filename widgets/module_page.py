@@ -10,6 +10,7 @@ import html
 import ipywidgets as w
 
 from .curriculum import load_curriculum
+from .journal import kept_versions
 from .session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from .submit_bridge import SHARED, SubmitError, answer_text, submit_module
 
@@ -59,7 +60,9 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         "with the facilitators, or anonymously with the room (the room never sees your pseudonym; the "
         "facilitators do).</li>"
         "<li>Your answers save themselves as you go. When you are ready, <em>Submit</em> at the end "
-        "sends only the answers you chose to share; you can change your mind and submit again.</li>"
+        "sends only the answers you chose to share; you can change your mind and submit again, "
+        "and the new submission replaces the earlier one.</li>"
+        f"<li>{html.escape(kept_versions(session.config.max_revisions))}</li>"
         "</ul>",
     ]
     page = w.HTML("\n".join(parts), layout=w.Layout(width="100%"))

@@ -71,7 +71,7 @@ def open_session() -> Session:
         store = Store.in_memory(max_answer_chars=config.max_answer_chars)
         participant, _ = store.add_participant(config.workshop_id, "preview")
         return Session(PREVIEW, config, store, participant)
-    store = Store(config.store_url, max_answer_chars=config.max_answer_chars)
+    store = Store.for_workshop(config)
     if preheated():
         session = Session(WAITING, config, store, None)
         _bind_on_request(session)

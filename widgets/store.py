@@ -430,6 +430,12 @@ class Store:
                 conn.info.pop(_WRITING, None)
 
     @classmethod
+    def for_workshop(cls, config) -> "Store":
+        """The store a ``WorkshopConfig`` names, with its limits (answer length, versions, saves)."""
+        return cls(config.store_url, max_answer_chars=config.max_answer_chars,
+                   max_revisions=config.max_revisions, max_saves_per_minute=config.max_saves_per_minute)
+
+    @classmethod
     def in_memory(cls, **kwargs) -> "Store":
         return cls("sqlite://", **kwargs)
 
