@@ -83,7 +83,8 @@ def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepar
     assert "my private words" not in nbformat.writes(notebook)
     assert "passed text" not in nbformat.writes(notebook)
     assert cells[grade_id("payment.raise-payment-readiness")].startswith("4 on a scale")
-    assert not list((prepared.exchange_root / prepared.workshop_id / ".staging").iterdir())
+    staging = prepared.exchange_root / prepared.workshop_id / ".staging"
+    assert not [item for item in staging.iterdir() if item.suffix != ".lock"]  # no half-written folder
 
 
 @pytest.mark.nbgrader
@@ -98,3 +99,132 @@ def test_review_is_blind_by_default_and_open_when_configured(prepared, curriculu
     assert blind.folder.name.startswith(p.review_id + "+") and "open-reviewer" not in blind.folder.name
     named = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root, blind=False)
     assert named.folder.name.startswith("open-reviewer+payment+")
+
+
+def own_submissions(workshop, participant):
+    inbound = workshop.exchange_root / workshop.workshop_id / "inbound"
+    return sorted(f for f in inbound.iterdir() if f.name.split("+")[0] in {participant.review_id, participant.pseudonym})
+
+
+def exchange_text(workshop) -> str:
+    course = workshop.exchange_root / workshop.workshop_id
+    return " ".join(f.read_text(errors="replace") for f in course.rglob("*") if f.is_file())
+
+
+@pytest.mark.nbgrader
+def test_submitting_again_removes_the_earlier_submission_and_text_made_private_since(prepared, curriculum):
+    """Issue #14 item 8: the earlier submission stayed in the exchange, made-private text and all."""
+    from widgets.store import PRIVATE, Store
+
+    store = Store(prepared.store_url)
+    p, _ = store.add_participant(prepared.workshop_id, "changes-mind")
+    exercises = curriculum.exercises("payment")
+    store.save_answer(p, "payment", "payment.personal-experience", "FIRST-THOUGHTS-7f3a", share=FACILITATORS)
+    first = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root)
+    # Feedback released on the first submission, as nbgrader's release_feedback names it.
+    from nbgrader.utils import notebook_hash
+
+    secret = (first.folder / "submission_secret.txt").read_text()
+    feedback = prepared.exchange_root / prepared.workshop_id / "feedback"
+    feedback.mkdir(exist_ok=True)
+    released = feedback / f"{notebook_hash(secret=secret, notebook_id='payment')}.html"
+    released.write_text("feedback quoting FIRST-THOUGHTS-7f3a")
+
+    store.save_answer(p, "payment", "payment.personal-experience", "FIRST-THOUGHTS-7f3a", share=PRIVATE)
+    store.save_answer(p, "payment", "payment.personal-participation", "second thoughts", share=FACILITATORS)
+    second = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root)
+    assert own_submissions(prepared, p) == [second.folder]
+    assert not released.exists()
+    assert "FIRST-THOUGHTS-7f3a" not in exchange_text(prepared)
+    assert "second thoughts" in (second.folder / "payment.ipynb").read_text()
+    assert store.last_submission(p, "payment")["exchange_folder"] == second.folder.name
+
+
+@pytest.mark.nbgrader
+def test_two_submits_at_once_leave_one(prepared, curriculum):
+    """Two kernels (threads, each with its own store) submit the same module at the same moment."""
+    import threading
+
+    from widgets.store import Store
+
+    store = Store(prepared.store_url)
+    p, _ = store.add_participant(prepared.workshop_id, "double-click")
+    store.save_answer(p, "payment", "payment.personal-experience", "sent twice", share=FACILITATORS)
+    for _ in range(3):
+        start, errors = threading.Barrier(4), []
+
+        def kernel():
+            try:
+                own = Store(prepared.store_url)
+                start.wait()
+                submit_module(own, p, "payment", curriculum.exercises("payment"), prepared.course_dir,
+                              prepared.exchange_root)
+            except Exception as err:  # pragma: no cover - reported below
+                errors.append(err)
+
+        threads = [threading.Thread(target=kernel) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        left = own_submissions(prepared, p)
+        assert len(left) == 1
+        assert store.last_submission(p, "payment")["exchange_folder"] == left[0].name
+
+
+@pytest.mark.nbgrader
+def test_a_store_failing_after_the_submission_is_placed_takes_it_back(prepared, curriculum):
+    """Issue #14 item 15: the store fails (a real SQLite trigger) after the notebook is in the exchange."""
+    import sqlalchemy as sa
+
+    from widgets.store import Store
+
+    store = Store(prepared.store_url)
+    p, _ = store.add_participant(prepared.workshop_id, "store-fails")
+    exercises = curriculum.exercises("payment")
+    store.save_answer(p, "payment", "payment.personal-experience", "the first one", share=FACILITATORS)
+    first = submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root)
+    store.save_answer(p, "payment", "payment.personal-experience", "NEVER-RECORDED-91c2", share=FACILITATORS)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER store_fails BEFORE INSERT ON submissions "
+                             "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    try:
+        with pytest.raises(SubmitError, match="taken back and nothing was sent"):
+            submit_module(store, p, "payment", exercises, prepared.course_dir, prepared.exchange_root)
+    finally:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER store_fails")
+    # What the store says was sent is exactly what the exchange holds: the first submission.
+    assert own_submissions(prepared, p) == [first.folder]
+    assert store.last_submission(p, "payment")["exchange_folder"] == first.folder.name
+    assert "NEVER-RECORDED-91c2" not in exchange_text(prepared)
+    assert store.get_answer(p, "payment", "payment.personal-experience").value == "NEVER-RECORDED-91c2"
+
+
+@pytest.mark.nbgrader
+def test_the_submit_button_says_nothing_was_sent_and_keeps_the_text_when_the_store_fails(prepared):
+    from widgets import Reflection
+    from widgets.module_page import SubmitPanel
+    from widgets.session import Session
+    from widgets.store import Store
+
+    store = Store(prepared.store_url)
+    p, _ = store.add_participant(prepared.workshop_id, "button-fails")
+    session = Session("participant", prepared, store, p)
+    box = Reflection("payment.personal-experience", session=session)
+    box._share.value = FACILITATORS
+    box._input.value = "typed before a failing submit"
+    box.flush()
+    panel = SubmitPanel("payment", session=session)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER store_fails BEFORE INSERT ON submissions "
+                             "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    try:
+        assert panel.submit() is None
+    finally:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER store_fails")
+    assert "Not sent" in panel._result.value and "taken back" in panel._result.value
+    assert box._input.value == "typed before a failing submit"
+    assert own_submissions(prepared, p) == []

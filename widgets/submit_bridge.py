@@ -10,21 +10,32 @@ nbgrader's own submit copies files straight into the inbound folder, so a collec
 the same moment can see half a submission (nbgrader issue #919).  Here each submission is
 written in a private folder beside ``inbound`` and renamed into place in one step: collect
 sees all of it or none of it, and every submission has its own random suffix.
+
+A submission replaces the participant's earlier ones for that module: once the new one is in
+place and recorded, the earlier ones leave the exchange (with any feedback released on them),
+so an answer made private since is no longer there.  Submits of one participant and module
+queue on a lock, so two at once leave one.  Submit never half-happens: if recording it fails,
+the placed submission is taken back out and the participant is told.  nbgrader's collect
+(``--update``) then replaces its collected copy with the newest submission.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
+import hashlib
 import html
 import os
 import re
 import secrets
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 
+from .private_files import create_private_file, file_mode, folder_mode, private_folder
 from .store import FACILITATORS, ROOM, Answer, Participant, Store
 
 SHARED = (FACILITATORS, ROOM)
@@ -152,18 +163,17 @@ def place_in_exchange(
     timestamp = submitted_at.strftime(NBGRADER_TIMESTAMP)
     random_part = base64.urlsafe_b64encode(os.urandom(9)).decode("ascii")
     final = inbound / f"{student_id}+{assignment_id}+{timestamp}+{random_part}"
-    staging_root = course / ".staging"
-    staging_root.mkdir(exist_ok=True)
-    staging = staging_root / secrets.token_hex(8)
-    staging.mkdir()
+    staging = private_folder(course / ".staging") / secrets.token_hex(8)
+    staging.mkdir(mode=0o700)
     try:
         for name, notebook in notebooks.items():
             nbformat.write(notebook, staging / name)
         (staging / "timestamp.txt").write_text(timestamp, encoding="utf-8")
         (staging / "submission_secret.txt").write_text(secrets.token_hex(64), encoding="utf-8")
+        # Only the workshop's account (or the data folder's group on a hub) reads a submission.
         for item in staging.iterdir():
-            item.chmod(0o644)
-        staging.chmod(0o777)  # as nbgrader leaves it, so an instructor account can tidy up
+            item.chmod(file_mode(item))
+        staging.chmod(folder_mode(staging))
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -188,10 +198,96 @@ def submit_module(
         sent.append(answer)
         shared_text[entry["id"]] = answer_text(answer.value, entry)
     notebook = build_submission(release_notebook_path(course_dir, module_id), shared_text)
-    submitted_at = datetime.now(timezone.utc)
-    folder = place_in_exchange(
-        exchange_root, participant.workshop_id, student_id(participant, blind), module_id,
-        {f"{module_id}.ipynb": notebook}, submitted_at,
-    )
-    store.record_submission(participant, module_id, sent, submitted_at, folder.name)
+    student = student_id(participant, blind)
+    with one_submit_at_a_time(exchange_root, participant.workshop_id, student, module_id):
+        submitted_at = datetime.now(timezone.utc)
+        folder = place_in_exchange(
+            exchange_root, participant.workshop_id, student, module_id,
+            {f"{module_id}.ipynb": notebook}, submitted_at,
+        )
+        try:
+            store.record_submission(participant, module_id, sent, submitted_at, folder.name)
+        except BaseException as err:
+            # The store still holds the earlier state: take the new submission back out with it.
+            shutil.rmtree(folder, ignore_errors=True)
+            if not isinstance(err, Exception):
+                raise
+            raise SubmitError(
+                "the workshop could not record your submission, so it was taken back and "
+                "nothing was sent. Your answers are still saved on this page; try again in a "
+                "moment, or tell a facilitator."
+            ) from err
+        remove_submissions(exchange_root, participant.workshop_id, nbgrader_ids(participant), module_id,
+                           keep=folder.name)
     return SubmitResult(module_id, sent, submitted_at, folder)
+
+
+def nbgrader_ids(participant: Participant) -> set[str]:
+    """Every id the participant may have in nbgrader: review code and pseudonym.
+
+    Both, so that what was submitted while review was not blind is found too.
+    """
+    return {participant.review_id, participant.pseudonym} - {""}
+
+
+@contextmanager
+def one_submit_at_a_time(exchange_root: Path, course_id: str, student: str, module_id: str):
+    """Queue the submits of one participant and module (two tabs, a double click, two kernels).
+
+    An ``flock`` on an empty file in the exchange's staging folder: it works across processes
+    and threads alike, and the withdrawal removes the file with the participant's other traces.
+    """
+    staging = Path(exchange_root) / course_id / ".staging"
+    if not staging.parent.is_dir():
+        yield  # no exchange: place_in_exchange says so in plain words
+        return
+    lock_path = create_private_file(private_folder(staging) / f"{student}+{module_id}.lock")
+    with open(lock_path, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def released_feedback_of(submission: Path, exchange_course: Path) -> list[Path]:
+    """Feedback that nbgrader's release_feedback put in the exchange for this submission.
+
+    nbgrader names it by a hash of the submission's secret and the notebook's name.
+    """
+    secret_file = submission / "submission_secret.txt"
+    if not secret_file.is_file():
+        return []
+    secret = secret_file.read_text(encoding="utf-8")
+    pages = []
+    for notebook in submission.glob("*.ipynb"):
+        digest = hashlib.md5((secret + notebook.stem).encode("utf-8")).hexdigest()  # nbgrader's notebook_hash
+        page = exchange_course / "feedback" / f"{digest}.html"
+        if page.exists():
+            pages.append(page)
+    return pages
+
+
+def remove_submissions(exchange_root: Path, course_id: str, students: set[str], module_id: str | None = None,
+                       keep: str | None = None) -> list[Path]:
+    """Remove these students' submissions (of one module, or all) from the exchange, except ``keep``.
+
+    Their released feedback goes with them; returns what was removed.
+    """
+    course = Path(exchange_root) / course_id
+    inbound = course / "inbound"
+    if not inbound.is_dir():
+        return []
+    removed = []
+    for folder in inbound.iterdir():
+        parts = folder.name.split("+")
+        if len(parts) < 3 or parts[0] not in students or folder.name == keep:
+            continue
+        if module_id is not None and parts[1] != module_id:
+            continue
+        for page in released_feedback_of(folder, course):
+            page.unlink(missing_ok=True)
+            removed.append(page)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
