@@ -13,6 +13,7 @@ import pandas as pd
 
 from .curriculum import Curriculum, CurriculumError
 from .store import Store
+from .private_files import create_private_file, private_file, private_folder
 from .spreadsheet import neutralise_formula
 from .submit_bridge import answer_text
 
@@ -48,11 +49,23 @@ def load(store: Store, workshop_id: str, curriculum: Curriculum, keep_values: bo
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write the table as UTF-8 CSV (with a byte-order mark, so spreadsheets read accents)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = new_private_file(path)
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_formula)
     safe.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%SZ")
+    return private_file(path)
+
+
+def new_private_file(path: str | Path) -> Path:
+    """``path``, its missing folders made private (0700) and the file itself readable only by us.
+
+    An export holds participants' words: no other account on the machine may read it, even
+    while it is being written.  A folder that already exists (``--out``) keeps its own mode.
+    """
+    path = Path(path)
+    if not path.parent.exists():
+        private_folder(path.parent)
+    create_private_file(path)
     return path

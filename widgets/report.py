@@ -19,7 +19,8 @@ from typing import Callable
 import pandas as pd
 
 from .curriculum import Curriculum
-from .export import COLUMNS, load, neutralise_formula, write_csv
+from .export import COLUMNS, load, neutralise_formula, new_private_file, write_csv
+from .private_files import private_file, private_folder
 from .store import Store
 from .answer_stats import TEXT_KINDS, average_positions, grouped_tallies, tally, words
 
@@ -170,8 +171,7 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
     """
     import xlsxwriter
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = new_private_file(path)
     book = xlsxwriter.Workbook(str(path), {
         "constant_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd hh:mm:ss",
@@ -191,7 +191,7 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
                 _write_column(sheet, number, table[column])
     finally:
         book.close()
-    return path
+    return private_file(path)
 
 
 def build_report(
@@ -200,6 +200,8 @@ def build_report(
 ) -> dict[str, Path]:
     """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``."""
     out = Path(out_dir)
+    if not out.exists():
+        private_folder(out)
     say(f"Reading the shared answers of workshop {workshop_id} …")
     from .report_html import write_html
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .curriculum import Curriculum
+from .export import new_private_file
 from .report import CHART_KINDS, EVALUATION, evaluation
 from .store import ROOM
 
@@ -188,8 +189,7 @@ def write_html(
         + ("".join(answers) or "<p>No shared answers yet.</p>")
         + "</main></body></html>\n"
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = new_private_file(path)
     path.write_text(page, encoding="utf-8")
     return path
 

@@ -118,6 +118,17 @@ save_rate = sa.Table(
     sa.Column("saves", sa.Integer, nullable=False),
 )
 
+# Every export and report the kit wrote, wherever it went (``--out``), so that a withdrawal can
+# rebuild each without the participant and ``workshop forget`` can remove them.
+exports_written = sa.Table(
+    "exports_written",
+    metadata,
+    sa.Column("path", sa.String(1024), primary_key=True),
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # "export" (a CSV file) or "report" (a folder)
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # The room view: per prompt, whether the facilitators revealed or locked it, and the single
 # answers they hid (moderation). Keyed by participant id, never shown as a pseudonym.
 room_prompts = sa.Table(
@@ -437,6 +448,8 @@ class Store:
 
     @classmethod
     def in_memory(cls, **kwargs) -> "Store":
+        """A store that vanishes with this process (a preview, a test): no disk to protect, no rate limit."""
+        kwargs.setdefault("max_saves_per_minute", 1_000_000)
         return cls("sqlite://", **kwargs)
 
     def close(self):
@@ -820,7 +833,7 @@ class Store:
         removed = {}
         with self._write() as conn:
             for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
-                          save_rate, participants):
+                          save_rate, exports_written, participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
         self.scrub()
         return removed
@@ -846,6 +859,31 @@ class Store:
                 if not busy or time.monotonic() > deadline:
                     return not busy
                 time.sleep(0.1)
+
+    # Exports and reports --------------------------------------------------------------------
+    def remember_export(self, workshop_id: str, path: str | Path, kind: str) -> None:
+        """Note that an export (``kind`` "export", a CSV) or report ("report", a folder) holds answers."""
+        path = str(Path(path).resolve())
+        with self._write() as conn:
+            conn.execute(exports_written.delete().where(exports_written.c.path == path))
+            conn.execute(exports_written.insert().values(path=path, workshop_id=workshop_id, kind=kind,
+                                                         written_at=now()))
+
+    def exports_of(self, workshop_id: str) -> list[tuple[Path, str]]:
+        """(path, kind) of every export and report written for this workshop, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(exports_written.c.path, exports_written.c.kind)
+                                .where(exports_written.c.workshop_id == workshop_id)
+                                .order_by(exports_written.c.written_at)).all()
+        return [(Path(path), kind) for path, kind in rows]
+
+    def forget_exports(self, workshop_id: str, paths: list[Path] | None = None) -> None:
+        """Stop tracking these exports (all of the workshop's with ``paths=None``)."""
+        with self._write() as conn:
+            query = exports_written.delete().where(exports_written.c.workshop_id == workshop_id)
+            if paths is not None:
+                query = query.where(exports_written.c.path.in_([str(Path(p).resolve()) for p in paths]))
+            conn.execute(query)
 
     def pass_counts(self, workshop_id: str) -> dict[str, int]:
         """How many participants passed each exercise: a count only, never who."""

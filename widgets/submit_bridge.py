@@ -163,7 +163,8 @@ def place_in_exchange(
     timestamp = submitted_at.strftime(NBGRADER_TIMESTAMP)
     random_part = base64.urlsafe_b64encode(os.urandom(9)).decode("ascii")
     final = inbound / f"{student_id}+{assignment_id}+{timestamp}+{random_part}"
-    staging = private_folder(course / ".staging") / secrets.token_hex(8)
+    # Named after the student, so that a withdrawal also finds one left by a crash.
+    staging = private_folder(course / ".staging") / f"{student_id}+{secrets.token_hex(8)}"
     staging.mkdir(mode=0o700)
     try:
         for name, notebook in notebooks.items():

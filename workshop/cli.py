@@ -16,6 +16,7 @@ from pathlib import Path
 
 from widgets.config import WorkshopConfig, load_config
 from widgets.curriculum import CurriculumError, load_curriculum, validate
+from widgets.private_files import PRIVATE_UMASK, private_folder
 
 
 def _say(message: str = "") -> None:
@@ -121,8 +122,11 @@ def cmd_forget(workshop: WorkshopConfig, args) -> int:
             f"`workshop forget --yes {workshop.workshop_id}`."
         )
     removed = forget_workshop(workshop, Store(workshop.store_url))
+    exports = removed["exports"]
     _say(f"Deleted workshop '{workshop.workshop_id}': {removed['participants']} participant(s), "
-         f"{removed['answers']} answer(s), its nbgrader course and exchange.")
+         f"{removed['answers']} answer(s), its nbgrader course and exchange, and {len(exports)} export(s) "
+         "or report(s)" + (":\n  " + "\n  ".join(exports) if exports else "."))
+    _say("Copies taken off this machine (downloaded exports, reports or notebooks) must be deleted by hand.")
     return 0
 
 
@@ -133,7 +137,9 @@ def cmd_report(workshop: WorkshopConfig, args) -> int:
     curriculum = load_curriculum(workshop.curriculum_dir)
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     out = Path(args.out) if args.out else workshop.exports_dir / f"report-{workshop.workshop_id}-{stamp}"
-    paths = build_report(Store(workshop.store_url), workshop.workshop_id, curriculum, out, say=_say)
+    store = Store(workshop.store_url)
+    paths = build_report(store, workshop.workshop_id, curriculum, out, say=_say)
+    store.remember_export(workshop.workshop_id, out, "report")  # so a withdrawal rebuilds it
     _say(f"Report written to {out}: " + ", ".join(p.name for p in paths.values())
          + f". Open {paths['html']} in a browser; it needs no network.")
     return 0
@@ -149,6 +155,7 @@ def cmd_export(workshop: WorkshopConfig, args) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     out = Path(args.out) if args.out else workshop.exports_dir / f"shared-reflections-{workshop.workshop_id}-{stamp}.csv"
     write_csv(frame, out)
+    store.remember_export(workshop.workshop_id, out, "export")  # so a withdrawal rewrites it
     _say(
         f"Exported {len(frame)} shared answer(s) from {frame['pseudonym'].nunique()} participant(s) to {out}"
     )
@@ -192,11 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     plan = sub.add_parser("plan", help="Write the printable session plan (HTML).")
     plan.add_argument("--out", help="Where to write it (default: the data folder's exports/session-plan.html).")
     args = parser.parse_args(argv)
+    # Everything the kit writes holds participants' words: no other local user may read it.
+    os.umask(PRIVATE_UMASK)
     # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     workshop = load_config(args.data_dir)
+    if args.command != "check":
+        private_folder(workshop.data_dir)
     commands = {
         "serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect, "feedback": cmd_feedback,
         "export": cmd_export, "report": cmd_report, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,

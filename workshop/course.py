@@ -6,6 +6,12 @@ never marks), then runs nbgrader's own ``generate_assignment`` and ``release_ass
 gradebook, the release notebooks and the exchange are exactly nbgrader's.  ``collect`` runs
 nbgrader's ``collect`` and ``autograde`` (without executing anything) over every module.
 nbgrader's apps run in this process: its start-up cost (seconds) is paid once, not per step.
+
+nbgrader opens its exchange to every local user (0777) and leaves its outputs readable by all
+(0444, 0644); after each nbgrader command the course and the exchange are made private again
+(``widgets.private_files``), and nbgrader is told to write its outputs 0600.  When a participant
+submitted again, collect (``--update``) replaces their collected and autograded copies, and the
+feedback made from the earlier submission is removed (it shows text they have since replaced).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +27,8 @@ import nbformat
 
 from widgets.config import WorkshopConfig
 from widgets.curriculum import Curriculum
-from widgets.submit_bridge import grade_id
+from widgets.private_files import make_private, private_folder
+from widgets.submit_bridge import grade_id, released_feedback_of
 
 NBGRADER_SCHEMA = 3
 
@@ -80,6 +88,8 @@ def nbgrader_config_text(workshop: WorkshopConfig) -> str:
         # Participants' answer cells are Markdown; there is nothing to execute or clear.
         "c.Execute.enabled = False\n"
         "c.ClearOutput.enabled = False\n"
+        # Collected, autograded and feedback copies hold participants' words: owner only.
+        "c.BaseConverter.permissions = 600\n"
     )
 
 
@@ -138,6 +148,8 @@ def run_nbgrader(workshop: WorkshopConfig, *args: str) -> str:
         if stop.code not in (0, None):
             raise NbgraderFailed(f"nbgrader {' '.join(args)} failed:\n{log.getvalue()}") from None
     finally:
+        make_private(workshop.course_dir)
+        make_private(workshop.exchange_root)
         app.log.removeHandler(handler)
         NbGraderApp.clear_instance()
         # nbgrader keeps its sub-application as a singleton too.
@@ -150,9 +162,9 @@ def run_nbgrader(workshop: WorkshopConfig, *args: str) -> str:
 
 def prepare(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list[str]:
     """Make (or remake) the nbgrader course and exchange for every module; returns module ids."""
-    course = workshop.course_dir
-    course.mkdir(parents=True, exist_ok=True)
-    workshop.exchange_root.mkdir(parents=True, exist_ok=True)
+    private_folder(workshop.data_dir)
+    course = private_folder(workshop.course_dir)
+    private_folder(workshop.exchange_root)
     (course / "nbgrader_config.py").write_text(nbgrader_config_text(workshop), encoding="utf-8")
     modules = list(curriculum.modules)
     for number, module_id in enumerate(modules, start=1):
@@ -187,8 +199,30 @@ def collect(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list
         if count:
             run_nbgrader(workshop, "collect", module_id, "--update")
             run_nbgrader(workshop, "autograde", module_id, "--create", "--no-execute")
+            drop_stale_feedback(workshop, module_id)
         summary.append(CollectSummary(module_id, count))
     return summary
+
+
+def drop_stale_feedback(workshop: WorkshopConfig, module_id: str) -> list[str]:
+    """Remove feedback made from a submission that a newer one has replaced; returns the students.
+
+    The feedback page shows the earlier submission's text, which the participant may have made
+    private since; the next ``workshop feedback`` makes it again from the newer submission.
+    """
+    exchange_course = workshop.exchange_root / workshop.workshop_id
+    dropped = []
+    for folder in (workshop.course_dir / "feedback").glob(f"*/{module_id}"):
+        student = folder.parent.name
+        graded = workshop.course_dir / "autograded" / student / module_id / "timestamp.txt"
+        made_from = folder / "timestamp.txt"
+        if not graded.exists() or not made_from.exists() or graded.read_text() == made_from.read_text():
+            continue
+        for page in released_feedback_of(folder, exchange_course):
+            page.unlink(missing_ok=True)
+        shutil.rmtree(folder)
+        dropped.append(student)
+    return dropped
 
 
 def feedback_path(workshop: WorkshopConfig, student_id: str, module_id: str) -> Path:

@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reserve", type=int, default=2,
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # widgets.private_files.PRIVATE_UMASK: the store, logs and kernels' files are private
     token = os.environ.get("WORKSHOP_JOIN_TOKEN") or None
     workshop = load_config(args.data_dir)
     # Kernels and the server must find the same data folder and templates.
