@@ -1,7 +1,20 @@
 """Facilitators delete a workshop's data; it takes the workshop id to confirm."""
 
+import os
+
+import pytest
+
 from widgets.store import Store
 from workshop.cli import main
+
+
+@pytest.fixture(autouse=True)
+def pytest_umask():
+    """The command line sets umask 077 for its process: give pytest's own back after each test."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
 
 
 def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypatch, capsys):
@@ -18,8 +31,18 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert "workshop forget --yes to-forget" in capsys.readouterr().err
     assert store.participant_by_pseudonym("to-forget", "sam") is not None
 
+    exported = data / "exports" / "shared-reflections-to-forget-20270101-0900.csv"  # an export by name
+    exported.parent.mkdir()
+    exported.write_text("pseudonym,answer\nsam,gone soon\n")
+    elsewhere = tmp_path / "taken-elsewhere.csv"  # `workshop export --out` anywhere: remembered
+    store.remember_export("to-forget", elsewhere, "export")
+    elsewhere.write_text("pseudonym,answer\nsam,gone soon\n")
+
     assert main(["--data-dir", str(data), "forget", "--yes", "to-forget"]) == 0
-    assert "1 participant(s), 1 answer(s)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "1 participant(s), 1 answer(s)" in said and "2 export(s) or report(s)" in said
+    assert str(elsewhere) in said and "deleted by hand" in said
+    assert not exported.exists() and not elsewhere.exists()
     assert store.participant_by_pseudonym("to-forget", "sam") is None
     assert store.participant_by_pseudonym("another-workshop", "sam") == kept
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()

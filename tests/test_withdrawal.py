@@ -156,3 +156,22 @@ def test_the_command_line_makes_the_data_folder_and_its_files_private(tmp_path):
     plan = data / "exports" / "session-plan.html"
     assert stat.S_IMODE(plan.stat().st_mode) == 0o600
     assert stat.S_IMODE(plan.parent.stat().st_mode) == 0o700
+
+
+def test_after_a_resubmission_the_next_collect_replaces_every_course_copy(held):
+    """Issue #14 item 8, the course side: collect --update replaces what it copied; stale feedback goes.
+
+    Runs last: ben submits again after the withdrawal above.
+    """
+    workshop, curriculum, store, _ = held
+    ben = store.participant_by_pseudonym(workshop.workshop_id, "ben")
+    feedback = workshop.course_dir / "feedback" / ben.review_id / "payment"
+    assert holds(feedback / "payment.html", STAYS)
+    store.save_answer(ben, "payment", TEXT, f"Mine: {STAYS}", share=PRIVATE)
+    store.save_answer(ben, "payment", "payment.personal-participation", "Rs8Replacement", share=FACILITATORS)
+    submit_module(store, ben, "payment", curriculum.exercises("payment"), workshop.course_dir, workshop.exchange_root)
+    collect(workshop, curriculum, say=lambda _: None)
+    course_and_exchange = every_file(workshop.course_dir) + every_file(workshop.exchange_root)
+    assert [p for p in course_and_exchange if holds(p, STAYS)] == []
+    assert holds(workshop.course_dir / "autograded" / ben.review_id / "payment" / "payment.ipynb", "Rs8Replacement")
+    assert not feedback.exists()  # made again from the new submission by the next `workshop feedback`
