@@ -9,7 +9,8 @@ mode is set again here.
 A cohort whose servers run as separate system accounts (JupyterHub with local users) shares the
 data folder with one group instead: ``chgrp GROUP data; chmod 2770 data``.  A folder carrying the
 set-group-id bit (which Linux passes on to every folder made inside it) keeps group access:
-folders 2770, files 0660, and still nothing for other users.
+folders 2770, files 0660 (the exchange's inbound 2730, as nbgrader has it: the group may drop
+submissions in but not list them), and still nothing for other users.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 PRIVATE_UMASK = 0o077
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 GROUP_FOLDER_MODE, GROUP_FILE_MODE = 0o2770, 0o660
+GROUP_INBOUND_MODE = 0o2730
 
 
 def _group_shared(folder: Path) -> bool:
@@ -38,6 +40,9 @@ def folder_mode(folder: Path, top: bool = False) -> int:
     """
     folder = Path(folder)
     shared = _group_shared(folder.parent) or (top and _group_shared(folder))
+    if shared and folder.name == "inbound":
+        # As nbgrader has it: the group may drop submissions in, not list each other's.
+        return GROUP_INBOUND_MODE
     return GROUP_FOLDER_MODE if shared else FOLDER_MODE
 
 
