@@ -26,7 +26,7 @@ def _load_jupyter_server_extension(server_app) -> None:
     workshop = load_config()
     if workshop.identity != "hub":
         raise RuntimeError("workshop.hub_extension runs only with WORKSHOP_IDENTITY=hub (see workshop/hub.py)")
-    store = Store(workshop.store_url, max_answer_chars=workshop.max_answer_chars)
+    store = Store.for_workshop(workshop)  # its limits, as the kernels have them
     base = server_app.web_app.settings["base_url"]
     pages = {"workshop": workshop, "store": store}
     server_app.web_app.add_handlers(".*$", [

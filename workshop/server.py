@@ -93,7 +93,7 @@ class WorkshopVoila(Voila):
     def init_handlers(self):
         handlers = [h for h in super().init_handlers() if h[1].__name__ not in _HIDDEN]
         workshop = load_config(self.workshop_data_dir or None)
-        store = Store(workshop.store_url, max_answer_chars=workshop.max_answer_chars)
+        store = Store.for_workshop(workshop)  # its limits, as the kernels have them
         ours = [
             (self.server_url, LandingHandler, {"workshop": workshop, "store": store}),
             (self.server_url + "leave", LeaveHandler),
