@@ -145,8 +145,15 @@ def test_the_withdrawal_page_names_what_went_and_what_is_left_to_do_by_hand(held
 
 
 def test_the_command_line_makes_the_data_folder_and_its_files_private(tmp_path):
-    """umask 077 where the kit's processes start: a command run with a loose umask writes 0600 files."""
+    """umask 077 where the kit's processes start: a command run with a loose umask writes 0600 files.
+
+    A data folder left open by an earlier version (0755, a log 0644) is closed too.
+    """
     data = tmp_path / "data"
+    (data / "logs").mkdir(parents=True)
+    (data / "logs" / "participants.log").write_text("an old log")
+    for path, old_mode in ((data, 0o755), (data / "logs", 0o755), (data / "logs" / "participants.log", 0o644)):
+        path.chmod(old_mode)
     result = subprocess.run(
         [sys.executable, "-m", "workshop.cli", "--data-dir", str(data), "plan"],
         capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022), cwd=Path(__file__).parent.parent,
@@ -156,6 +163,8 @@ def test_the_command_line_makes_the_data_folder_and_its_files_private(tmp_path):
     plan = data / "exports" / "session-plan.html"
     assert stat.S_IMODE(plan.stat().st_mode) == 0o600
     assert stat.S_IMODE(plan.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "logs" / "participants.log").stat().st_mode) == 0o600
+    assert stat.S_IMODE((data / "logs").stat().st_mode) == 0o700
 
 
 def test_after_a_resubmission_the_next_collect_replaces_every_course_copy(held):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from widgets.config import WorkshopConfig, load_config
 from widgets.curriculum import CurriculumError, load_curriculum, validate
-from widgets.private_files import PRIVATE_UMASK, private_folder
+from widgets.private_files import PRIVATE_UMASK, make_private, private_folder
 
 
 def _say(message: str = "") -> None:
@@ -207,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     workshop = load_config(args.data_dir)
     if args.command != "check":
+        # A folder made by an earlier version (0755, files 0644) is closed at the first command.
         private_folder(workshop.data_dir)
+        make_private(workshop.data_dir)
     commands = {
         "serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect, "feedback": cmd_feedback,
         "export": cmd_export, "report": cmd_report, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,
