@@ -321,3 +321,24 @@ def test_a_locked_prompt_takes_no_first_answer_and_nothing_new_into_the_room(sto
     store.save_answer(late, "payment", "payment.a", None, passed=True)
     store.save_answer(p, "payment", "payment.a", "kept private", share=FACILITATORS)
     assert store.get_answer(p, "payment", "payment.a").share == FACILITATORS
+
+
+def test_deleting_a_participant_leaves_no_row_of_theirs_in_any_table(store):
+    from datetime import datetime, timezone
+
+    p, _ = store.add_participant("w1", "leaving")
+    stays, _ = store.add_participant("w1", "staying")
+    for person in (p, stays):
+        answer = store.save_answer(person, "payment", "payment.a", f"{person.pseudonym} words", share=ROOM)
+        store.record_submission(person, "payment", [answer], datetime.now(timezone.utc), "folder")
+        store.hide_in_room("w1", person.id, "payment.a")
+        store.open_page(person, f"kernel-{person.pseudonym}")
+    store.delete_participant(p)
+    with store.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            if "participant_id" in table.c:
+                assert conn.execute(sa.select(sa.func.count()).select_from(table)
+                                    .where(table.c.participant_id == p.id)).scalar() == 0, table.name
+        dump = " ".join(str(row) for table in metadata.sorted_tables for row in conn.execute(sa.select(table)))
+    assert "leaving" not in dump and "staying words" in dump
+    assert store.scrub()

@@ -151,10 +151,10 @@ class SubmitPanel(w.VBox):
         except SubmitError as err:
             self._result.value = f'<p role="alert">Not sent: {html.escape(str(err))}</p>'
             return None
-        except OSError:
+        except Exception:  # a full disk, an unreachable store: nothing was sent, the text stays
             self._result.value = (
                 '<p role="alert">Not sent: the workshop server could not write your submission. '
-                "Your answers are saved; please tell a facilitator.</p>"
+                "Your answers are saved and still on this page; please tell a facilitator.</p>"
             )
             return None
         finally:

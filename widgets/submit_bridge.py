@@ -218,8 +218,11 @@ def submit_module(
                 "nothing was sent. Your answers are still saved on this page; try again in a "
                 "moment, or tell a facilitator."
             ) from err
-        remove_submissions(exchange_root, participant.workshop_id, nbgrader_ids(participant), module_id,
-                           keep=folder.name)
+        try:
+            remove_submissions(exchange_root, participant.workshop_id, nbgrader_ids(participant), module_id,
+                               keep=folder.name)
+        except OSError:  # the new one is in place and recorded; the next submit or withdrawal retries
+            pass
     return SubmitResult(module_id, sent, submitted_at, folder)
 
 
