@@ -34,6 +34,8 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     exported = data / "exports" / "shared-reflections-to-forget-20270101-0900.csv"  # an export by name
     exported.parent.mkdir()
     exported.write_text("pseudonym,answer\nsam,gone soon\n")
+    another = data / "exports" / "shared-reflections-to-forget-2-20270101-0900.csv"  # workshop "to-forget-2"
+    another.write_text("pseudonym,answer\nkim,not this workshop\n")
     elsewhere = tmp_path / "taken-elsewhere.csv"  # `workshop export --out` anywhere: remembered
     store.remember_export("to-forget", elsewhere, "export")
     elsewhere.write_text("pseudonym,answer\nsam,gone soon\n")
@@ -43,6 +45,7 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert "1 participant(s), 1 answer(s)" in said and "2 export(s) or report(s)" in said
     assert str(elsewhere) in said and "deleted by hand" in said
     assert not exported.exists() and not elsewhere.exists()
+    assert another.exists()
     assert store.participant_by_pseudonym("to-forget", "sam") is None
     assert store.participant_by_pseudonym("another-workshop", "sam") == kept
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()

@@ -11,6 +11,7 @@ must be deleted by hand.  ``workshop forget`` removes them all.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,14 @@ def kit_copies(store: Store, workshop_id: str, exports_dir: Path) -> list[tuple[
     found = {path: kind for path, kind in store.exports_of(workshop_id)}
     exports_dir = Path(exports_dir)
     if exports_dir.is_dir():
-        for path in exports_dir.glob(f"shared-reflections-{workshop_id}-*.csv"):
-            found.setdefault(path.resolve(), EXPORT)
-        for path in exports_dir.glob(f"report-{workshop_id}-*"):
-            if path.is_dir():
-                found.setdefault(path.resolve(), REPORT)
+        # The names `workshop export` and `report` give: the id, then a stamp (never another id).
+        stamp = r"-\d{8}-\d{4}"
+        named = {EXPORT: re.compile(f"shared-reflections-{re.escape(workshop_id)}{stamp}\\.csv"),
+                 REPORT: re.compile(f"report-{re.escape(workshop_id)}{stamp}")}
+        for path in exports_dir.iterdir():
+            for kind, pattern in named.items():
+                if pattern.fullmatch(path.name) and path.is_dir() == (kind == REPORT):
+                    found.setdefault(path.resolve(), kind)
     return [(path, kind) for path, kind in found.items() if path.exists()]
 
 
