@@ -7,8 +7,9 @@ prompt:
 - nothing is shown until at least *k* people shared an answer (``room_min_answers``, 5), so no
   one can be picked out;
 - it stays hidden from the room until a facilitator reveals it;
-- a facilitator can hide any single answer (moderation) and lock the prompt (answers can no
-  longer be edited, though each person can still make theirs private);
+- a facilitator can hide any single answer (moderation) and lock the prompt (it then takes no
+  new answer, no edit and no answer newly shared with the room, though each person can still
+  make theirs private);
 - free text is listed with its frequent words; scales, choices and sorts are drawn as bars with
   their numbers beside them (the text alternative).
 
@@ -63,7 +64,7 @@ class PromptPanel(w.VBox):
         controls = []
         if view.controls:
             self._reveal = w.ToggleButton(description="Reveal to the room", tooltip="Show these answers on the projector")
-            self._lock = w.ToggleButton(description="Lock answers", tooltip="Stop edits to these answers")
+            self._lock = w.ToggleButton(description="Lock answers", tooltip="Stop new answers and edits to this prompt")
             self._reveal.observe(lambda c: self._set(revealed=c["new"]), "value")
             self._lock.observe(lambda c: self._set(locked=c["new"]), "value")
             self._unhide = w.Button(description="Show hidden answers again", layout=w.Layout(display="none"))
