@@ -51,13 +51,21 @@ def _remove_from_gradebook(workshop: WorkshopConfig, student_ids: set[str]) -> i
     return removed
 
 
-def _compact(database: Path) -> None:
-    """Rewrite an SQLite file so no deleted row (a reviewer's comment) stays in its free pages."""
-    connection = sqlite3.connect(database, timeout=15, isolation_level=None)
+def _compact(database: Path) -> bool:
+    """Rewrite an SQLite file so no deleted row (a reviewer's comment) stays in its free pages.
+
+    formgrader may hold the gradebook at this moment; then it stays as it is (it keeps scores
+    and comments, never answer text) and the withdrawal goes on.
+    """
     try:
-        connection.execute("VACUUM")
-    finally:
-        connection.close()
+        connection = sqlite3.connect(database, timeout=5, isolation_level=None)
+        try:
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def _remove_course_copies(workshop: WorkshopConfig, ids: set[str]) -> int:
