@@ -133,7 +133,8 @@ def cmd_report(workshop: WorkshopConfig, args) -> int:
     curriculum = load_curriculum(workshop.curriculum_dir)
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     out = Path(args.out) if args.out else workshop.exports_dir / f"report-{workshop.workshop_id}-{stamp}"
-    paths = build_report(Store(workshop.store_url), workshop.workshop_id, curriculum, out, say=_say)
+    paths = build_report(Store(workshop.store_url), workshop.workshop_id, curriculum, out, say=_say,
+                         k=workshop.room_min_answers)
     _say(f"Report written to {out}: " + ", ".join(p.name for p in paths.values())
          + f". Open {paths['html']} in a browser; it needs no network.")
     return 0
