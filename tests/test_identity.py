@@ -90,3 +90,32 @@ def test_hub_usernames_become_pseudonyms_the_rule_allows(username, shown):
 
     assert hub_pseudonym(username) == shown
     assert validate_pseudonym(shown) == shown
+
+
+def test_keys_made_by_an_earlier_rule_are_brought_up_to_date(store):
+    import sqlalchemy as sa
+
+    from widgets.store import PseudonymTaken, participants
+
+    will, _ = store.add_participant("w", "will")
+    with store.engine.begin() as conn:  # as the rule before look-alikes made them
+        conn.execute(participants.update().where(participants.c.id == will.id).values(pseudonym_key="will"))
+        conn.execute(participants.insert().values(
+            workshop_id="w", pseudonym="WiII", pseudonym_key="wiii", token_hash="x" * 64, review_id="rtwin",
+            created_at=will_created(store, will.id)))
+    assert store.refresh_pseudonym_keys() == 1  # will's key; the look-alike let in earlier keeps its own
+    with pytest.raises(PseudonymTaken):
+        store.add_participant("w", "wiIl")
+    with store.engine.connect() as conn:
+        keys = dict(conn.execute(sa.select(participants.c.pseudonym, participants.c.pseudonym_key)).all())
+    assert keys == {"will": "wi11", "WiII": "wiii"}
+    assert store.refresh_pseudonym_keys() == 0
+
+
+def will_created(store, participant_id):
+    import sqlalchemy as sa
+
+    from widgets.store import participants
+
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(participants.c.created_at).where(participants.c.id == participant_id)).scalar()

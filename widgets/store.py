@@ -813,3 +813,27 @@ class Store:
         for values in result.values():
             secrets.SystemRandom().shuffle(values)
         return result
+
+    # Upkeep ---------------------------------------------------------------------------------
+    def refresh_pseudonym_keys(self) -> int:
+        """Bring each participant's ``pseudonym_key`` up to today's rule (look-alikes are one name).
+
+        Run once when a workshop is served, not in every kernel.  Two participants whose names an
+        earlier rule let both in keep their own keys; returns how many keys changed.
+        """
+        from .identity import pseudonym_key
+
+        changed = 0
+        with self._write() as conn:
+            rows = conn.execute(sa.select(participants.c.id, participants.c.workshop_id,
+                                          participants.c.pseudonym, participants.c.pseudonym_key)).all()
+            taken = {(r.workshop_id, r.pseudonym_key) for r in rows}
+            for row in rows:
+                key = pseudonym_key(row.pseudonym)
+                if key == row.pseudonym_key or (row.workshop_id, key) in taken:
+                    continue
+                conn.execute(participants.update().where(participants.c.id == row.id).values(pseudonym_key=key))
+                taken.discard((row.workshop_id, row.pseudonym_key))
+                taken.add((row.workshop_id, key))
+                changed += 1
+        return changed
