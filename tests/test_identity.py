@@ -8,13 +8,13 @@ from widgets.identity import (
 )
 
 
-@pytest.mark.parametrize("good", ["sam", "River_12", "a", "x" * 40, "Zoë", "Амира", "小林", "नमस्ते", "-_-"])
+@pytest.mark.parametrize("good", ["sam", "River_12", "a", "x" * 40, "Zoë", "Амира", "小林", "नमस्ते", "-a-", "r2d2"])
 def test_allowed_pseudonyms(good):
     assert validate_pseudonym(good) == good
 
 
 @pytest.mark.parametrize(
-    "bad", ["../x", "a+b", "", "   ", "x" * 200, "a b", "a*b", "a/b", "<script>", "a\x00b", "né\te", "\u0301a"],
+    "bad", ["../x", "a+b", "", "   ", "x" * 200, "a b", "a*b", "a/b", "<script>", "a\x00b", "né\te", "\u0301a", "-", "_-_", "1234", "／x", "ａ／ｂ"],
 )
 def test_refused_pseudonyms_say_what_is_allowed(bad):
     with pytest.raises(PseudonymError) as err:
@@ -29,6 +29,38 @@ def test_surrounding_spaces_are_trimmed_and_text_normalised():
 
 def test_case_does_not_make_a_new_person():
     assert pseudonym_key("Sam") == pseudonym_key("sam") == pseudonym_key("SAM")
+
+
+def test_compatibility_forms_are_stored_as_the_letters_they_stand_for():
+    assert validate_pseudonym("ｓａｍ") == "sam"  # full-width
+    assert validate_pseudonym("ﬁona") == "fiona"  # a ligature
+
+
+@pytest.mark.parametrize("first, second", [
+    ("sam", "\u0455am"),       # Cyrillic dze
+    ("sam", "ｓａｍ"),           # full-width
+    ("will", "WiII"),           # capital I for small l
+    ("anna", "\u0430nna"),     # Cyrillic a
+    ("paul", "pau1"),           # digit one
+    ("Oscar", "0scar"),         # digit zero
+])
+def test_names_a_reader_cannot_tell_apart_are_one_name(first, second):
+    assert pseudonym_key(validate_pseudonym(first)) == pseudonym_key(validate_pseudonym(second))
+
+
+@pytest.mark.parametrize("first, second", [("ana", "anna"), ("sam", "sum"), ("Zoë", "Zoe"), ("lee", "leo")])
+def test_names_that_differ_stay_two_names(first, second):
+    assert pseudonym_key(first) != pseudonym_key(second)
+
+
+def test_a_look_alike_of_a_pseudonym_in_use_is_refused_by_the_store(store):
+    from widgets.store import PseudonymTaken
+
+    store.add_participant("w", "sam")
+    for look_alike in ("\u0455am", "ｓａｍ", "SAM"):
+        with pytest.raises(PseudonymTaken):
+            store.add_participant("w", look_alike)
+    assert store.participant_by_pseudonym("w", "\u0455am").pseudonym == "sam"
 
 
 def test_suggested_pseudonyms_are_valid_and_varied():
@@ -58,3 +90,32 @@ def test_hub_usernames_become_pseudonyms_the_rule_allows(username, shown):
 
     assert hub_pseudonym(username) == shown
     assert validate_pseudonym(shown) == shown
+
+
+def test_keys_made_by_an_earlier_rule_are_brought_up_to_date(store):
+    import sqlalchemy as sa
+
+    from widgets.store import PseudonymTaken, participants
+
+    will, _ = store.add_participant("w", "will")
+    with store.engine.begin() as conn:  # as the rule before look-alikes made them
+        conn.execute(participants.update().where(participants.c.id == will.id).values(pseudonym_key="will"))
+        conn.execute(participants.insert().values(
+            workshop_id="w", pseudonym="WiII", pseudonym_key="wiii", token_hash="x" * 64, review_id="rtwin",
+            created_at=will_created(store, will.id)))
+    assert store.refresh_pseudonym_keys() == 1  # will's key; the look-alike let in earlier keeps its own
+    with pytest.raises(PseudonymTaken):
+        store.add_participant("w", "wiIl")
+    with store.engine.connect() as conn:
+        keys = dict(conn.execute(sa.select(participants.c.pseudonym, participants.c.pseudonym_key)).all())
+    assert keys == {"will": "wi11", "WiII": "wiii"}
+    assert store.refresh_pseudonym_keys() == 0
+
+
+def will_created(store, participant_id):
+    import sqlalchemy as sa
+
+    from widgets.store import participants
+
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(participants.c.created_at).where(participants.c.id == participant_id)).scalar()

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from widgets.curriculum import load_curriculum
 from widgets.export import COLUMNS, load, write_csv
 from widgets.report import (
-    SUMMARY_COLUMNS, build_report, evaluation, summarise, write_xlsx,
+    SUMMARY_COLUMNS, build_report, evaluation, summarise, with_anonymous, write_xlsx,
 )
 from widgets.report_html import write_html
 from widgets.store import FACILITATORS, PRIVATE, ROOM, Store
@@ -360,7 +360,7 @@ def test_xlsx_times_are_naive_utc(tmp_path):
     assert book["Summary"]["A2"].value == "'-x"
 
 
-def test_build_report_writes_the_four_files(report, big):
+def test_build_report_writes_the_four_files(report, big, curriculum):
     paths, _ = report
     assert sorted(p.name for p in paths.values()) == [
         "report.html", "report.xlsx", "shared-reflections.csv", "summary.csv",
@@ -372,4 +372,8 @@ def test_build_report_writes_the_four_files(report, big):
     assert "'" + FORMULA in {r["answer"] for r in rows}
     summary = pd.read_csv(paths["summary"], encoding="utf-8-sig", keep_default_na=False)
     assert list(summary["exercise_id"]) == list(big[2]["exercise_id"])
-    assert Counter(summary["responses"].astype(int)) == Counter(big[2]["responses"])
+    # The evaluation is anonymous: its rows count the answers sent anonymously (none here), not
+    # the pseudonymous ones this fixture submitted the old way.
+    expected = with_anonymous(big[2], curriculum, big[0].anonymous_answers(WORKSHOP), k=5)
+    assert Counter(summary["responses"].astype(int)) == Counter(expected["responses"])
+    assert set(summary.loc[summary["exercise_id"].str.contains(".evaluation-", regex=False), "responses"]) == {0}

@@ -69,6 +69,12 @@ class Exercise(w.VBox):
         self._share.observe(lambda change: setattr(self, "share", change["new"]), "value")
         self._pass.observe(lambda change: setattr(self, "passed", change["new"]), "value")
         self.children = self._layout_children()
+        self._anonymous = None
+        if entry.get("anonymous"):  # no share choice: a private draft, then Send anonymously
+            from .anonymous import AnonymousSend
+
+            self._anonymous = AnonymousSend(self)
+            self.children = [self._anonymous if child is self._share else child for child in self.children]
         self.add_class("workshop-exercise")
         session.exercises.append(self)
         self._attach()
@@ -144,6 +150,8 @@ class Exercise(w.VBox):
             self._share.disabled = self._pass.disabled = False
             if self.session.mode == PREVIEW and not self.status:
                 self._set_status("Preview: answers are kept only while this page is open.")
+            if self._anonymous is not None:
+                self._anonymous.refresh()
             return
         self._set_disabled(True)
         self._share.disabled = self._pass.disabled = True
@@ -159,6 +167,8 @@ class Exercise(w.VBox):
     def _changed(self, change):
         if self._restoring or not self.session.can_save:
             return
+        if self._anonymous is not None and self._anonymous.sent:
+            return  # sent: nothing of it is kept linked to the participant any more
         if change["name"] == "passed":
             self._set_disabled(change["new"])
         self._schedule_save()

@@ -83,7 +83,8 @@ def withdraw_from_copies(store: Store, workshop, pseudonym: str, curriculum=None
             from .curriculum import load_curriculum
             from .report import build_report
 
-            build_report(store, workshop.workshop_id, curriculum or load_curriculum(workshop.curriculum_dir), path)
+            build_report(store, workshop.workshop_id, curriculum or load_curriculum(workshop.curriculum_dir), path,
+                         k=workshop.room_min_answers)
             make_private(path)
             done.rebuilt.append(path)
         except Exception:  # unreadable or not rebuildable: it must not keep their words

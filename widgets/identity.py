@@ -14,6 +14,7 @@ username (``hub_pseudonym``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import secrets
@@ -23,8 +24,8 @@ from http.cookies import CookieError, SimpleCookie
 PSEUDONYM_MAX = 40
 PARTICIPANT_COOKIE = "workshop_participant"
 PSEUDONYM_RULE = (
-    "A pseudonym is 1 to 40 characters: letters (any alphabet), digits, '-' and '_'. "
-    "No spaces or other signs."
+    "A pseudonym is 1 to 40 characters, with at least one letter: letters (any alphabet), digits, "
+    "'-' and '_'. No spaces or other signs. Names that look alike count as one name."
 )
 
 
@@ -33,10 +34,14 @@ class PseudonymError(ValueError):
 
 
 def validate_pseudonym(raw: str) -> str:
-    """The pseudonym in its stored form (Unicode NFC), or PseudonymError saying what is allowed."""
+    """The pseudonym in its stored form (Unicode NFKC), or PseudonymError saying what is allowed.
+
+    NFKC folds compatibility forms into the letters they stand for, so a full-width ``ｓａｍ`` is
+    stored, and taken, as ``sam``.
+    """
     if not isinstance(raw, str):
         raise PseudonymError(PSEUDONYM_RULE)
-    pseudonym = unicodedata.normalize("NFC", raw.strip())
+    pseudonym = unicodedata.normalize("NFKC", raw.strip())
     if not pseudonym:
         raise PseudonymError("Please choose a pseudonym. " + PSEUDONYM_RULE)
     if len(pseudonym) > PSEUDONYM_MAX:
@@ -45,6 +50,8 @@ def validate_pseudonym(raw: str) -> str:
         if not _allowed(char, position):
             shown = char if char.isprintable() and not char.isspace() else repr(char)
             raise PseudonymError(f"{shown!s} is not allowed in a pseudonym. " + PSEUDONYM_RULE)
+    if not any(unicodedata.category(char).startswith("L") for char in pseudonym):
+        raise PseudonymError("A pseudonym needs at least one letter. " + PSEUDONYM_RULE)
     return pseudonym
 
 
@@ -60,8 +67,52 @@ def _allowed(char: str, position: int) -> bool:
 
 
 def pseudonym_key(pseudonym: str) -> str:
-    """What makes two pseudonyms the same one: 'Sam' and 'sam' are not two people."""
-    return unicodedata.normalize("NFC", pseudonym.casefold())
+    """What makes two pseudonyms the same one: 'Sam', 'sam', 'ｓａｍ' and 'ѕam' (with a Cyrillic
+    letter) are not four people.
+
+    Compatibility forms are folded (NFKC); each character is replaced by the representative of
+    the characters Unicode lists as confusable with it (UTS #39's confusables, as a skeleton is
+    made), before and after case folding (capital I looks like small l, not like small i), so
+    names a reader cannot tell apart share one key.
+    """
+    skeleton = confusable_skeleton(unicodedata.normalize("NFKC", pseudonym))
+    return confusable_skeleton(unicodedata.normalize("NFKC", skeleton.casefold()))
+
+
+def confusable_skeleton(text: str) -> str:
+    """``text`` with every character replaced by its confusable class's representative (UTS #39)."""
+    table = _confusable_classes()
+    mapped = "".join(table.get(char, char) for char in unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFD", mapped)
+
+
+@functools.cache
+def _confusable_classes() -> dict[str, str]:
+    """Each confusable character mapped to one representative of all it can be confused with.
+
+    The data is Unicode's confusables list as packaged by ``confusable_homoglyphs``; characters
+    joined through any chain of confusions share the representative with the lowest code point.
+    """
+    import confusable_homoglyphs
+
+    with open(os.path.join(os.path.dirname(confusable_homoglyphs.__file__), "confusables.json"),
+              encoding="utf-8") as data:
+        pairs = json.load(data)
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            parent[char] = parent.get(parent[char], parent[char])
+            char = parent[char]
+        return char
+
+    for char, homoglyphs in pairs.items():
+        for homoglyph in homoglyphs:
+            other = homoglyph["c"].strip("\u200e\u200f")  # the list wraps some in direction marks
+            if len(char) == 1 and len(other) == 1:
+                first, second = sorted((root(char), root(other)))
+                parent[second] = first
+    return {char: root(char) for char in parent}
 
 
 _ADJECTIVES = "calm brave bright clear gentle kind quiet steady swift warm wise bold".split()

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-from .curriculum import Curriculum
+from .curriculum import Curriculum, CurriculumError
 from .export import COLUMNS, load, neutralise_formula, new_private_file, write_csv
 from .private_files import private_file, private_folder
 from .store import Store
@@ -30,6 +30,7 @@ SUMMARY_COLUMNS = [
 ]
 CHART_KINDS = ("scale", "choice", "checklist")
 EVALUATION = ".evaluation-"
+WITHHELD = "Not shown until at least"  # an anonymous prompt with fewer than k answers
 TOP_WORDS = 8
 EXCEL_MAX_CHARS = 32_767
 
@@ -65,6 +66,44 @@ def summarise(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     summary["median_length"] = summary["median_length"].astype(float)
     return summary
+
+
+def with_anonymous(summary: pd.DataFrame, curriculum: Curriculum, sent: dict[str, list], k: int) -> pd.DataFrame:
+    """The summary with each anonymous exercise's row made from its anonymous answers.
+
+    Those answers are linked to no one (``Store.send_anonymously``); they are counted and, once at
+    least ``k`` people answered, summarised like any other.  Under ``k`` only the count shows.
+    """
+    summary = summary.copy()
+    for index, row in summary.iterrows():
+        try:
+            entry = curriculum.exercise(row["exercise_id"])
+        except CurriculumError:
+            continue
+        if not entry.get("anonymous"):
+            continue
+        values = sent.get(entry["id"], [])
+        made = _summary_row(row["module"], entry, values if len(values) >= k else [], {})
+        made.update(responses=len(values), passes=row["passes"])
+        if len(values) < k:
+            made["distribution"] = f"{WITHHELD} {k} people answer."
+        for column, value in made.items():
+            summary.at[index, column] = value
+    summary["median_length"] = summary["median_length"].astype(float)
+    return summary
+
+
+def anonymous_texts(curriculum: Curriculum, sent: dict[str, list], k: int) -> dict[str, list[str]]:
+    """The free-text anonymous answers per exercise, in random order, only where ``k`` answered."""
+    texts = {}
+    for exercise_id, values in sent.items():
+        try:
+            entry = curriculum.exercise(exercise_id)
+        except CurriculumError:
+            continue
+        if entry["kind"] in TEXT_KINDS and entry.get("anonymous") and len(values) >= k:
+            texts[exercise_id] = [str(v) for v in values if v not in (None, "")]
+    return texts
 
 
 def evaluation(summary: pd.DataFrame) -> pd.DataFrame:
@@ -196,9 +235,12 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
 
 def build_report(
     store: Store, workshop_id: str, curriculum: Curriculum, out_dir: str | Path,
-    say: Callable[[str], None] = lambda _: None,
+    say: Callable[[str], None] = lambda _: None, k: int = 5,
 ) -> dict[str, Path]:
-    """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``."""
+    """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``.
+
+    Anonymous answers (the evaluation) are counted, and summarised only once ``k`` people answered.
+    """
     out = Path(out_dir)
     if not out.exists():
         private_folder(out)
@@ -206,7 +248,8 @@ def build_report(
     from .report_html import write_html
 
     frame = load(store, workshop_id, curriculum, keep_values=True)
-    summary = summarise(frame, curriculum, store.pass_counts(workshop_id))
+    sent = store.anonymous_answers(workshop_id)
+    summary = with_anonymous(summarise(frame, curriculum, store.pass_counts(workshop_id)), curriculum, sent, k)
     table = frame[COLUMNS]
     paths = {
         "reflections": write_csv(table, out / "shared-reflections.csv"),
@@ -216,5 +259,6 @@ def build_report(
     paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
-    paths["html"] = write_html(table, summary, out / "report.html", title, curriculum=curriculum)
+    paths["html"] = write_html(table, summary, out / "report.html", title, curriculum=curriculum,
+                               anonymous=anonymous_texts(curriculum, sent, k))
     return paths

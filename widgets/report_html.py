@@ -15,7 +15,7 @@ import pandas as pd
 
 from .curriculum import Curriculum
 from .export import new_private_file
-from .report import CHART_KINDS, EVALUATION, evaluation
+from .report import CHART_KINDS, EVALUATION, WITHHELD, evaluation
 from .store import ROOM
 
 STYLE = """
@@ -53,7 +53,9 @@ def _full_prompt(prompt: str) -> str:
 
 def _bars(row, curriculum: Curriculum | None) -> list[tuple[str, str, int]]:
     """(chart label, full label, count) for each line of a scale, choice or checklist distribution."""
-    lines = row.distribution.split("; " if row.kind == "scale" else "\n") if row.distribution else []
+    if not row.distribution or row.distribution.startswith(WITHHELD):
+        return []
+    lines = row.distribution.split("; " if row.kind == "scale" else "\n")
     bars = [(label, int(n)) for label, n in (line.rsplit(": ", 1) for line in lines)]
     if row.kind != "scale":
         return [(f"Option {i}", f"Option {i}: {label}", n) for i, (label, n) in enumerate(bars, start=1)]
@@ -119,20 +121,21 @@ def _summary_table(rows: pd.DataFrame, caption: str) -> str:
 def _charts(rows: pd.DataFrame, curriculum: Curriculum | None) -> str:
     return "".join(
         f"<h3>{_e(_short(r.prompt))}</h3>{_full_prompt(r.prompt)}{_chart(r, curriculum)}"
-        for r in rows.itertuples() if r.kind in CHART_KINDS
+        for r in rows.itertuples() if r.kind in CHART_KINDS and _bars(r, curriculum)
     )
 
 
 def write_html(
     frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path, title: str,
-    curriculum: Curriculum | None = None,
+    curriculum: Curriculum | None = None, anonymous: dict[str, list[str]] | None = None,
 ) -> Path:
     """One self-contained page (no network, phone- and print-friendly) for reviewing facilitators.
 
     Per module a summary table and, for ratings, choices and checklists, a bar chart with its
     numbers in a table; then the workshop evaluation; then every shared answer by prompt, with
     its pseudonym.  Everything participants typed is escaped.  ``curriculum`` adds module titles
-    and the words at each end of a scale.
+    and the words at each end of a scale.  ``anonymous`` holds the evaluation's free-text answers,
+    linked to no one, in random order (only where enough people answered: ``report.anonymous_texts``).
     """
     def module_title(module_id: str) -> str:
         return curriculum.title(module_id) if curriculum and module_id in curriculum.modules else module_id
@@ -149,10 +152,19 @@ def write_html(
             + _charts(rows[~is_evaluation[rows.index]], curriculum)
         )
     evaluation_rows = evaluation(summary)
+    unlinked = "".join(
+        f"<h3>{_e(_short(r.prompt))} ({len(anonymous[r.exercise_id])})</h3>{_full_prompt(r.prompt)}<ul class='answers'>"
+        + "".join(f"<li><p class='answer' dir='auto'>{_e(text)}</p></li>" for text in anonymous[r.exercise_id])
+        + "</ul>"
+        for r in evaluation_rows.itertuples() if r.exercise_id in (anonymous or {})
+    )
     sections.append(
         "<h2 id='evaluation'>Workshop evaluation</h2>"
         + (_summary_table(evaluation_rows, "The evaluation prompts") + _charts(evaluation_rows, curriculum)
            if len(evaluation_rows) else "<p>This curriculum has no evaluation prompts.</p>")
+        + ("<p>Answers sent anonymously are linked to no one; each prompt is summarised only once enough "
+           "people answered, and written answers are listed in random order.</p>" + unlinked
+           if len(evaluation_rows) else "")
     )
     by_prompt: dict[str, list] = {}
     for row in frame.itertuples():

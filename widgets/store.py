@@ -162,6 +162,31 @@ page_kernels = sa.Table(
 )
 
 
+# Anonymous answers (an exercise marked ``anonymous`` in the curriculum, such as the closing
+# evaluation): kept with nothing that links them to a participant.  No participant, no time, and a
+# random key; on SQLite the table has no rowid, so rows are kept in key order, not in the order
+# they came.  A second table only says who has sent an answer to which exercise, so that no one
+# sends twice; it holds no answer.
+anonymous_answers = sa.Table(
+    "anonymous_answers",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("exercise_id", sa.String(160), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+    sqlite_with_rowid=False,
+)
+
+anonymous_sent = sa.Table(
+    "anonymous_sent",
+    metadata,
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("exercise_id", sa.String(160), nullable=False),
+    sa.PrimaryKeyConstraint("workshop_id", "participant_id", "exercise_id"),
+)
+
+
 class StoreError(Exception):
     """Something the participant or facilitator should be told in plain words."""
 
@@ -818,7 +843,8 @@ class Store:
         """Remove a participant and everything they wrote; returns how many records went."""
         removed = {}
         with self._write() as conn:
-            for table in (answer_revisions, answers, submissions, room_hidden, page_kernels, save_rate):
+            for table in (answer_revisions, answers, submissions, room_hidden, page_kernels, save_rate,
+                          anonymous_sent):
                 result = conn.execute(table.delete().where(
                     table.c.workshop_id == participant.workshop_id,
                     table.c.participant_id == participant.id,
@@ -833,7 +859,7 @@ class Store:
         removed = {}
         with self._write() as conn:
             for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
-                          save_rate, exports_written, participants):
+                          save_rate, exports_written, anonymous_sent, anonymous_answers, participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
         self.scrub()
         return removed
@@ -908,3 +934,72 @@ class Store:
             last = self.last_submission(participant, module_id)
             result[module_id]["submitted_at"] = last["submitted_at"] if last else None
         return result
+
+    # Anonymous answers ----------------------------------------------------------------------
+    def send_anonymously(self, participant: Participant, module_id: str, exercise_id: str, value) -> None:
+        """Keep ``value`` with no link to ``participant``, and remove their draft and its revisions.
+
+        From then on the store knows only that this participant has sent an answer to this
+        exercise, not which one; so it can be neither changed nor withdrawn.
+        """
+        if value in (None, "", [], {}):
+            raise StoreError("There is nothing to send yet: answer first, or leave it.")
+        encoded = json.dumps(value, ensure_ascii=False)
+        if len(encoded) > self.max_answer_chars:
+            raise AnswerTooLong(f"This answer is longer than {self.max_answer_chars:,} characters; "
+                                "shorten it before sending.")
+        mine = dict(workshop_id=participant.workshop_id, participant_id=participant.id, exercise_id=exercise_id)
+        with self._write() as conn:
+            try:
+                conn.execute(anonymous_sent.insert().values(**mine))
+            except sa.exc.IntegrityError:
+                raise StoreError("You have already sent an answer to this question anonymously.") from None
+            conn.execute(anonymous_answers.insert().values(
+                id=secrets.token_hex(16), workshop_id=participant.workshop_id, exercise_id=exercise_id,
+                value=encoded))
+            for table in (answer_revisions, answers):
+                conn.execute(table.delete().where(*[table.c[k] == v for k, v in mine.items()],
+                                                  table.c.module_id == module_id))
+
+    def sent_anonymously(self, participant: Participant, exercise_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(anonymous_sent.c.exercise_id).where(
+                anonymous_sent.c.workshop_id == participant.workshop_id,
+                anonymous_sent.c.participant_id == participant.id,
+                anonymous_sent.c.exercise_id == exercise_id)).first() is not None
+
+    def anonymous_answers(self, workshop_id: str) -> dict[str, list]:
+        """Per exercise, the anonymous answers, in no order that says who or when."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(anonymous_answers.c.exercise_id, anonymous_answers.c.value)
+                                .where(anonymous_answers.c.workshop_id == workshop_id)).all()
+        result: dict[str, list] = {}
+        for exercise_id, value in rows:
+            result.setdefault(exercise_id, []).append(json.loads(value))
+        for values in result.values():
+            secrets.SystemRandom().shuffle(values)
+        return result
+
+    # Upkeep ---------------------------------------------------------------------------------
+    def refresh_pseudonym_keys(self) -> int:
+        """Bring each participant's ``pseudonym_key`` up to today's rule (look-alikes are one name).
+
+        Run once when a workshop is served, not in every kernel.  Two participants whose names an
+        earlier rule let both in keep their own keys; returns how many keys changed.
+        """
+        from .identity import pseudonym_key
+
+        changed = 0
+        with self._write() as conn:
+            rows = conn.execute(sa.select(participants.c.id, participants.c.workshop_id,
+                                          participants.c.pseudonym, participants.c.pseudonym_key)).all()
+            taken = {(r.workshop_id, r.pseudonym_key) for r in rows}
+            for row in rows:
+                key = pseudonym_key(row.pseudonym)
+                if key == row.pseudonym_key or (row.workshop_id, key) in taken:
+                    continue
+                conn.execute(participants.update().where(participants.c.id == row.id).values(pseudonym_key=key))
+                taken.discard((row.workshop_id, row.pseudonym_key))
+                taken.add((row.workshop_id, key))
+                changed += 1
+        return changed

@@ -26,7 +26,6 @@ import fcntl
 import hashlib
 import html
 import os
-import re
 import secrets
 import shutil
 from contextlib import contextmanager
@@ -40,8 +39,10 @@ from .store import FACILITATORS, ROOM, Answer, Participant, Store
 
 SHARED = (FACILITATORS, ROOM)
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
-# Markdown punctuation, plus ":" and "@" so that no URL or e-mail address is turned into a link.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
+# The answer's one HTML element: MathJax 2 and 3 leave it alone ($x$ stays as typed), the reader's
+# browser lays out right-to-left text by its first strong letter, and white space is kept.
+_ANSWER_OPEN = ('<div class="workshop-answer tex2jax_ignore mathjax_ignore" dir="auto" '
+                'style="white-space: pre-wrap">')
 
 
 class SubmitError(Exception):
@@ -62,17 +63,17 @@ def grade_id(exercise_id: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Participant text made inert for a Markdown cell: no HTML, no links, no headings.
+    """Participant text made inert for a Markdown cell, and shown exactly as typed.
 
-    Shown by formgrader (and any notebook viewer) exactly as typed; each line is kept.
+    The whole answer becomes one HTML block on a single line: every character that HTML reads
+    as markup is an entity, every line break is ``&#10;``, so Markdown never sees a heading, a
+    link or a blank line inside it, and formgrader and nbgrader's feedback pages (both rendered by
+    nbconvert) show apostrophes, quotes, backslashes, ``$math$``, emoji and right-to-left text as
+    the participant typed them.  (Backslash-escaping Markdown inside entity-escaped text showed
+    reviewers ``I don&#x27;t``.)
     """
-    lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = html.escape(line, quote=True)
-        line = _MARKDOWN_PUNCTUATION.sub(r"\\\1", line)
-        lines.append(line)
-    # A blank line between lines keeps the participant's line breaks as paragraphs.
-    return "\n\n".join(lines)
+    body = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
+    return _ANSWER_OPEN + body.replace("\n", "&#10;") + "</div>"
 
 
 def answer_text(value, entry: dict) -> str:

@@ -138,7 +138,7 @@ def cmd_report(workshop: WorkshopConfig, args) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     out = Path(args.out) if args.out else workshop.exports_dir / f"report-{workshop.workshop_id}-{stamp}"
     store = Store(workshop.store_url)
-    paths = build_report(store, workshop.workshop_id, curriculum, out, say=_say)
+    paths = build_report(store, workshop.workshop_id, curriculum, out, say=_say, k=workshop.room_min_answers)
     store.remember_export(workshop.workshop_id, out, "report")  # so a withdrawal rebuilds it
     _say(f"Report written to {out}: " + ", ".join(p.name for p in paths.values())
          + f". Open {paths['html']} in a browser; it needs no network.")
