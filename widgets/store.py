@@ -7,9 +7,11 @@ limited per participant (``max_saves_per_minute``), here in the store, so that n
 can fill the disk.  On SQLite, deleted rows are overwritten (``PRAGMA secure_delete``) and
 ``scrub`` empties the write-ahead log, so a withdrawn answer leaves no bytes in the store's
 files; on PostgreSQL, deleted rows stay in the table files until the database is vacuumed
-(``VACUUM FULL`` rewrites them; backups keep theirs until they expire).  SQLite (WAL mode) is the embedded default; a cohort points it at
-PostgreSQL (``postgresql+psycopg://…``, tested with psycopg 3).  What differs between the two is
-kept to three places: SQLite's writers queue with ``BEGIN IMMEDIATE``, PostgreSQL's with a row
+(``VACUUM FULL`` rewrites them; backups keep theirs until they expire).
+
+SQLite (WAL mode) is the embedded default; a cohort points it at PostgreSQL
+(``postgresql+psycopg://…``, tested with psycopg 3).  What differs between the two is kept to
+three places: SQLite's writers queue with ``BEGIN IMMEDIATE``, PostgreSQL's with a row
 lock on the participant (``save_answer``); and on PostgreSQL many kernels creating the tables at
 once wait on an advisory lock.  Every statement is built by SQLAlchemy with bound parameters: no
 answer text is ever pasted into SQL.
