@@ -66,3 +66,21 @@ def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, 
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
     assert "shared words" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_forget_leaves_no_byte_of_the_answers_in_the_store_files(tmp_path, monkeypatch):
+    """SQLite kept deleted rows in free pages and in a write-ahead log never emptied (issue #14, item 6)."""
+    monkeypatch.setenv("WORKSHOP_ID", "bytes")
+    data = tmp_path / "data"
+    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    sam, _ = store.add_participant("bytes", "sam")
+    for n in range(5):
+        store.save_answer(sam, "payment", "payment.personal-experience", f"Wq9ForgottenWords draft {n}")
+    kept, _ = store.add_participant("another-workshop", "kim")
+    store.save_answer(kept, "payment", "payment.personal-experience", "Jm3KeptWords")
+    assert any(b"Wq9ForgottenWords" in p.read_bytes() for p in data.glob("store.sqlite*"))
+    assert main(["--data-dir", str(data), "forget", "--yes", "bytes"]) == 0
+    files = {p.name: p.read_bytes() for p in data.glob("store.sqlite*")}
+    assert "store.sqlite" in files
+    assert [name for name, content in files.items() if b"Wq9ForgottenWords" in content] == []
+    assert store.get_answer(kept, "payment", "payment.personal-experience").value == "Jm3KeptWords"
