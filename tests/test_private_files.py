@@ -39,3 +39,11 @@ def test_a_folder_shared_with_a_group_keeps_the_group_but_not_others(tmp_path):
     assert mode(data) == 0o2770 and mode(data / "exchange") == 0o2770
     assert mode(inbound) == 0o2730  # drop in, not list
     assert mode(made) == 0o660
+
+
+def test_the_umask_follows_the_data_folder(tmp_path):
+    from widgets.private_files import umask_for
+
+    assert umask_for(tmp_path) == 0o077
+    tmp_path.chmod(0o2770)
+    assert umask_for(tmp_path) == 0o007

@@ -2,7 +2,7 @@
 
 Everything the kit writes in the data folder (the store, nbgrader's course and exchange, exports
 and reports) holds what participants typed, so no other local user may read it: folders are
-0700 and files 0600.  The kit's processes start with ``os.umask(0o077)`` (``PRIVATE_UMASK``), and
+0700 and files 0600.  The kit's processes start with ``os.umask(0o077)`` (``umask_for``), and
 wherever the kit or nbgrader sets a mode itself (nbgrader opens its exchange to everyone), the
 mode is set again here.
 
@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-PRIVATE_UMASK = 0o077
+PRIVATE_UMASK, GROUP_UMASK = 0o077, 0o007
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 GROUP_FOLDER_MODE, GROUP_FILE_MODE = 0o2770, 0o660
 GROUP_INBOUND_MODE = 0o2730
@@ -30,6 +30,15 @@ def _group_shared(folder: Path) -> bool:
         return bool(folder.stat().st_mode & stat.S_ISGID)
     except OSError:
         return False
+
+
+def umask_for(data_dir: str | os.PathLike) -> int:
+    """The umask a kit process starts with: 077, or 007 when the data folder is shared with a group.
+
+    With a group, files written by nbgrader or formgrader themselves (feedback, a new folder)
+    must keep the group's access too, not only those the kit sets a mode on.
+    """
+    return GROUP_UMASK if _group_shared(Path(data_dir)) else PRIVATE_UMASK
 
 
 def folder_mode(folder: Path, top: bool = False) -> int:

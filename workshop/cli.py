@@ -16,7 +16,7 @@ from pathlib import Path
 
 from widgets.config import WorkshopConfig, load_config
 from widgets.curriculum import CurriculumError, load_curriculum, validate
-from widgets.private_files import PRIVATE_UMASK, make_private, private_folder
+from widgets.private_files import make_private, private_folder, umask_for
 
 
 def _say(message: str = "") -> None:
@@ -199,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     plan = sub.add_parser("plan", help="Write the printable session plan (HTML).")
     plan.add_argument("--out", help="Where to write it (default: the data folder's exports/session-plan.html).")
     args = parser.parse_args(argv)
-    # Everything the kit writes holds participants' words: no other local user may read it.
-    os.umask(PRIVATE_UMASK)
     # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     workshop = load_config(args.data_dir)
+    # Everything the kit writes holds participants' words: no other local user may read it.
+    os.umask(umask_for(workshop.data_dir))
     if args.command != "check":
         # A folder made by an earlier version (0755, files 0644) is closed at the first command.
         private_folder(workshop.data_dir)

@@ -27,7 +27,7 @@ import nbformat
 
 from widgets.config import WorkshopConfig
 from widgets.curriculum import Curriculum
-from widgets.private_files import make_private, private_folder
+from widgets.private_files import file_mode, make_private, private_folder
 from widgets.submit_bridge import grade_id, released_feedback_of
 
 NBGRADER_SCHEMA = 3
@@ -88,8 +88,9 @@ def nbgrader_config_text(workshop: WorkshopConfig) -> str:
         # Participants' answer cells are Markdown; there is nothing to execute or clear.
         "c.Execute.enabled = False\n"
         "c.ClearOutput.enabled = False\n"
-        # Collected, autograded and feedback copies hold participants' words: owner only.
-        "c.BaseConverter.permissions = 600\n"
+        # Collected, autograded and feedback copies hold participants' words: owner only (or the
+        # data folder's group, when it is shared: widgets/private_files.py).
+        f"c.BaseConverter.permissions = {file_mode(workshop.course_dir / 'nbgrader_config.py'):o}\n"
     )
 
 

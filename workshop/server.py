@@ -27,6 +27,7 @@ from traitlets.config import Config
 from voila.app import Voila
 
 from widgets.config import WorkshopConfig, load_config
+from widgets.private_files import umask_for
 from widgets.store import Store
 
 from . import TEMPLATE_ROOT
@@ -124,9 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reserve", type=int, default=2,
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     args = parser.parse_args(argv)
-    os.umask(0o077)  # widgets.private_files.PRIVATE_UMASK: the store, logs and kernels' files are private
     token = os.environ.get("WORKSHOP_JOIN_TOKEN") or None
     workshop = load_config(args.data_dir)
+    os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
     # Kernels and the server must find the same data folder and templates.
     os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
