@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -112,6 +113,14 @@ def test_withdrawal_removes_every_copy_down_to_the_bytes(held):
     """Issue #14 item 6: after a withdrawal no file under the data folder holds a word of it."""
     workshop, curriculum, store, ana = held
     data = Path(workshop.data_dir)
+    # What a crash while submitting left in the staging folder: one named after ana, one older
+    # unnamed one (an earlier version gave staging folders random names).
+    staging = workshop.exchange_root / workshop.workshop_id / ".staging"
+    for name in (f"{ana.review_id}+0123abcd", "89abcdef0123"):
+        (staging / name).mkdir()
+        (staging / name / "payment.ipynb").write_text(f"half-written {SHARED}")
+    old = time.time() - 3600
+    os.utime(staging / "89abcdef0123", (old, old))
     done = withdraw(workshop, store, ana, curriculum)
     assert done["submissions"] == 1 and done["feedback pages"] == 1 and done["collected copies"] == 3
     assert done["gradebook entries"] == 1 and done["scrubbed"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from widgets.config import WorkshopConfig
@@ -26,6 +27,7 @@ from widgets.store import Participant, Store
 from widgets.submit_bridge import nbgrader_ids, released_feedback_of, remove_submissions
 
 COURSE_STEPS = ("submitted", "autograded", "feedback")
+STAGING_LEFTOVER = 600  # seconds
 BY_HAND = (
     "copies of exports or reports that a facilitator downloaded, e-mailed or printed",
     "notebooks or feedback pages downloaded from formgrader",
@@ -87,11 +89,17 @@ def _remove_course_copies(workshop: WorkshopConfig, ids: set[str]) -> int:
 
 
 def _remove_staging(workshop: WorkshopConfig, ids: set[str]) -> int:
+    """Their lock files and half-written submissions in the exchange's staging folder.
+
+    A submission is written there in a moment; a folder older than ``STAGING_LEFTOVER`` seconds
+    was left by a crash (an earlier version did not name them after the student): it goes too.
+    """
     staging = workshop.exchange_root / workshop.workshop_id / ".staging"
     removed = 0
     if staging.is_dir():
         for item in staging.iterdir():
-            if item.name.split("+", 1)[0] in ids:
+            leftover = item.is_dir() and time.time() - item.stat().st_mtime > STAGING_LEFTOVER
+            if item.name.split("+", 1)[0] in ids or leftover:
                 if item.is_dir():
                     shutil.rmtree(item, ignore_errors=True)
                 else:
