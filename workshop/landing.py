@@ -55,21 +55,27 @@ def describe_progress(entry: dict | None, total: int) -> str:
     return text
 
 
+def render_plain_error(handler, status: int, message: str) -> None:
+    """Finish ``handler`` with the workshop's plain error page."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=UTF-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(_templates.get_template("error.html").render(
+        status=status, base_url=handler.base_url, message=message))
+
+
 class _PlainErrors(JupyterHandler):
     """Error pages in plain words (Jupyter's own need settings this server does not have)."""
 
     def write_error(self, status_code, **kwargs):
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(
-            _templates.get_template("error.html").render(
-                status=status_code, base_url=self.base_url,
-                message={
-                    403: "This request was refused. Reload the start page and try again.",
-                    404: "There is nothing here for you. Open the start page to choose a pseudonym "
-                         "or see your modules.",
-                }.get(status_code, "Something went wrong on the workshop server."),
-            )
-        )
+        from .join_door import TOO_MANY_TRIES
+
+        render_plain_error(self, status_code, {
+            403: "This request was refused. Reload the start page and try again.",
+            404: "There is nothing here for you. Open the start page to choose a pseudonym "
+                 "or see your modules.",
+            429: TOO_MANY_TRIES,
+        }.get(status_code, "Something went wrong on the workshop server."))
 
 
 class _ParticipantHandler(_PlainErrors):
@@ -142,22 +148,24 @@ class LandingHandler(_ParticipantHandler):
         self.finish(page)
 
     def _remember(self, token: str):
-        self.set_cookie(
-            PARTICIPANT_COOKIE, token, path=self.base_url, httponly=True, samesite="Lax",
-            expires_days=COOKIE_DAYS,
-        )
+        remember(self, token)
 
     @web.authenticated
     def get(self):
         resume = self.get_argument("resume", None)
-        if resume:
-            if self.store.participant_by_token(self.workshop.workshop_id, resume):
-                self._remember(resume)
-            # Never leave the secret in the address bar or the browser history.
-            return self.redirect(self.base_url)
+        if resume and not self.behind_hub:
+            return self._offer_resume(resume)
         token, participant = self._participant()
         self._render(participant, token)
 
+    def _offer_resume(self, secret: str):
+        """A personal link says whom it continues as; switching is a button (``ResumeHandler``)."""
+        target = self.store.participant_by_token(self.workshop.workshop_id, secret)
+        _, current = self._participant()
+        if target is not None and current is not None and current.id == target.id:
+            # Already this participant here: only take the secret out of the address bar.
+            return self.redirect(self.base_url)
+        render_resume(self, secret, target, current)
     @web.authenticated
     def post(self):
         self.check_xsrf_cookie()
@@ -170,6 +178,44 @@ class LandingHandler(_ParticipantHandler):
             return self._render(error=str(err), entered=entered[:200], status=400)
         self._remember(token)
         self.redirect(self.base_url)
+
+
+def remember(handler, token: str) -> None:
+    """Keep the participant secret in this browser (HTTPS-only when the server speaks HTTPS)."""
+    handler.set_cookie(
+        PARTICIPANT_COOKIE, token, path=handler.base_url, httponly=True, samesite="Lax",
+        expires_days=COOKIE_DAYS, secure=handler.request.protocol == "https",
+    )
+
+
+def render_resume(handler, secret: str, target, current, status: int = 200) -> None:
+    """The page a personal link opens: whom it continues as, and whom this browser is now."""
+    # The secret is in this page's address: no Referer may carry it, and no cache may keep it.
+    handler.set_header("Referrer-Policy", "strict-origin")
+    handler.set_header("Cache-Control", "no-store")
+    handler.set_status(status if target is not None else 404)
+    handler.finish(_templates.get_template("resume.html").render(
+        target=target, current=current, secret=secret, base_url=handler.base_url,
+        xsrf_form_html=jinja2.utils.markupsafe.Markup(handler.xsrf_form_html()),
+    ))
+
+
+class ResumeHandler(_ParticipantHandler):
+    """``POST /resume``: this browser continues as the participant whose personal link was opened."""
+
+    @web.authenticated
+    def post(self):
+        self.check_xsrf_cookie()
+        if self.behind_hub:
+            raise web.HTTPError(404)
+        secret = self.get_body_argument("resume", "")
+        target = self.store.participant_by_token(self.workshop.workshop_id, secret)
+        if target is None:
+            _, current = self._participant()
+            return render_resume(self, secret, None, current)
+        remember(self, secret)
+        # Redirect after POST: the next address holds no secret, and a reload sends nothing again.
+        self.redirect(self.base_url, status=303)
 
 
 class LeaveHandler(_PlainErrors):
