@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.handlers import KernelHandler
@@ -37,7 +38,7 @@ class KernelCaps:
     """How many kernels one participant, and the whole server, may hold at once."""
 
     per_participant: int = 3
-    total: int = 40
+    total: int = 60
 
 
 class KernelOwners:
@@ -145,10 +146,20 @@ class ModulePageHandler(TornadoVoilaHandler):
             return manager
         return _RecordingManager(manager, self.owners, self._page_owner)
 
+    def _is_module_page(self, path: str | None) -> bool:
+        """A notebook inside the modules folder (nothing above it, nothing else)."""
+        if not path or not path.endswith(".ipynb"):
+            return False
+        root = Path(self.settings["contents_manager"].root_dir).resolve()
+        page = (root / path).resolve()
+        return page.is_relative_to(root) and page.is_file()
+
     @web.authenticated
     async def get(self, path=None):
         from .landing import render_plain_error
 
+        if not self._is_module_page(path):
+            raise web.HTTPError(404)
         participant = self.owners.participant(self)
         if participant is None:
             # No kernel for no one: the start page gives a pseudonym, then the page.

@@ -111,7 +111,7 @@ class WorkshopVoila(Voila):
         3, help="Module pages (kernels) one participant may have open at once; past it, their pages no "
                 "browser has open are closed first, then a page asks them to close one.").tag(config=True)
     max_kernels = Int(
-        40, help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
+        60, help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
                  "together; past it, a page asks people to wait a minute.").tag(config=True)
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     parser.add_argument("--kernels-per-participant", type=int, default=3,
                         help="Module pages one participant may have open at once.")
-    parser.add_argument("--max-kernels", type=int, default=40,
+    parser.add_argument("--max-kernels", type=int, default=60,
                         help="Module pages open at once on this server, all participants together.")
     parser.add_argument("--tls-cert", default="", help="TLS certificate (PEM): serve HTTPS.")
     parser.add_argument("--tls-key", default="", help="The TLS certificate's private key (PEM).")
