@@ -368,3 +368,26 @@ def test_each_serve_gets_a_new_long_join_token_readable_only_by_its_user(tmp_pat
     assert first != second and len(first) >= 43  # 256 bits in URL-safe base64
     assert (tmp_path / "join-token").read_text() == second
     assert oct((tmp_path / "join-token").stat().st_mode & 0o777) == "0o600"
+
+
+def test_log_records_are_masked_where_they_are_made(caplog):
+    import logging
+
+    from workshop.log_privacy import install, mask
+
+    kernel = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    assert kernel not in mask(f"Kernel started: {kernel}") and "#" in mask(f"Kernel started: {kernel}")
+    assert mask("302 GET /login?next=%2F%3Fresume%3Dsecret-1") == "302 GET /login?next=%2F%3Fresume%3D…"
+    assert mask("GET /?token=abc&resume=def") == "GET /?token=…&resume=…"
+    install()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("tornado.access").info("101 GET /api/kernels/%s/channels", kernel)
+    assert kernel not in caplog.text and "/api/kernels/#" in caplog.text
+
+
+def test_the_join_card_asks_to_scan_a_link_too_long_to_type():
+    from widgets.join_card import join_card_html
+
+    card = join_card_html("http://10.0.0.2:8866/?token=" + "x" * 43, "Workshop")
+    assert "Scan the code" in card and "type the address" not in card
+    assert "type the address" in join_card_html("http://127.0.0.1:8866/", "Workshop")

@@ -3,7 +3,8 @@
 Served by the workshop's Voilà server at ``/``.  A new participant picks a pseudonym (or keeps
 the one suggested); the server stores only a hash of a fresh random secret and gives the secret
 to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
-continues on another device; ``/leave`` forgets the cookie on this one.  The participant's own
+continues on another device: it shows whom the link continues as (and whom this browser is signed
+in as), and only the button (``POST /resume``) switches; ``/leave`` forgets the cookie on this one.  The participant's own
 pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
 included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
 
@@ -140,7 +141,7 @@ class LandingHandler(_ParticipantHandler):
             entered=entered if entered is not None else suggest_pseudonym(),
             base_url=self.base_url,
             xsrf_form_html=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
-            resume_url=f"{self.request.protocol}://{self.request.host}{self.base_url}?resume={token}",
+            resume_url=self._resume_url(token),
             behind_hub=self.behind_hub,
         )
         self.set_status(status)
@@ -149,6 +150,12 @@ class LandingHandler(_ParticipantHandler):
 
     def _remember(self, token: str):
         remember(self, token)
+
+    def _resume_url(self, token: str | None) -> str:
+        """The personal link; on the room's network it also carries today's join token."""
+        join = None if self.behind_hub else getattr(self.identity_provider, "token", None)
+        query = (f"token={join}&" if join else "") + f"resume={token}"
+        return f"{self.request.protocol}://{self.request.host}{self.base_url}?{query}"
 
     @web.authenticated
     def get(self):

@@ -15,7 +15,8 @@ import logging
 import re
 
 UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
-SECRET_IN_URL = re.compile(r"([?&;](?:token|resume|_xsrf)=)[^&\s\"';]+", re.IGNORECASE)
+# Also URL-encoded, as in a login redirect's ``next=%2F%3Fresume%3D…``.
+SECRET_IN_URL = re.compile(r"((?:[?&;]|%3F|%26)(?:token|resume|_xsrf)(?:=|%3D))[^&\s\"';%]+", re.IGNORECASE)
 
 
 def mask(text: str) -> str:
