@@ -163,6 +163,19 @@ def test_a_participant_past_their_cap_gets_a_plain_page_and_no_kernel(pooled):
     assert started == set()
 
 
+def test_a_burst_of_page_requests_from_one_participant_starts_no_more_than_the_cap(pooled):
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, server, _ = pooled
+    visitor = Visitor(url)
+    visitor.post("", pseudonym="burst")
+    before = kernel_ids(server)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        statuses = sorted(s for s, _ in pool.map(visitor.get, ["voila/render/payment.ipynb"] * 5))
+    assert statuses == [200, 200, 429, 429, 429]
+    assert len(kernel_ids(server) - before) <= 2
+
+
 def test_the_server_past_its_total_cap_asks_people_to_wait(prepared):
     process, url = start_voila(prepared, args=("--max-kernels", "1"))
     try:

@@ -16,6 +16,7 @@ routes answer only to the browser carrying that participant's cookie:
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class KernelOwners:
         self.kernel_manager, self.store, self.workshop_id, self.caps = kernel_manager, store, workshop_id, caps
         self._owner: dict[str, int] = {}
         self._since: dict[str, float] = {}
+        # Page requests admitted whose kernel is still starting: they count against the caps,
+        # or a burst of requests would all pass before the first kernel is noted.
+        self._starting: Counter[int] = Counter()
 
     def participant(self, handler):
         """The participant whose cookie this request carries, or None."""
@@ -78,16 +82,18 @@ class KernelOwners:
     async def admit(self, participant_id: int) -> str | None:
         """None if this participant may have one more kernel now; else which cap was reached.
 
-        A participant at their cap first gives back their own pages that no browser has open
-        (a reload, a closed tab), so reloading never locks anyone out.
+        Admitted, the request holds a place until ``done``.  A participant at their cap first
+        gives back their own pages that no browser has open (a reload, a closed tab), so
+        reloading never locks anyone out.
         """
         self._alive()
         theirs = sorted((k for k, p in self._owner.items() if p == participant_id), key=self._since.get)
-        if len(theirs) >= self.caps.per_participant:
+        cap = self.caps.per_participant - self._starting[participant_id]
+        if len(theirs) >= cap:
             connections = getattr(self.kernel_manager, "_kernel_connections", {})
             now = time.monotonic()
-            for kernel_id in theirs:
-                if len(theirs) < self.caps.per_participant:
+            for kernel_id in list(theirs):
+                if len(theirs) < cap:
                     break
                 if connections.get(kernel_id, 0) == 0 and now - self._since[kernel_id] > LOADING_SECONDS:
                     try:
@@ -95,12 +101,19 @@ class KernelOwners:
                     except Exception:  # already gone
                         pass
                     self._owner.pop(kernel_id, None)
-                    theirs = [k for k in theirs if k != kernel_id]
-            if len(theirs) >= self.caps.per_participant:
+                    theirs.remove(kernel_id)
+            if len(theirs) >= cap:
                 return "participant"
-        if len(self._owner) >= self.caps.total:
+        if len(self._owner) + sum(self._starting.values()) >= self.caps.total:
             return "server"
+        self._starting[participant_id] += 1
         return None
+
+    def done(self, participant_id: int) -> None:
+        """The admitted request has its kernel noted (or failed): its place is no longer held."""
+        self._starting[participant_id] -= 1
+        if self._starting[participant_id] <= 0:
+            del self._starting[participant_id]
 
 
 class _RecordingManager:
@@ -108,18 +121,25 @@ class _RecordingManager:
 
     def __init__(self, manager, owners: KernelOwners, participant_id: int):
         self._manager, self._owners, self._participant_id = manager, owners, participant_id
+        self.recorded = False
 
     def __getattr__(self, name):
         return getattr(self._manager, name)
 
+    def _record(self, kernel_id: str) -> None:
+        self._owners.record(kernel_id, self._participant_id)
+        if not self.recorded:  # the kernel now counts itself: the place held for it is let go
+            self.recorded = True
+            self._owners.done(self._participant_id)
+
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
-        self._owners.record(kernel_id, self._participant_id)
+        self._record(kernel_id)
         return kernel_id
 
     async def get_rendered_notebook(self, *args, **kwargs):
         render_task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
-        self._owners.record(kernel_id, self._participant_id)
+        self._record(kernel_id)
         return render_task, rendered, kernel_id
 
 
@@ -137,14 +157,11 @@ class ModulePageHandler(TornadoVoilaHandler):
     def initialize(self, owners: KernelOwners, **kwargs):
         super().initialize(**kwargs)
         self.owners = owners
-        self._page_owner: int | None = None
+        self._recording: _RecordingManager | None = None
 
     @property
     def kernel_manager(self):
-        manager = self.settings["kernel_manager"]
-        if self._page_owner is None:
-            return manager
-        return _RecordingManager(manager, self.owners, self._page_owner)
+        return self._recording or self.settings["kernel_manager"]
 
     def _is_module_page(self, path: str | None) -> bool:
         """A notebook inside the modules folder (nothing above it, nothing else)."""
@@ -168,10 +185,14 @@ class ModulePageHandler(TornadoVoilaHandler):
         if full:
             self.set_header("Retry-After", "60")
             return render_plain_error(self, 503 if full == "server" else 429, FULL[full])
-        self._page_owner = participant.id
-        async for html in self.get_generator(path=path):
-            self.write(html)
-            self.flush()
+        self._recording = _RecordingManager(self.settings["kernel_manager"], self.owners, participant.id)
+        try:
+            async for html in self.get_generator(path=path):
+                self.write(html)
+                self.flush()
+        finally:
+            if not self._recording.recorded:  # no kernel after all (an error): give the place back
+                self.owners.done(participant.id)
 
 
 class OwnedKernelHandler(KernelHandler):
