@@ -30,6 +30,7 @@ from tornado.websocket import websocket_connect
 from tests.conftest import free_port, start_voila, stop_voila, wait_for, wait_in_log
 from tests.test_voila_render import Visitor
 from widgets.store import Store
+from workshop.kernel_doors import SETTLE_SECONDS
 
 pytestmark = pytest.mark.server
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -161,6 +162,9 @@ def test_a_participant_past_their_cap_gets_a_plain_page_and_no_kernel(pooled):
     status, page, started = in_thread(hold_both_then_open_a_third)
     assert status == 429 and "You already have several module pages open" in page
     assert started == set()
+    # Their two pages closed, the third opens: closed pages give their places back.
+    time.sleep(SETTLE_SECONDS + 1)
+    assert visitor.get("voila/render/authorship.ipynb")[0] == 200
 
 
 def test_a_burst_of_page_requests_from_one_participant_starts_no_more_than_the_cap(pooled):

@@ -29,9 +29,9 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from widgets.identity import PARTICIPANT_COOKIE
 
-# A page whose kernel has no browser connected yet may still be loading: it is left alone
-# for this many seconds before a participant's own later page may take its place.
-LOADING_SECONDS = 15.0
+# A page's browser connects to its kernel within a second or two of the page arriving; one
+# still unconnected this many seconds after its page was sent was closed or left.
+SETTLE_SECONDS = 5.0
 
 
 @dataclass
@@ -48,7 +48,7 @@ class KernelOwners:
     def __init__(self, kernel_manager, store, workshop_id: str, caps: KernelCaps):
         self.kernel_manager, self.store, self.workshop_id, self.caps = kernel_manager, store, workshop_id, caps
         self._owner: dict[str, int] = {}
-        self._since: dict[str, float] = {}
+        self._sent: dict[str, float] = {}  # when the kernel's page finished arriving
         # Page requests admitted whose kernel is still starting: they count against the caps,
         # or a burst of requests would all pass before the first kernel is noted.
         self._starting: Counter[int] = Counter()
@@ -60,7 +60,11 @@ class KernelOwners:
 
     def record(self, kernel_id: str, participant_id: int) -> None:
         self._owner[kernel_id] = participant_id
-        self._since[kernel_id] = time.monotonic()
+
+    def sent(self, kernel_id: str) -> None:
+        """The kernel's page has been sent in full: its browser should connect soon."""
+        if kernel_id in self._owner:
+            self._sent[kernel_id] = time.monotonic()
 
     def owner(self, kernel_id: str) -> int | None:
         return self._owner.get(kernel_id)
@@ -76,7 +80,7 @@ class KernelOwners:
         alive = set(self.kernel_manager.list_kernel_ids())
         for gone in set(self._owner) - alive:
             self._owner.pop(gone, None)
-            self._since.pop(gone, None)
+            self._sent.pop(gone, None)
         return alive
 
     async def admit(self, participant_id: int) -> str | None:
@@ -87,7 +91,8 @@ class KernelOwners:
         reloading never locks anyone out.
         """
         self._alive()
-        theirs = sorted((k for k, p in self._owner.items() if p == participant_id), key=self._since.get)
+        theirs = sorted((k for k, p in self._owner.items() if p == participant_id),
+                        key=lambda k: self._sent.get(k, float("inf")))
         cap = self.caps.per_participant - self._starting[participant_id]
         if len(theirs) >= cap:
             connections = getattr(self.kernel_manager, "_kernel_connections", {})
@@ -95,7 +100,8 @@ class KernelOwners:
             for kernel_id in list(theirs):
                 if len(theirs) < cap:
                     break
-                if connections.get(kernel_id, 0) == 0 and now - self._since[kernel_id] > LOADING_SECONDS:
+                settled = now - self._sent.get(kernel_id, now) > SETTLE_SECONDS
+                if settled and connections.get(kernel_id, 0) == 0:
                     try:
                         await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
                     except Exception:  # already gone
@@ -121,7 +127,7 @@ class _RecordingManager:
 
     def __init__(self, manager, owners: KernelOwners, participant_id: int):
         self._manager, self._owners, self._participant_id = manager, owners, participant_id
-        self.recorded = False
+        self.recorded: str | None = None  # the kernel's id, once noted
 
     def __getattr__(self, name):
         return getattr(self._manager, name)
@@ -129,7 +135,7 @@ class _RecordingManager:
     def _record(self, kernel_id: str) -> None:
         self._owners.record(kernel_id, self._participant_id)
         if not self.recorded:  # the kernel now counts itself: the place held for it is let go
-            self.recorded = True
+            self.recorded = kernel_id
             self._owners.done(self._participant_id)
 
     async def start_kernel(self, *args, **kwargs):
@@ -191,7 +197,9 @@ class ModulePageHandler(TornadoVoilaHandler):
                 self.write(html)
                 self.flush()
         finally:
-            if not self._recording.recorded:  # no kernel after all (an error): give the place back
+            if self._recording.recorded:
+                self.owners.sent(self._recording.recorded)
+            else:  # no kernel after all (an error): give the place back
                 self.owners.done(participant.id)
 
 
