@@ -293,6 +293,12 @@ def test_wrong_join_tokens_are_limited_per_address(prepared):
     process, url = start_voila_with_token(prepared, free_port(), token)
     try:
         assert request(f"{url}?token={token}") == 200
+        participant = Visitor(url)
+        participant.get(f"?token={token}")
+        _, page = participant.post("", pseudonym="on-the-lan")
+        assert f"?token={token}&amp;resume={participant.cookie('workshop_participant')}" in page
+        kernel = open_page(participant, "payment")
+        assert token not in str(kernel_env(psutil.Process(process.pid), kernel))  # kernels never get it
         statuses = [request(f"{url}?token=guess-{n}") for n in range(10)]
         assert 429 not in statuses
         with pytest.raises(urllib.error.HTTPError) as refused:

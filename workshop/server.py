@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tls-key", default="", help="The TLS certificate's private key (PEM).")
     args = parser.parse_args(argv)
     log_privacy.install()
-    token = os.environ.get("WORKSHOP_JOIN_TOKEN") or None
+    token = os.environ.pop("WORKSHOP_JOIN_TOKEN", None) or None  # not passed on to kernels
     workshop = load_config(args.data_dir)
     # Kernels and the server must find the same data folder and templates.
     os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
