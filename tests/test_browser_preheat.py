@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import start_voila, stop_voila, wait_in_log
+from tests.test_accessibility import serious_violations
 from widgets.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser
@@ -93,6 +94,7 @@ def test_a_personal_link_switches_this_browser_only_on_the_button(chromium, preh
             page.get_by_text(f"You are taking part as {name}").wait_for()
         page.goto(f"{url}?resume={secret}")
         page.get_by_text("This browser is signed in as link-opener").wait_for()
+        assert serious_violations(page) == []
         page.get_by_role("button", name="Continue as link-owner").click()
         page.get_by_text("You are taking part as link-owner").wait_for()
         assert page.url == url  # the secret left the address bar
