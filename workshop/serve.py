@@ -187,7 +187,6 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         [sys.executable, "-m", "workshop.server", "--ip", participant_ip,
          "--port", str(participant_port), "--data-dir", str(data),
          "--room", str(max(args.room, 0)), "--pages", ",".join(pages),
-         "--max-kernels", str(max(60, 2 * args.room)),
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )

@@ -197,8 +197,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
     parser.add_argument("--kernels-per-participant", type=int, default=3,
                         help="Module pages one participant may have open at once.")
-    parser.add_argument("--max-kernels", type=int, default=60,
-                        help="Module pages open at once on this server, all participants together.")
+    parser.add_argument("--max-kernels", type=int, default=None,
+                        help="Module pages open at once on this server, all participants together "
+                             "(default: 60, or twice --room if that is more).")
     parser.add_argument("--tls-cert", default="", help="TLS certificate (PEM): serve HTTPS.")
     parser.add_argument("--tls-key", default="", help="The TLS certificate's private key (PEM).")
     args = parser.parse_args(argv)
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     config.WorkshopVoila.workshop_data_dir = workshop.data_dir
     config.WorkshopVoila.page_grace = args.page_grace
     config.WorkshopVoila.kernels_per_participant = args.kernels_per_participant
-    config.WorkshopVoila.max_kernels = args.max_kernels
+    config.WorkshopVoila.max_kernels = args.max_kernels or max(60, 2 * args.room)
     config.WorkshopVoila.certfile = args.tls_cert
     config.WorkshopVoila.keyfile = args.tls_key
     app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
