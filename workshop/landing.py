@@ -4,8 +4,8 @@ Served by the workshop's Voilà server at ``/``.  A new participant picks a pseu
 the one suggested); the server stores only a hash of a fresh random secret and gives the secret
 to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
 continues on another device: it shows whom the link continues as (and whom this browser is signed
-in as), and only the button (``POST /resume``) switches; ``/leave`` forgets the cookie on this one.  The participant's own
-pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
+in as), and only its button (``POST /resume``) switches; ``/leave`` forgets the cookie on this
+device.  The participant's own pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
 included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
 
 Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
@@ -173,6 +173,7 @@ class LandingHandler(_ParticipantHandler):
             # Already this participant here: only take the secret out of the address bar.
             return self.redirect(self.base_url)
         render_resume(self, secret, target, current)
+
     @web.authenticated
     def post(self):
         self.check_xsrf_cookie()
@@ -195,12 +196,12 @@ def remember(handler, token: str) -> None:
     )
 
 
-def render_resume(handler, secret: str, target, current, status: int = 200) -> None:
+def render_resume(handler, secret: str, target, current) -> None:
     """The page a personal link opens: whom it continues as, and whom this browser is now."""
     # The secret is in this page's address: no Referer may carry it, and no cache may keep it.
     handler.set_header("Referrer-Policy", "strict-origin")
     handler.set_header("Cache-Control", "no-store")
-    handler.set_status(status if target is not None else 404)
+    handler.set_status(200 if target is not None else 404)
     handler.finish(_templates.get_template("resume.html").render(
         target=target, current=current, secret=secret, base_url=handler.base_url,
         xsrf_form_html=jinja2.utils.markupsafe.Markup(handler.xsrf_form_html()),
