@@ -5,8 +5,9 @@ the one suggested); the server stores only a hash of a fresh random secret and g
 to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
 continues on another device: it shows whom the link continues as (and whom this browser is signed
 in as), and only its button (``POST /resume``) switches; ``/leave`` forgets the cookie on this
-device.  The participant's own pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
-included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
+device.  The participant's own pages hang off the same cookie: ``/journal.md`` and
+``/journal.html`` (every answer, private ones included), ``/feedback/<module>`` (the
+facilitators' released feedback) and ``/withdraw``.
 
 Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
 participant's own server (``hub_extension.py``), and the participant is the hub user: no
