@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import start_voila, stop_voila, wait_in_log
+from tests.test_accessibility import serious_violations
 from widgets.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser
@@ -63,15 +64,39 @@ def test_a_pooled_page_binds_to_its_participant_and_the_room_plan_moves_on(chrom
         context.close()
 
 
-def test_a_pooled_page_without_a_participant_stays_locked(chromium, preheated_server):
+def test_a_pooled_page_without_a_participant_goes_to_the_start_page_and_takes_no_kernel(chromium, preheated_server):
     url, log = preheated_server
     context = chromium.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:
         page.goto(url + "voila/render/orientation.ipynb")
-        page.get_by_text("This page does not know who you are yet").first.wait_for()
-        assert page.locator(".workshop-exercise textarea").first.is_disabled()
-        wait_in_log(log, r"Using pre-heated kernel: \S+ for orientation\.ipynb")
+        page.get_by_label("Pseudonym").wait_for()
+        assert page.url == url
+        assert "Using pre-heated kernel" not in log.read_text()
+    finally:
+        context.close()
+
+
+def test_a_personal_link_switches_this_browser_only_on_the_button(chromium, preheated_server):
+    url, _ = preheated_server
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        for name in ("link-owner", "link-opener"):
+            if name == "link-opener":
+                secret = next(c["value"] for c in context.cookies() if c["name"] == "workshop_participant")
+                page.get_by_role("button", name=re.compile("Start with another pseudonym")).click()
+            page.goto(url)
+            page.get_by_label("Pseudonym").fill(name)
+            page.get_by_role("button", name="Continue").click()
+            page.get_by_text(f"You are taking part as {name}").wait_for()
+        page.goto(f"{url}?resume={secret}")
+        page.get_by_text("This browser is signed in as link-opener").wait_for()
+        assert serious_violations(page) == []
+        page.get_by_role("button", name="Continue as link-owner").click()
+        page.get_by_text("You are taking part as link-owner").wait_for()
+        assert page.url == url  # the secret left the address bar
     finally:
         context.close()

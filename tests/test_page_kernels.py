@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import psutil
 import pytest
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from tests.conftest import start_voila, stop_voila
@@ -92,7 +93,9 @@ def test_moving_on_gives_back_the_kernel_but_an_open_page_keeps_its_own(quick_se
     first = open_page(both, "orientation")
 
     async def hold_first_page_then_close():
-        socket = await websocket_connect(f"ws://{urlparse(url).netloc}/api/kernels/{first}/channels")
+        cookie = "; ".join(f"{c.name}={c.value}" for c in both.jar)  # only the page's owner may connect
+        socket = await websocket_connect(HTTPRequest(f"ws://{urlparse(url).netloc}/api/kernels/{first}/channels",
+                                                     headers={"Cookie": cookie}))
         await asyncio.get_running_loop().run_in_executor(None, open_page, both, "power")
         await asyncio.sleep(12)  # two sweeps of the server
         still = kernel_alive(server, first)

@@ -3,15 +3,18 @@
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 
+import psutil
 import pytest
 
 from tests.conftest import free_port, wait_in_log
+from workshop.serve import PLAIN_HTTP_WARNING
 
 pytestmark = pytest.mark.server
 
@@ -57,7 +60,7 @@ def status_of(url):
 def link_after(lines, heading):
     index = next(i for i, line in enumerate(lines) if line.startswith(heading))
     link = lines[index + 1]
-    assert re.fullmatch(r"http://\S+", link), f"not a full URL on its own line: {link!r}"
+    assert re.fullmatch(r"https?://\S+", link), f"not a full URL on its own line: {link!r}"
     return link
 
 
@@ -92,7 +95,26 @@ def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
         assert stop(process) == 0
 
 
+def mode(path):
+    return oct(path.stat().st_mode & 0o777)
+
+
+def secrets_on_command_lines(process, secrets):
+    """Command lines of ``serve`` and its servers that show one of ``secrets`` (``ps`` shows them to all)."""
+    shown = []
+    for each in [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]:
+        try:
+            line = " ".join(each.cmdline())
+        except psutil.Error:
+            continue
+        shown += [line for secret in secrets if secret in line]
+    return shown
+
+
 def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "join-token").write_text("stale-token")  # from an earlier day: never used again
     process, lines = serve(tmp_path, "--lan")
     try:
         participant = link_after(lines, "Participant link")
@@ -103,5 +125,36 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
         assert "/login" in landed  # no token: sent to the login page, not the workshop
         token = participant.split("token=")[1]
         assert status_of(f"{local}?token={token}") == (200, f"{local}?token={token}")
+        assert len(token) >= 43 and (data / "join-token").read_text() == token  # 256 bits, new today
+        assert PLAIN_HTTP_WARNING in lines  # no TLS: the room is told its typing can be read
+        facilitator_token = link_after(lines, "Facilitator link").split("token=")[1]
+        for name in ("join-token", "facilitator-token", "participant-link.txt", "facilitators_config.py",
+                     "logs/participants.log", "logs/facilitators.log"):
+            assert mode(data / name) == "0o600", name
+        assert secrets_on_command_lines(process, [token, facilitator_token]) == []
+        assert token not in (data / "logs" / "participants.log").read_text()
+    finally:
+        stop(process)
+
+
+def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(tmp_path):
+    from workshop.join_door import fingerprint
+
+    process, lines = serve(tmp_path, "--lan", "--tls", "auto", "--room", "0")
+    try:
+        participant = link_after(lines, "Participant link")
+        assert participant.startswith("https://") and "?token=" in participant
+        data = tmp_path / "data"
+        cert = data / "tls-cert.pem"
+        assert mode(data / "tls-key.pem") == "0o600"
+        printed = next(line for line in lines if re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", line))
+        assert printed == fingerprint(cert)
+        assert PLAIN_HTTP_WARNING not in lines
+        port = participant.split(":")[2].split("/")[0]
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+        token = participant.split("token=")[1]
+        with urllib.request.urlopen(f"https://127.0.0.1:{port}/?token={token}", timeout=60, context=context) as r:
+            assert r.status == 200
     finally:
         stop(process)

@@ -151,16 +151,31 @@ def wait_for_request() -> None:
 
     Voilà's own ``voila.utils.wait_for_request`` speaks the same protocol (one JSON message on
     the ``/voila/query/<kernel id>`` socket) but imports Voilà's server side, about 45 MB more in
-    every kernel; this reads the message with the Tornado the kernel already has.
+    every kernel; this reads the message with the Tornado the kernel already has.  The socket
+    opens only with the key the server gave this kernel (``workshop.kernel_keys``), once; over
+    HTTPS the server's own certificate is the one trusted.
     """
+    import ssl
+
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     base = os.environ.get("VOILA_WS_BASE_URL") or os.environ.get("VOILA_SERVER_URL", "/")
-    url = (f"ws://{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:{os.environ.get('VOILA_APP_PORT', '8866')}"
+    certificate = os.environ.get("WORKSHOP_SERVER_CERT")
+    scheme = "wss" if certificate else "ws"
+    url = (f"{scheme}://{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:{os.environ.get('VOILA_APP_PORT', '8866')}"
            f"{base}voila/query/{os.environ['VOILA_KERNEL_ID']}")
+    options = {}
+    if certificate:
+        context = ssl.create_default_context(cafile=certificate)
+        context.check_hostname = False  # loopback to the server's own certificate, pinned above
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+        options["ssl_options"] = context
+    request = HTTPRequest(url, headers={"X-Workshop-Kernel-Key": os.environ.pop("WORKSHOP_KERNEL_KEY", "")},
+                          connect_timeout=10, **options)
 
     async def receive() -> str | None:
-        connection = await websocket_connect(url, connect_timeout=10)
+        connection = await websocket_connect(request)
         try:
             return await connection.read_message()
         finally:

@@ -14,14 +14,22 @@ LINK_FILE = "participant-link.txt"  # written by `workshop serve`
 
 
 def join_card_html(link: str, title: str) -> str:
-    """The card's HTML: a QR code (inline SVG, nothing fetched) and the link to type instead."""
+    """The card's HTML: a QR code (inline SVG, nothing fetched) and the link.
+
+    On the room's network the link carries the day's join token, far too long to type: the card
+    then asks people to scan, and shows the link in smaller type for anyone who must copy it.
+    """
     svg = segno.make(link, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+    with_token = "token=" in link
+    ask = ("Scan the code with your phone's camera to join." if with_token
+           else "Scan to join, or type the address below.")
+    size = "1.1rem" if with_token else "2.2rem"
     return (
         f"<div class='workshop-join-card' style='text-align:center;font-family:system-ui,sans-serif'>"
         f"<h1 style='font-size:2.4rem'>{html.escape(title)}</h1>"
-        f"<p style='font-size:1.6rem'>Scan to join, or type the address below.</p>"
+        f"<p style='font-size:1.6rem'>{ask}</p>"
         f"<div role='img' aria-label='QR code for the workshop link {html.escape(link)}'>{svg}</div>"
-        f"<p style='font-size:2.2rem;font-weight:bold;word-break:break-all'>{html.escape(link)}</p>"
+        f"<p style='font-size:{size};font-weight:bold;word-break:break-all'>{html.escape(link)}</p>"
         "<p style='font-size:1.4rem'>No name needed: choose a pseudonym.</p></div>"
     )
 

@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="Start the workshop: participants' pages and facilitators' workbench.")
     serve.add_argument("--lan", action="store_true",
                        help="Let participants join from the local network (their link then carries a token).")
+    serve.add_argument("--tls", nargs="+", metavar="auto|CERT KEY",
+                       help="Participants' pages over HTTPS: 'auto' makes a self-signed certificate "
+                            "(its fingerprint is printed), or give a certificate and key (PEM files).")
     serve.add_argument("--port", type=int, default=8866, help="Participants' port (default 8866).")
     serve.add_argument("--facilitator-port", type=int, default=8867, help="Facilitators' port (default 8867).")
     serve.add_argument("--session", type=int, metavar="NUMBER",

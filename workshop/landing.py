@@ -3,9 +3,11 @@
 Served by the workshop's Voilà server at ``/``.  A new participant picks a pseudonym (or keeps
 the one suggested); the server stores only a hash of a fresh random secret and gives the secret
 to the browser as a cookie, which module pages pass on to their kernels.  ``/?resume=<secret>``
-continues on another device; ``/leave`` forgets the cookie on this one.  The participant's own
-pages hang off the same cookie: ``/journal.md`` and ``/journal.html`` (every answer, private ones
-included), ``/feedback/<module>`` (the facilitators' released feedback) and ``/withdraw``.
+continues on another device: it shows whom the link continues as (and whom this browser is signed
+in as), and only its button (``POST /resume``) switches; ``/leave`` forgets the cookie on this
+device.  The participant's own pages hang off the same cookie: ``/journal.md`` and
+``/journal.html`` (every answer, private ones included), ``/feedback/<module>`` (the
+facilitators' released feedback) and ``/withdraw``.
 
 Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
 participant's own server (``hub_extension.py``), and the participant is the hub user: no
@@ -55,21 +57,27 @@ def describe_progress(entry: dict | None, total: int) -> str:
     return text
 
 
+def render_plain_error(handler, status: int, message: str) -> None:
+    """Finish ``handler`` with the workshop's plain error page."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=UTF-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(_templates.get_template("error.html").render(
+        status=status, base_url=handler.base_url, message=message))
+
+
 class _PlainErrors(JupyterHandler):
     """Error pages in plain words (Jupyter's own need settings this server does not have)."""
 
     def write_error(self, status_code, **kwargs):
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(
-            _templates.get_template("error.html").render(
-                status=status_code, base_url=self.base_url,
-                message={
-                    403: "This request was refused. Reload the start page and try again.",
-                    404: "There is nothing here for you. Open the start page to choose a pseudonym "
-                         "or see your modules.",
-                }.get(status_code, "Something went wrong on the workshop server."),
-            )
-        )
+        from .join_door import TOO_MANY_TRIES
+
+        render_plain_error(self, status_code, {
+            403: "This request was refused. Reload the start page and try again.",
+            404: "There is nothing here for you. Open the start page to choose a pseudonym "
+                 "or see your modules.",
+            429: TOO_MANY_TRIES,
+        }.get(status_code, "Something went wrong on the workshop server."))
 
 
 class _ParticipantHandler(_PlainErrors):
@@ -134,7 +142,7 @@ class LandingHandler(_ParticipantHandler):
             entered=entered if entered is not None else suggest_pseudonym(),
             base_url=self.base_url,
             xsrf_form_html=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
-            resume_url=f"{self.request.protocol}://{self.request.host}{self.base_url}?resume={token}",
+            resume_url=self._resume_url(token),
             behind_hub=self.behind_hub,
         )
         self.set_status(status)
@@ -142,21 +150,30 @@ class LandingHandler(_ParticipantHandler):
         self.finish(page)
 
     def _remember(self, token: str):
-        self.set_cookie(
-            PARTICIPANT_COOKIE, token, path=self.base_url, httponly=True, samesite="Lax",
-            expires_days=COOKIE_DAYS,
-        )
+        remember(self, token)
+
+    def _resume_url(self, token: str | None) -> str:
+        """The personal link; on the room's network it also carries today's join token."""
+        join = None if self.behind_hub else getattr(self.identity_provider, "token", None)
+        query = (f"token={join}&" if join else "") + f"resume={token}"
+        return f"{self.request.protocol}://{self.request.host}{self.base_url}?{query}"
 
     @web.authenticated
     def get(self):
         resume = self.get_argument("resume", None)
-        if resume:
-            if self.store.participant_by_token(self.workshop.workshop_id, resume):
-                self._remember(resume)
-            # Never leave the secret in the address bar or the browser history.
-            return self.redirect(self.base_url)
+        if resume and not self.behind_hub:
+            return self._offer_resume(resume)
         token, participant = self._participant()
         self._render(participant, token)
+
+    def _offer_resume(self, secret: str):
+        """A personal link says whom it continues as; switching is a button (``ResumeHandler``)."""
+        target = self.store.participant_by_token(self.workshop.workshop_id, secret)
+        _, current = self._participant()
+        if target is not None and current is not None and current.id == target.id:
+            # Already this participant here: only take the secret out of the address bar.
+            return self.redirect(self.base_url)
+        render_resume(self, secret, target, current)
 
     @web.authenticated
     def post(self):
@@ -170,6 +187,44 @@ class LandingHandler(_ParticipantHandler):
             return self._render(error=str(err), entered=entered[:200], status=400)
         self._remember(token)
         self.redirect(self.base_url)
+
+
+def remember(handler, token: str) -> None:
+    """Keep the participant secret in this browser (HTTPS-only when the server speaks HTTPS)."""
+    handler.set_cookie(
+        PARTICIPANT_COOKIE, token, path=handler.base_url, httponly=True, samesite="Lax",
+        expires_days=COOKIE_DAYS, secure=handler.request.protocol == "https",
+    )
+
+
+def render_resume(handler, secret: str, target, current) -> None:
+    """The page a personal link opens: whom it continues as, and whom this browser is now."""
+    # The secret is in this page's address: no Referer may carry it, and no cache may keep it.
+    handler.set_header("Referrer-Policy", "strict-origin")
+    handler.set_header("Cache-Control", "no-store")
+    handler.set_status(200 if target is not None else 404)
+    handler.finish(_templates.get_template("resume.html").render(
+        target=target, current=current, secret=secret, base_url=handler.base_url,
+        xsrf_form_html=jinja2.utils.markupsafe.Markup(handler.xsrf_form_html()),
+    ))
+
+
+class ResumeHandler(_ParticipantHandler):
+    """``POST /resume``: this browser continues as the participant whose personal link was opened."""
+
+    @web.authenticated
+    def post(self):
+        self.check_xsrf_cookie()
+        if self.behind_hub:
+            raise web.HTTPError(404)
+        secret = self.get_body_argument("resume", "")
+        target = self.store.participant_by_token(self.workshop.workshop_id, secret)
+        if target is None:
+            _, current = self._participant()
+            return render_resume(self, secret, None, current)
+        remember(self, secret)
+        # Redirect after POST: the next address holds no secret, and a reload sends nothing again.
+        self.redirect(self.base_url, status=303)
 
 
 class LeaveHandler(_PlainErrors):

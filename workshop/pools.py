@@ -97,11 +97,16 @@ class FollowTheRoom:
 
 
 def with_room_plan(plan: RoomPlan):
-    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``."""
+    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``.
+
+    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``).
+    """
+    from .kernel_keys import with_kernel_keys
+
     original = voila.app.voila_kernel_manager_factory
 
-    def factory(*args, **kwargs):
-        manager = original(*args, **kwargs)
+    def factory(base_class, *args, **kwargs):
+        manager = original(with_kernel_keys(base_class), *args, **kwargs)
         if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
             return manager
         return type("WorkshopKernelManager", (FollowTheRoom, manager), {"plan": plan})
@@ -134,7 +139,7 @@ class PageRetirement:
                 try:
                     await manager.shutdown_kernel(kernel_id)
                 except Exception:
-                    self.log.warning("Could not shut down the kernel of a page left: %s", kernel_id, exc_info=True)
+                    self.log.warning("Could not shut down the kernel of a page left", exc_info=True)
                     continue
                 retired.append(kernel_id)
         self.store.close_pages(sorted((self._known - mine) | set(retired)))

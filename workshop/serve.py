@@ -1,8 +1,13 @@
 """``workshop serve``: the participants' Voilà and the facilitators' JupyterLab, side by side.
 
 Both listen on loopback unless ``--lan``; then participants need the join token in their link,
-and the facilitators' server still listens only on this machine.  Tokens live in the data folder,
-so links survive a restart.  The servers' own messages go to ``<data>/logs/``.
+and the facilitators' server still listens only on this machine.  The join token is new at every
+start (the join card's QR code carries it); the facilitator token is kept in the data folder, so
+the facilitators' links survive a restart.  ``--tls CERT KEY`` or ``--tls auto`` (a self-signed
+certificate made here, whose fingerprint is printed) makes the participants' server speak HTTPS.
+Files holding a token or a key are readable by this user only (0600), and no secret is on a
+command line (``ps`` shows those to everyone on the laptop).  The servers' own messages go to
+``<data>/logs/``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -20,6 +26,10 @@ from pathlib import Path
 from widgets.config import PROJECT_ROOT, WorkshopConfig
 
 from . import TEMPLATE_ROOT
+from .join_door import fingerprint, self_signed_certificate, write_private
+
+PLAIN_HTTP_WARNING = ("Warning: participants connect over plain HTTP. Anyone on the room's network can read "
+                      "what they type. Use --tls auto (or --tls CERT KEY) to encrypt it.")
 
 def _free_port(ip: str, preferred: int) -> int:
     for port in [preferred, *range(preferred + 2, preferred + 40)]:
@@ -45,24 +55,62 @@ def lan_addresses() -> list[str]:
     ]
 
 
-def _secret(path: Path, short: bool = False) -> str:
-    """A token kept in the data folder, so links stay valid across restarts."""
+def _secret(path: Path) -> str:
+    """The facilitator token, kept in the data folder (0600) so their links survive a restart."""
     if path.exists():
+        path.chmod(0o600)
         return path.read_text().strip()
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes such as 1, l, 0, o
-    token = "".join(secrets.choice(alphabet) for _ in range(10)) if short else secrets.token_urlsafe(24)
-    path.write_text(token)
-    path.chmod(0o600)
+    token = secrets.token_urlsafe(32)
+    write_private(path, token)
     return token
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> bool:
+def new_join_token(data: Path) -> str:
+    """A join token for this start only (256 random bits), kept in ``<data>/join-token`` (0600)."""
+    token = secrets.token_urlsafe(32)
+    write_private(data / "join-token", token)
+    return token
+
+
+def _private_log(path: Path):
+    """A server log, readable by this user only (it may show links with tokens)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(path, 0o600)
+    return os.fdopen(descriptor, "a")
+
+
+def _tls_files(args, data: Path, hosts: list[str]) -> tuple[Path, Path] | None:
+    """``--tls CERT KEY`` as given, ``--tls auto`` as a new self-signed pair; None without --tls."""
+    if not args.tls:
+        return None
+    if args.tls == ["auto"]:
+        return self_signed_certificate(data, hosts)
+    if len(args.tls) != 2:
+        raise ValueError("give --tls auto, or --tls CERT KEY (two PEM files)")
+    cert, key = (Path(p).expanduser().resolve() for p in args.tls)
+    for path in (cert, key):
+        if not path.is_file():
+            raise ValueError(f"--tls: there is no file {path}")
+    return cert, key
+
+
+def _trusting(cert: Path | None):
+    """An SSL context that trusts exactly this server's certificate (None for plain HTTP)."""
+    if cert is None:
+        return None
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    return context
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, context=None) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 if response.status < 500:
                     return True
         except Exception:
@@ -107,8 +155,15 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     prepare(workshop, curriculum, say=say)
 
     participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
-    # Short enough to type from the projector; it only keeps strangers on the network out.
-    join_token = _secret(data / "join-token", short=True) if args.lan else None
+    hosts = lan_addresses() if args.lan else ["127.0.0.1"]
+    try:
+        tls = _tls_files(args, data, hosts)
+    except ValueError as err:
+        return fail(str(err))
+    # New at every start, too long to guess: the join card's QR code carries it, nobody types it.
+    join_token = new_join_token(data) if args.lan else None
+    if not args.lan:
+        (data / "join-token").unlink(missing_ok=True)
     facilitator_token = _secret(data / "facilitator-token")
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
@@ -119,10 +174,11 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
     logs = data / "logs"
     logs.mkdir(exist_ok=True)
+    logs.chmod(0o700)
     say("Starting the participants' server (Voilà) and the facilitators' workbench (JupyterLab)...")
     say(f"  (their messages go to {logs})")
-    participants_log = open(logs / "participants.log", "a")
-    facilitators_log = open(logs / "facilitators.log", "a")
+    participants_log = _private_log(logs / "participants.log")
+    facilitators_log = _private_log(logs / "facilitators.log")
     if args.room and pages:
         say(f"Making today's first page ({pages[0]}) ready for {args.room} people; later pages follow the room.")
     elif args.room:
@@ -130,7 +186,8 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participants = subprocess.Popen(
         [sys.executable, "-m", "workshop.server", "--ip", participant_ip,
          "--port", str(participant_port), "--data-dir", str(data),
-         "--room", str(max(args.room, 0)), "--pages", ",".join(pages)],
+         "--room", str(max(args.room, 0)), "--pages", ",".join(pages),
+         *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
     # The facilitator views live in the project, formgrader's course in the data folder:
@@ -138,14 +195,17 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     lab_root = Path(os.path.commonpath([PROJECT_ROOT, data.resolve()]))
     # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
     # Voilà serving participants has them; the server extension defaults them: say None here too.
+    # The facilitator token goes in this file (0600), never on the command line.
     lab_config = data / "facilitators_config.py"
-    lab_config.write_text(
-        "# Written by `workshop serve`.\nc = get_config()  # noqa\n"
-        "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n", encoding="utf-8")
+    write_private(lab_config,
+        "# Written by `workshop serve`; it holds the facilitator token: keep it private.\n"
+        "c = get_config()  # noqa\n"
+        "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n"
+        f"c.IdentityProvider.token = {facilitator_token!r}\n")
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={facilitator_token}", f"--ServerApp.root_dir={lab_root}",
+         f"--ServerApp.root_dir={lab_root}",
          "--VoilaConfiguration.template=workshop", "--VoilaConfiguration.show_tracebacks=True",
          f"--config={lab_config}",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
@@ -164,9 +224,12 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
                 child.kill()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
-    local = f"http://127.0.0.1:{participant_port}/"
+    scheme = "https" if tls else "http"
+    local = f"{scheme}://127.0.0.1:{participant_port}/"
     lab = f"http://127.0.0.1:{facilitator_port}/"
-    if not _wait_until_up(local + ("?token=" + join_token if join_token else ""), participants) or not _wait_until_up(
+    up = _wait_until_up(local + ("?token=" + join_token if join_token else ""), participants,
+                        context=_trusting(tls[0] if tls else None))
+    if not up or not _wait_until_up(
         f"{lab}api/status?token={facilitator_token}", facilitators
     ):
         stop()
@@ -175,18 +238,23 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
             say(f"--- last lines of {log} ---\n" + "\n".join(tail))
         return fail(f"the workshop servers did not start; their messages are in {logs}.")
 
-    hosts = lan_addresses() if args.lan else ["127.0.0.1"]
     if not hosts:
         say("No network address found: is this laptop connected to the room's network? Using 127.0.0.1.")
         hosts = ["127.0.0.1"]
-    participant_link = f"http://{hosts[0]}:{participant_port}/" + (f"?token={join_token}" if join_token else "")
+    participant_link = f"{scheme}://{hosts[0]}:{participant_port}/" + (f"?token={join_token}" if join_token else "")
     say("")
     say(f"Workshop '{workshop.workshop_id}' is running. Share the participant link; keep the facilitator link private.")
     say("Participant link:")
     say(participant_link)
     for other in hosts[1:]:
-        say(f"  (also reachable as http://{other}:{participant_port}/ on another network)")
-    (data / "participant-link.txt").write_text(participant_link + "\n", encoding="utf-8")
+        say(f"  (also reachable as {scheme}://{other}:{participant_port}/ on another network)")
+    write_private(data / "participant-link.txt", participant_link + "\n")
+    if tls:
+        say("The participants' pages are encrypted (HTTPS). Certificate fingerprint (SHA-256), for "
+            "participants to compare with what their browser shows:")
+        say(fingerprint(tls[0]))
+    elif args.lan:
+        say(PLAIN_HTTP_WARNING)
     say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     say(f"{lab}lab?token={facilitator_token}")
     views = (PROJECT_ROOT / "facilitator_views").relative_to(lab_root)
