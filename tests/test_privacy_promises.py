@@ -8,8 +8,8 @@ lists each promise, the sentences that make it, and the tests that show the kit 
 This test finds every sentence in those places that speaks of who can see, keep or remove what
 someone wrote (a word such as *private*, *anonymous*, *never*, *only*, *withdraw* or *delete*
 beside a word such as *answer*, *text*, *pseudonym* or *link*).  Each such sentence must be
-matched by a promise with its proofs, or listed as a facilitator's practice (something people do,
-not the kit) or as not a promise at all.  So a new sentence promising something cannot be added
+matched by a promise with its proofs, or listed as a limit (what the kit says it does not
+protect), a facilitator's practice (something people do, not the kit) or as not a promise at all.  So a new sentence promising something cannot be added
 without the test that shows it holds; and each proof named must exist.
 """
 
@@ -103,7 +103,7 @@ def _matches(entry: dict, sentence: str) -> bool:
 
 def test_every_privacy_sentence_is_a_catalogued_promise_practice_or_not_a_promise():
     catalogue = _catalogue()
-    entries = catalogue["promises"] + catalogue["practices"] + catalogue["not_promises"]
+    entries = catalogue["promises"] + catalogue["limits"] + catalogue["practices"] + catalogue["not_promises"]
     unknown = [f"{name}: {sentence}" for name, sentence in privacy_sentences()
                if not any(_matches(entry, sentence) for entry in entries)]
     assert not unknown, (
@@ -136,6 +136,6 @@ def test_each_promise_names_tests_that_exist(entry):
     assert not missing, f"promise {entry['id']!r} names tests that do not exist: {missing}"
 
 
-def test_practices_say_why_they_are_not_the_kits_to_prove():
-    for entry in _catalogue()["practices"]:
+def test_practices_and_limits_say_why_they_are_not_the_kits_to_prove():
+    for entry in _catalogue()["practices"] + _catalogue()["limits"]:
         assert entry.get("why"), entry

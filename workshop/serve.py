@@ -118,6 +118,17 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, con
     return False
 
 
+def _refresh_pseudonym_keys(workshop: WorkshopConfig) -> None:
+    """Once per start, not per kernel: keys made by an earlier pseudonym rule follow today's."""
+    from widgets.store import Store
+
+    store = Store.for_workshop(workshop)
+    try:
+        store.refresh_pseudonym_keys()
+    finally:
+        store.close()
+
+
 def todays_pages(curriculum, args) -> list[str]:
     """Today's module ids in order, from ``--today`` or ``--session`` (ValueError says what is wrong)."""
     if args.today and args.session is not None:
@@ -153,6 +164,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     data.mkdir(parents=True, exist_ok=True)
     say(f"Preparing workshop '{workshop.workshop_id}' (data folder: {data})...")
     prepare(workshop, curriculum, say=say)
+    _refresh_pseudonym_keys(workshop)
 
     participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
     hosts = lan_addresses() if args.lan else ["127.0.0.1"]
