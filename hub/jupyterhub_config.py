@@ -2,8 +2,9 @@
 
 Every person gets their own server: participants land on the workshop's start page and work in
 Voilà pages, with their hub username as their identity; the facilitators' group gets JupyterLab
-with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL. See
-hub/README.md; the kit's part of the configuration is workshop/hub.py.
+with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL, through the
+hub's "workshop" service: the only process given the store's URL and the data folder (with
+facilitators' servers). See hub/README.md; the kit's part of the configuration is workshop/hub.py.
 
     WORKSHOP_DATA_DIR=/srv/workshop \\
     WORKSHOP_STORE_URL=postgresql+psycopg://workshop:SECRET@127.0.0.1/workshop \\
@@ -18,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from workshop.hub import HubSetupError, configure_hub
+from workshop.hub import DEFAULT_SERVICE_URL, HubSetupError, configure_hub
 
 c = get_config()  # noqa: F821 (given by JupyterHub when it loads this file)
 
@@ -37,6 +38,8 @@ configure_hub(
     store_url=_setting("WORKSHOP_STORE_URL"),
     workshop_id=_setting("WORKSHOP_ID", "workshop"),
     facilitators=[name.strip() for name in _setting("WORKSHOP_FACILITATORS").split(",") if name.strip()],
+    # Where the hub starts the workshop service; participants' servers reach it there directly.
+    service_url=_setting("WORKSHOP_SERVICE_URL", DEFAULT_SERVICE_URL),
 )
 
 # Where people reach the hub. Put HTTPS in front of it (a reverse proxy) for anything but a test.
