@@ -48,9 +48,11 @@ c.JupyterHub.bind_url = os.environ.get("WORKSHOP_HUB_URL", "http://127.0.0.1:800
 bin_dir = Path(sys.executable).parent
 c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy")]
 c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
-# The hub's own state (its users and their servers; not the answers) beside the workshop's data.
+# The hub's own state (its users and their servers; not the answers) beside the workshop's data,
+# for the hub's account alone: its cookie secret would let anyone who reads it act as anyone.
 hub_state = data_dir / "hub"
 hub_state.mkdir(parents=True, exist_ok=True)
+hub_state.chmod(0o700)
 c.JupyterHub.db_url = f"sqlite:///{hub_state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_state / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(hub_state / "jupyterhub-proxy.pid")
