@@ -100,6 +100,7 @@ def system_accounts():
         return
     homes = Path(tempfile.mkdtemp(prefix="wh-"))  # short: kernels' IPC socket paths
     homes.chmod(0o711)  # each account may reach its own home, and list no one's
+    python = _python_for_accounts(homes)
     group = f"wf-{os.getpid()}"
     _run("groupadd", group)
     made = []
@@ -112,12 +113,32 @@ def system_accounts():
                  "--user-group", *extra, name)
             made.append(name)
             (homes / name).chmod(0o700)
-        yield {"group": grp.getgrnam(group).gr_gid, "homes": homes}
+        yield {"group": grp.getgrnam(group).gr_gid, "homes": homes, "python": python}
     finally:
         for name in made:
             subprocess.run(["userdel", "--remove", name], capture_output=True)
         subprocess.run(["groupdel", group], capture_output=True)
         shutil.rmtree(homes, ignore_errors=True)
+
+
+def _python_for_accounts(homes: Path) -> Path:
+    """A Python the test's accounts may run, with the kit's packages.
+
+    The kit's ``.venv`` may be built on a Python only root can reach (pyenv under ``/root``): a
+    venv of Debian's ``python3.11`` that adds the ``.venv``'s packages works for everyone.
+    """
+    kit_env = Path(sys.executable).parent.parent
+    site_packages = kit_env / "lib" / "python3.11" / "site-packages"
+    venv = homes / "python"
+    _run("/usr/bin/python3.11", "-m", "venv", "--without-pip", str(venv))
+    (venv / "share").mkdir(exist_ok=True)
+    (venv / "share" / "jupyter").symlink_to(kit_env / "share" / "jupyter")  # Voilà's templates
+    (venv / "lib" / "python3.11" / "site-packages" / "workshop-kit.pth").write_text(
+        f"import site; site.addsitedir({str(site_packages)!r})\n", encoding="utf-8")
+    for folder in (venv, *venv.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o755)
+    return venv / "bin" / "python"
 
 
 def _share_with_facilitators(data_dir: Path, gid: int | None) -> None:
@@ -155,7 +176,7 @@ def hub_postgres():
 
 
 @pytest.fixture(scope="module")
-def hub(hub_postgres, system_accounts):
+def hub(hub_postgres, system_accounts, tmp_path_factory):
     """JupyterHub on loopback with the kit's configuration; yields its settings as a dict."""
     from workshop.course import prepare
 
@@ -171,7 +192,9 @@ def hub(hub_postgres, system_accounts):
     port, hub_port, proxy_api_port, service_port = free_port(), free_port(), free_port(), free_port()
     config = root / "jupyterhub_test_config.py"
     if system_accounts:  # a process per system account, as JupyterHub's default spawner does
-        spawner = 'c.JupyterHub.spawner_class = "localprocess"'
+        spawner = textwrap.dedent(f"""\
+            c.JupyterHub.spawner_class = "localprocess"
+            c.Spawner.cmd = [{str(system_accounts["python"])!r}, "-m", "jupyterhub.singleuser"]""")
     else:
         homes = Path(tempfile.mkdtemp(prefix="wh-"))
         spawner = textwrap.dedent(f"""\
@@ -194,7 +217,7 @@ def hub(hub_postgres, system_accounts):
         WORKSHOP_SERVICE_URL=f"http://127.0.0.1:{service_port}",
         PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
     )
-    log_path = root / "jupyterhub.log"
+    log_path = tmp_path_factory.mktemp("hub-log") / "jupyterhub.log"  # kept by pytest, for root only
     log = open(log_path, "w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)],
@@ -554,7 +577,7 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
             "sam's home": pwd.getpwnam("sam").pw_dir,
         },
     }
-    probe = subprocess.run(["runuser", "-u", "river.stone", "--", sys.executable, "-c", PROBE, json.dumps(args)],
+    probe = subprocess.run(["runuser", "-u", "river.stone", "--", str(hub["accounts"]["python"]), "-c", PROBE, json.dumps(args)],
                            env=environ, capture_output=True, text=True, timeout=300, cwd=server_process.cwd())
     assert probe.returncode == 0, probe.stderr
     out = json.loads(probe.stdout)
