@@ -534,11 +534,13 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
 
     import requests
 
-    own, other = "river's own words " + secrets.token_hex(4), "sam's private words " + secrets.token_hex(4)
-    submitted = "sam's shared words " + secrets.token_hex(4)
+    # Letters, digits and spaces: they read the same in a submitted notebook (escaped Markdown).
+    own, other = "river own words " + secrets.token_hex(4), "sam private words " + secrets.token_hex(4)
+    submitted = "sam shared words " + secrets.token_hex(4)
     tokens = {user: _token(hub, user) for user in ("sam", "river.stone")}
-    servers = {user: _start_server(hub, user, tokens[user]) for user in tokens}
-    server_process = _process(lambda user, cmd: user == "river.stone" and "jupyterhub-singleuser" in cmd)
+    for user in tokens:
+        _start_server(hub, user, tokens[user])
+    server_process = _process(lambda user, cmd: user == "river.stone" and "singleuser" in cmd)
     environ = dict(item.split("=", 1) for item in
                    Path(f"/proc/{server_process.pid}/environ").read_text().split("\0") if "=" in item)
     assert "WORKSHOP_STORE_URL" not in environ and "WORKSHOP_DATA_DIR" not in environ
@@ -562,7 +564,7 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
     assert any(submitted in p.read_text() for p in inbound.glob(f"*+{MODULE}+*/{MODULE}.ipynb"))
 
     service_process = _process(lambda user, cmd: "workshop.hub_service" in cmd)
-    sam_server = _process(lambda user, cmd: user == "sam" and "jupyterhub-singleuser" in cmd)
+    sam_server = _process(lambda user, cmd: user == "sam" and "singleuser" in cmd)
     postgres = hub["postgres"]
     args = {
         "secret": other, "submitted": submitted, "proxy": hub["url"],
