@@ -128,7 +128,7 @@ class SubmitPanel(w.VBox):
                 "and passes are never sent.</p>"
             )
 
-    def _send(self):
+    def _hand_in(self):
         session = self.session
         if session.config.identity == "hub":
             # The participant's server has no exchange: the workshop service places it (hub_service.py).
@@ -150,7 +150,7 @@ class SubmitPanel(w.VBox):
             return None
         self._button.disabled = True
         try:
-            result = self._send()
+            result = self._hand_in()
         except SubmitError as err:
             self._result.value = f'<p role="alert">Not sent: {html.escape(str(err))}</p>'
             return None

@@ -97,12 +97,17 @@ def check_store_url(store_url: str) -> str:
     return store_url
 
 
+def service_api_url(service_url: str) -> str:
+    """Where servers find the service's API: its URL and the prefix the hub gives it."""
+    return service_url.rstrip("/") + f"/services/{SERVICE_NAME}/"
+
+
 def singleuser_environment(workshop_id: str, service_url: str) -> dict[str, str]:
     """What every single-user server is given (kernels inherit it): no store login, no data folder."""
     WorkshopConfig(workshop_id=workshop_id)  # refuses a bad workshop id, in plain words
     return {
         "WORKSHOP_ID": workshop_id,
-        SERVICE_URL_ENV: service_url,
+        SERVICE_URL_ENV: service_api_url(service_url),
         "JUPYTER_CONFIG_PATH": str(SINGLEUSER_CONFIG_DIR),
     }
 
