@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 import signal
+import sysconfig
 import subprocess
 import sys
 import tempfile
@@ -100,7 +101,7 @@ def system_accounts():
         return
     homes = Path(tempfile.mkdtemp(prefix="wh-"))  # short: kernels' IPC socket paths
     homes.chmod(0o711)  # each account may reach its own home, and list no one's
-    python = _python_for_accounts(homes)
+    python, python_env = _python_for_accounts(homes)
     group = f"wf-{os.getpid()}"
     _run("groupadd", group)
     made = []
@@ -113,7 +114,7 @@ def system_accounts():
                  "--user-group", *extra, name)
             made.append(name)
             (homes / name).chmod(0o700)
-        yield {"group": grp.getgrnam(group).gr_gid, "homes": homes, "python": python}
+        yield {"group": grp.getgrnam(group).gr_gid, "homes": homes, "python": python, "env": python_env}
     finally:
         for name in made:
             subprocess.run(["userdel", "--remove", name], capture_output=True)
@@ -121,24 +122,36 @@ def system_accounts():
         shutil.rmtree(homes, ignore_errors=True)
 
 
-def _python_for_accounts(homes: Path) -> Path:
-    """A Python the test's accounts may run, with the kit's packages.
+def _python_for_accounts(homes: Path) -> tuple[Path, dict]:
+    """A Python the test's accounts may run, with the kit's packages; and the environment it needs.
 
-    The kit's ``.venv`` may be built on a Python only root can reach (pyenv under ``/root``): a
-    venv of Debian's ``python3.11`` that adds the ``.venv``'s packages works for everyone.
+    The kit's environment may sit on a Python only root can reach (pyenv under ``/root``). Then
+    the same Python is linked (hard links: no copy, nothing changed in the original) into a
+    folder everyone may read, with the kit's packages added by a ``.pth`` file.
     """
-    kit_env = Path(sys.executable).parent.parent
-    site_packages = kit_env / "lib" / "python3.11" / "site-packages"
-    venv = homes / "python"
-    _run("/usr/bin/python3.11", "-m", "venv", "--without-pip", str(venv))
-    (venv / "share").mkdir(exist_ok=True)
-    (venv / "share" / "jupyter").symlink_to(kit_env / "share" / "jupyter")  # Voilà's templates
-    (venv / "lib" / "python3.11" / "site-packages" / "workshop-kit.pth").write_text(
-        f"import site; site.addsitedir({str(site_packages)!r})\n", encoding="utf-8")
-    for folder in (venv, *venv.rglob("*")):
-        if folder.is_dir():
-            folder.chmod(0o755)
-    return venv / "bin" / "python"
+    if subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "pass"],
+                      capture_output=True, cwd="/").returncode == 0:
+        return Path(sys.executable), {}
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    base, runtime = Path(sys.base_prefix), homes / "python"
+    stdlib = runtime / "lib" / version
+    (runtime / "bin").mkdir(parents=True)
+    (stdlib / "site-packages").mkdir(parents=True)
+    os.link(base / "bin" / version, runtime / "bin" / version)
+    for library in (base / "lib").glob("libpython*.so*"):
+        if not library.is_symlink():
+            os.link(library, runtime / "lib" / library.name)
+    for item in (base / "lib" / version).iterdir():
+        if item.name not in ("site-packages", "test"):
+            _run("cp", "-al", str(item), str(stdlib / item.name))
+    (stdlib / "site-packages" / "workshop-kit.pth").write_text(
+        f"import site; site.addsitedir({sysconfig.get_path('purelib')!r})\n", encoding="utf-8")
+    # Voilà's templates, and the server extensions the kit's environment enables (JupyterLab, nbgrader).
+    for folder in ("share", "etc"):
+        (runtime / folder).mkdir(exist_ok=True)
+        (runtime / folder / "jupyter").symlink_to(Path(sys.prefix) / folder / "jupyter")
+    # The interpreter looks for its library where it was built (under /root) unless told.
+    return runtime / "bin" / version, {"LD_LIBRARY_PATH": str(runtime / "lib")}
 
 
 def _share_with_facilitators(data_dir: Path, gid: int | None) -> None:
@@ -183,6 +196,7 @@ def hub(hub_postgres, system_accounts, tmp_path_factory):
     # Outside pytest's own folder (which only root may enter) so that facilitators can reach it.
     data_dir = Path(tempfile.mkdtemp(prefix="wd-")) / "workshop-data"
     root = data_dir.parent
+    root.chmod(0o711)  # facilitators pass through to the data folder; no one may list it
     store_url = hub_postgres.database()
     workshop = load_config(data_dir, workshop_id=WORKSHOP_ID, store_url=store_url)
     prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
@@ -194,7 +208,8 @@ def hub(hub_postgres, system_accounts, tmp_path_factory):
     if system_accounts:  # a process per system account, as JupyterHub's default spawner does
         spawner = textwrap.dedent(f"""\
             c.JupyterHub.spawner_class = "localprocess"
-            c.Spawner.cmd = [{str(system_accounts["python"])!r}, "-m", "jupyterhub.singleuser"]""")
+            c.Spawner.cmd = [{str(system_accounts["python"])!r}, "-m", "jupyterhub.singleuser"]
+            c.Spawner.environment = {{**c.Spawner.environment, **{system_accounts["env"]!r}}}""")
     else:
         homes = Path(tempfile.mkdtemp(prefix="wh-"))
         spawner = textwrap.dedent(f"""\
@@ -210,6 +225,7 @@ def hub(hub_postgres, system_accounts, tmp_path_factory):
         c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
         c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
         """) + spawner + "\n", encoding="utf-8")
+    config.chmod(0o600)  # it holds the test's shared password
     env = dict(
         os.environ,
         WORKSHOP_DATA_DIR=str(data_dir), WORKSHOP_STORE_URL=store_url, WORKSHOP_ID=WORKSHOP_ID,
@@ -217,7 +233,7 @@ def hub(hub_postgres, system_accounts, tmp_path_factory):
         WORKSHOP_SERVICE_URL=f"http://127.0.0.1:{service_port}",
         PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
     )
-    log_path = tmp_path_factory.mktemp("hub-log") / "jupyterhub.log"  # kept by pytest, for root only
+    log_path = Path("/tmp/wt-hub-debug.log")  # DEBUG
     log = open(log_path, "w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)],
@@ -228,6 +244,7 @@ def hub(hub_postgres, system_accounts, tmp_path_factory):
         wait_for(url + "hub/api", process, seconds=90)
         _wait_answering(f"http://127.0.0.1:{service_port}/services/workshop/api/progress", process)
         yield {"url": url, "workshop": workshop, "log": log_path, "store_url": store_url, "gid": gid,
+               "service_url": env["WORKSHOP_SERVICE_URL"],
                "process": process, "postgres": hub_postgres, "accounts": system_accounts}
     finally:
         _stop(process)
@@ -254,7 +271,7 @@ def _start_server(hub, username: str, token: str) -> str:
     headers = {"Authorization": f"token {token}"}
     api = f"{hub['url']}hub/api/users/{quote(username)}"
     started = requests.post(api + "/server", headers=headers, timeout=30)
-    assert started.status_code in (201, 202), started.text
+    assert started.status_code in (201, 202) or "is already running" in started.text, started.text
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         server = requests.get(api, headers=headers, timeout=30).json()["servers"].get("", {})
@@ -600,3 +617,53 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
     # The data folder, the hub's and the service's environments and sam's server are closed to it.
     for label, (outcome, detail) in out["files"].items():
         assert outcome == "PermissionError", (label, outcome, detail)
+
+
+def _client(hub, username: str):
+    from widgets.store_client import StoreClient
+
+    service = f"{hub['service_url']}/services/workshop/"
+    return StoreClient(service, _token(hub, username))
+
+
+def test_the_stores_refusals_reach_the_page_in_their_own_words(hub):
+    """Through the service, a participant's page gets the store's own errors and their plain text."""
+    from widgets.store import AnswerTooLong, PromptLocked, Store
+
+    client = _client(hub, "sam")
+    with pytest.raises(AnswerTooLong, match="the limit is 20,000. It stays on your page"):
+        client.save_answer(None, MODULE, "payment.personal-experience", "x" * 20_001)
+    client.save_answer(None, "power", "power.open-drafting", "before the lock")
+    store = Store(hub["store_url"])
+    try:
+        store.set_room_state(WORKSHOP_ID, "power.open-drafting", locked=True)
+        with pytest.raises(PromptLocked, match="The facilitators have closed this question"):
+            client.save_answer(None, "power", "power.open-drafting", "after the lock")
+    finally:
+        store.set_room_state(WORKSHOP_ID, "power.open-drafting", locked=False)
+        store.close()
+    assert client.get_answer(None, "power", "power.open-drafting").value == "before the lock"
+
+
+def test_a_participant_withdraws_through_the_service_and_every_copy_goes(hub):
+    """Withdrawal needs the data folder, which only the service can reach: it removes the
+    participant's answers and submissions there, and nobody else's."""
+    from widgets.store import Store
+
+    river, sam = _client(hub, "river.stone"), _client(hub, "sam")
+    river.save_answer(None, MODULE, "payment.personal-experience", "to withdraw", share="facilitators")
+    assert river.submit(MODULE).sent
+    inbound = hub["workshop"].exchange_root / WORKSHOP_ID / "inbound"
+    store = Store(hub["store_url"])
+    person = store.hub_participant(WORKSHOP_ID, "river.stone")
+    mine = {person.review_id, person.pseudonym}
+    assert any(folder.name.split("+", 1)[0] in mine for folder in inbound.iterdir())
+    others = {folder.name for folder in inbound.iterdir() if folder.name.split("+", 1)[0] not in mine}
+
+    removed = river.withdraw()
+    assert removed["answers"] >= 1 and removed["submissions"] >= 1
+    assert not any(folder.name.split("+", 1)[0] in mine for folder in inbound.iterdir())
+    assert {folder.name for folder in inbound.iterdir()} == others  # nobody else's went
+    assert store.answers_for(person) == []
+    assert sam.answers_for(None)  # sam's answers are still there
+    store.close()

@@ -1,8 +1,9 @@
 """The store as a participant's server sees it on JupyterHub: through the workshop's door.
 
 Behind JupyterHub a participant's server holds no database login and no data folder: its
-pages and start page ask the hub service ``workshop`` (``workshop/hub_service.py``) instead,
-with the server's own hub token (``JUPYTERHUB_API_TOKEN``, which its kernels inherit).  This
+pages and start page ask the hub service ``workshop`` (``workshop/hub_service.py``) instead, at
+``WORKSHOP_SERVICE_URL`` (such as ``http://127.0.0.1:8010/services/workshop/``), with the
+server's own hub token (``JUPYTERHUB_API_TOKEN``, which its kernels inherit).  This
 client has the store's method names, so the exercises, the Submit panel, the journal and the
 start page work unchanged; the ``participant`` they pass is ignored, because the service
 answers only for the hub user whose token it is.

@@ -117,7 +117,8 @@ class _ParticipantAPI(HubAuthenticated, web.RequestHandler):
         if isinstance(error, (StoreError, SubmitError)):
             return self.reply({"error": str(error), "kind": type(error).__name__}, status=400)
         if isinstance(error, OSError):
-            log.exception("Could not write for %s", self.participant)
+            log.error("Could not write for participant %s", getattr(self.participant, "id", None),
+                      exc_info=kwargs.get("exc_info"))
             return self.reply({"error": "The workshop server could not write this.", "kind": "OSError"},
                               status=500)
         self.reply({"error": self._reason, "kind": "HTTPError"}, status=status_code)
