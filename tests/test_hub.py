@@ -378,6 +378,21 @@ def test_a_cohort_answers_submits_and_facilitators_collect_and_review(hub, chrom
                                       people["sam"].review_id).manual_comment
     assert kept == "Thank you for naming the unpaid time."
 
+    # Feedback released (`workshop feedback`) reaches sam's start page through the workshop service,
+    # and river.stone's journal holds their own words: neither server can read the data folder.
+    from workshop.course import release_feedback
+
+    assert release_feedback(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None) >= 1
+    sam = {"Authorization": f"token {_token(hub, 'sam')}"}
+    start = requests.get(f"{hub['url']}user/sam/workshop/", headers=sam, timeout=60)
+    assert f"/user/sam/feedback/{MODULE}" in start.text
+    feedback = requests.get(f"{hub['url']}user/sam/feedback/{MODULE}", headers=sam, timeout=60)
+    assert feedback.status_code == 200 and "Thank you for naming the unpaid time." in feedback.text
+    river = {"Authorization": f"token {_token(hub, 'river.stone')}"}
+    journal = requests.get(f"{hub['url']}user/river.stone/journal.md", headers=river, timeout=60)
+    assert journal.status_code == 200
+    assert "expertise" in journal.text and ANSWERS["sam"] not in journal.text
+
     # A participant is refused formgrader: in the facilitator's server and in their own.
     participant = {"Authorization": f"token {_token(hub, 'sam')}"}
     elsewhere = requests.get(f"{server}formgrader/api/submissions/{MODULE}", headers=participant,
