@@ -1,11 +1,20 @@
-"""A cohort on JupyterHub, for real: answer → submit → collect → review.
+"""A cohort on JupyterHub, for real: answer → submit → collect → review, and what a participant's
+own server can reach.
 
-The set-up starts PostgreSQL (Debian's packages), then JupyterHub on loopback with the repository's
-``hub/jupyterhub_config.py``, the Python configurable-http-proxy, a local spawner and a test
-authenticator (a shared password).  Two participants log in to the hub in Chromium, land on the
-workshop's start page in their own servers, answer in a real Voilà page and submit; a facilitator's
-server runs formgrader, where both submissions appear after collecting, and a comment is saved.
-A participant is refused formgrader, their own server's REST API writes, and the facilitator's server.
+The set-up starts PostgreSQL (Debian's packages, a password on every TCP connection), then
+JupyterHub on loopback with the repository's ``hub/jupyterhub_config.py`` (which starts the
+``workshop`` service), the Python configurable-http-proxy and a test authenticator (a shared
+password).  As root (CI), every hub user's server runs as a system account the test makes, and the
+data folder belongs to root and the facilitators' group, as hub/README.md asks of a deployer.
+
+Two participants log in in Chromium, land on the workshop's start page in their own servers,
+answer in a real Voilà page and submit; a facilitator's server runs formgrader, where both
+submissions appear after collecting, a comment is saved and released as feedback.  A participant
+is refused formgrader, their own server's REST API writes, and the facilitator's server.  Then the
+attacks: an ``execute_request`` sent over a page's websocket runs nothing, and code run as a
+participant's account with their server's environment and files reaches no one else's answer or
+submission (the service, the hub's API, any database URL, PostgreSQL, the data folder, the other
+processes).
 """
 
 from __future__ import annotations
