@@ -11,6 +11,9 @@ facilitators' servers). See hub/README.md; the kit's part of the configuration i
     WORKSHOP_FACILITATORS=ana,ben \\
     .venv/bin/jupyterhub -f hub/jupyterhub_config.py
 
+The store's URL and the data folder go to the "workshop" service (at WORKSHOP_SERVICE_URL, by
+default http://127.0.0.1:8010) and to facilitators' servers only; see workshop/hub.py.
+
 Choose an authenticator (and who may log in) for your institution before opening it to anyone:
 this file leaves JupyterHub's default, PAM (the machine's own accounts), in place.
 """
