@@ -2,13 +2,17 @@
 
 Every person gets their own server: participants land on the workshop's start page and work in
 Voilà pages, with their hub username as their identity; the facilitators' group gets JupyterLab
-with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL. See
-hub/README.md; the kit's part of the configuration is workshop/hub.py.
+with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL, through the
+hub's "workshop" service: the only process given the store's URL and the data folder (with
+facilitators' servers). See hub/README.md; the kit's part of the configuration is workshop/hub.py.
 
     WORKSHOP_DATA_DIR=/srv/workshop \\
     WORKSHOP_STORE_URL=postgresql+psycopg://workshop:SECRET@127.0.0.1/workshop \\
     WORKSHOP_FACILITATORS=ana,ben \\
     .venv/bin/jupyterhub -f hub/jupyterhub_config.py
+
+The store's URL and the data folder go to the "workshop" service (at WORKSHOP_SERVICE_URL, by
+default http://127.0.0.1:8010) and to facilitators' servers only; see workshop/hub.py.
 
 Choose an authenticator (and who may log in) for your institution before opening it to anyone:
 this file leaves JupyterHub's default, PAM (the machine's own accounts), in place.
@@ -18,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from workshop.hub import HubSetupError, configure_hub
+from workshop.hub import DEFAULT_SERVICE_URL, HubSetupError, configure_hub
 
 c = get_config()  # noqa: F821 (given by JupyterHub when it loads this file)
 
@@ -37,6 +41,8 @@ configure_hub(
     store_url=_setting("WORKSHOP_STORE_URL"),
     workshop_id=_setting("WORKSHOP_ID", "workshop"),
     facilitators=[name.strip() for name in _setting("WORKSHOP_FACILITATORS").split(",") if name.strip()],
+    # Where the hub starts the workshop service; participants' servers reach it there directly.
+    service_url=_setting("WORKSHOP_SERVICE_URL", DEFAULT_SERVICE_URL),
 )
 
 # Where people reach the hub. Put HTTPS in front of it (a reverse proxy) for anything but a test.
@@ -45,9 +51,11 @@ c.JupyterHub.bind_url = os.environ.get("WORKSHOP_HUB_URL", "http://127.0.0.1:800
 bin_dir = Path(sys.executable).parent
 c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy")]
 c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
-# The hub's own state (its users and their servers; not the answers) beside the workshop's data.
+# The hub's own state (its users and their servers; not the answers) beside the workshop's data,
+# for the hub's account alone: its cookie secret would let anyone who reads it act as anyone.
 hub_state = data_dir / "hub"
 hub_state.mkdir(parents=True, exist_ok=True)
+hub_state.chmod(0o700)
 c.JupyterHub.db_url = f"sqlite:///{hub_state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_state / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(hub_state / "jupyterhub-proxy.pid")

@@ -3,7 +3,8 @@
 ``initdb`` and ``postgres`` refuse to run as root, so as root (CI) they run as the ``postgres``
 system user, in a folder it owns.  The server listens on a free loopback port and a Unix socket
 in that folder, trusts local connections (it holds nothing but test data), and is stopped and
-deleted by ``stop()``.
+deleted by ``stop()``.  With a ``password``, connections over TCP need it (the hub test checks
+that a participant's code, which can reach the port, finds no way in).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class PostgresServer:
 
     superuser = "workshop"
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, password: str | None = None):
         self.bindir = bindir
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="workshop-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -59,7 +61,14 @@ class PostgresServer:
             )
 
     def start(self) -> "PostgresServer":
-        self._run("initdb", "-D", str(self.data), "-U", self.superuser, "--auth=trust",
+        auth = ["--auth=trust"]
+        if self.password:
+            secret = self.root / "superuser-password"
+            secret.write_text(self.password, encoding="utf-8")
+            if self.as_postgres:
+                os.chown(secret, self.root.stat().st_uid, self.root.stat().st_gid)
+            auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={secret}"]
+        self._run("initdb", "-D", str(self.data), "-U", self.superuser, *auth,
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions")
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
@@ -68,12 +77,13 @@ class PostgresServer:
         return self
 
     def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.superuser}@127.0.0.1:{self.port}/{database}"
+        login = f"{self.superuser}:{self.password}" if self.password else self.superuser
+        return f"postgresql+psycopg://{login}@127.0.0.1:{self.port}/{database}"
 
     def _admin(self, statement: str) -> None:
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.superuser,
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.superuser, password=self.password,
                              dbname="postgres", autocommit=True) as conn:
             conn.execute(statement)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shlex
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +25,10 @@ from workshop.hub import FACILITATOR, PARTICIPANT, HubSetupError, ParticipantAut
 
 K8S = PROJECT_ROOT / "hub" / "k8s"
 PG = "postgresql+psycopg://workshop@127.0.0.1/workshop"
+SERVICE = "http://127.0.0.1:8010/services/workshop/"
+# Voilà 0.5.13's standalone list (voila/app.py), written out here on purpose.
+VOILA_STANDALONE_MESSAGES = ["comm_open", "comm_close", "comm_msg", "comm_info_request",
+                             "kernel_info_request", "shutdown_request"]
 
 
 def _spawner(*groups: str, environment=None):
@@ -33,23 +38,40 @@ def _spawner(*groups: str, environment=None):
 
 def test_the_facilitators_group_decides_the_role_and_no_spawner_sees_anothers():
     shared = {"WORKSHOP_ID": "w"}  # as a configured dict, shared by every spawner
-    hook = hub.make_pre_spawn_hook()
+    hook = hub.make_pre_spawn_hook(facilitator_env={"WORKSHOP_DATA_DIR": "/d", "WORKSHOP_STORE_URL": PG})
     facilitator, participant = _spawner("facilitators", environment=shared), _spawner("other", environment=shared)
     hook(facilitator)
     hook(participant)
-    assert facilitator.environment == {"WORKSHOP_ID": "w", "WORKSHOP_ROLE": FACILITATOR}
+    assert facilitator.environment == {"WORKSHOP_ID": "w", "WORKSHOP_ROLE": FACILITATOR,
+                                       "WORKSHOP_DATA_DIR": "/d", "WORKSHOP_STORE_URL": PG}
     assert participant.environment == {"WORKSHOP_ID": "w", "WORKSHOP_ROLE": PARTICIPANT}
     assert shared == {"WORKSHOP_ID": "w"}
 
 
-def test_configure_hub_gives_every_server_the_workshop(tmp_path):
+def test_configure_hub_gives_the_store_and_data_to_the_service_and_facilitators_only(tmp_path):
     c = Config()
-    hub.configure_hub(c, data_dir=tmp_path, store_url=PG, workshop_id="spring-2027", facilitators=["ana"])
+    hub.configure_hub(c, data_dir=tmp_path, store_url=PG, workshop_id="spring-2027", facilitators=["ana"],
+                      service_url="http://127.0.0.1:8010")
     assert c.JupyterHub.load_groups == {"facilitators": {"users": ["ana"]}}
-    assert c.Spawner.environment["WORKSHOP_STORE_URL"] == PG
-    assert c.Spawner.environment["WORKSHOP_DATA_DIR"] == str(tmp_path)
-    assert Path(c.Spawner.environment["JUPYTER_CONFIG_PATH"], "jupyter_server_config.py").is_file()
-    assert callable(c.Spawner.pre_spawn_hook)
+    env = c.Spawner.environment
+    assert "WORKSHOP_STORE_URL" not in env and "WORKSHOP_DATA_DIR" not in env
+    assert env["WORKSHOP_SERVICE_URL"] == "http://127.0.0.1:8010/services/workshop/"
+    assert Path(env["JUPYTER_CONFIG_PATH"], "jupyter_server_config.py").is_file()
+    [service] = c.JupyterHub.services
+    assert service["name"] == "workshop" and service["url"] == "http://127.0.0.1:8010"
+    assert service["command"][-2:] == ["-m", "workshop.hub_service"]
+    assert PG not in " ".join(service["command"])  # a command line is visible to every local account
+    assert service["environment"]["WORKSHOP_STORE_URL"] == PG
+    assert service["environment"]["WORKSHOP_DATA_DIR"] == str(tmp_path)
+    # Users, and the token each server (and its kernels) holds, may call the service.
+    assert "access:services!service=workshop" in c.JupyterHub.extra_user_scopes
+    assert set(c.Spawner.server_token_scopes) == {"users:activity!user", "access:servers!server",
+                                                  "access:services!service=workshop"}
+    facilitator, participant = _spawner("facilitators"), _spawner()
+    c.Spawner.pre_spawn_hook(facilitator)
+    c.Spawner.pre_spawn_hook(participant)
+    assert facilitator.environment["WORKSHOP_STORE_URL"] == PG
+    assert "WORKSHOP_STORE_URL" not in participant.environment
 
 
 @pytest.mark.parametrize("url, workshop_id, message", [
@@ -58,7 +80,7 @@ def test_configure_hub_gives_every_server_the_workshop(tmp_path):
 ])
 def test_the_hub_refuses_a_store_or_workshop_id_it_cannot_use(tmp_path, url, workshop_id, message):
     with pytest.raises(Exception, match=message):
-        hub.singleuser_environment(tmp_path, url, workshop_id)
+        hub.configure_hub(Config(), data_dir=tmp_path, store_url=url, workshop_id=workshop_id, facilitators=[])
 
 
 def test_a_participants_server_is_voila_and_the_start_page_only(tmp_path):
@@ -72,6 +94,8 @@ def test_a_participants_server_is_voila_and_the_start_page_only(tmp_path):
     assert c.ServerApp.authorizer_class is ParticipantAuthorizer and c.ServerApp.terminals_enabled is False
     assert c.VoilaConfiguration.template == "workshop" and c.VoilaConfiguration.show_tracebacks is False
     assert c.ServerApp.tornado_settings["mathjax_url"] is None  # nothing from a CDN
+    # The page's kernel takes only what Voilà's standalone server lets through: no code.
+    assert c.MappingKernelManager.allowed_message_types == VOILA_STANDALONE_MESSAGES
 
 
 def test_a_facilitators_server_is_jupyterlab_with_formgrader_on_the_course(tmp_path):
@@ -81,6 +105,7 @@ def test_a_facilitators_server_is_jupyterlab_with_formgrader_on_the_course(tmp_p
     assert "nbgrader.server_extensions.formgrader" not in c.ServerApp.jpserver_extensions  # left on
     assert c.CourseDirectory.course_id == "spring-2027"
     assert c.CourseDirectory.root == str(workshop.course_dir) and c.Exchange.root == str(workshop.exchange_root)
+    assert "allowed_message_types" not in c.MappingKernelManager  # JupyterLab's notebooks run code
     # formgrader needs the course inside JupyterLab's root
     assert not os.path.relpath(workshop.course_dir, c.ServerApp.root_dir).startswith("..")
 
@@ -93,30 +118,50 @@ def test_a_participant_may_use_their_pages_and_change_nothing_through_the_api(ac
     assert ParticipantAuthorizer().is_authorized(None, None, action, resource) is allowed
 
 
+def test_the_participants_kernel_messages_are_voilas_standalone_list():
+    """Copied from voila/app.py (not importable): a newer Voilà that changes it must be looked at."""
+    import inspect
+
+    import voila.app
+
+    source = inspect.getsource(voila.app.Voila.init_settings)
+    listed = re.search(r"allowed_message_types=\[(.*?)\]", source, re.S).group(1)
+    assert re.findall(r'"(\w+)"', listed) == hub.PARTICIPANT_KERNEL_MESSAGES
+    assert "execute_request" not in hub.PARTICIPANT_KERNEL_MESSAGES
+
+
 def _load_singleuser_file():
     return PyFileConfigLoader("jupyter_server_config.py", path=str(hub.SINGLEUSER_CONFIG_DIR)).load_config()
 
 
 def test_the_single_user_config_file_applies_the_role_from_the_environment(monkeypatch, tmp_path):
-    for name, value in [("JUPYTERHUB_USER", "sam"), ("WORKSHOP_DATA_DIR", str(tmp_path)),
-                        ("WORKSHOP_STORE_URL", PG), ("WORKSHOP_IDENTITY", "cookie"), ("JUPYTER_PATH", "")]:
+    for name, value in [("JUPYTERHUB_USER", "sam"), ("WORKSHOP_SERVICE_URL", SERVICE),
+                        ("WORKSHOP_IDENTITY", "cookie"), ("JUPYTER_PATH", "")]:
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("WORKSHOP_ROLE", raising=False)
+    for name in ("WORKSHOP_ROLE", "WORKSHOP_DATA_DIR", "WORKSHOP_STORE_URL"):
+        monkeypatch.delenv(name, raising=False)
     assert _load_singleuser_file().ServerApp.default_url == "/workshop/"
     assert os.environ["WORKSHOP_IDENTITY"] == "hub"  # kernels started by this server inherit it
     assert os.environ["JUPYTER_PATH"].split(os.pathsep)[0].endswith("jupyter")  # the workshop template
     monkeypatch.setenv("WORKSHOP_ROLE", "facilitator")
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("WORKSHOP_STORE_URL", PG)
     assert _load_singleuser_file().ServerApp.default_url == "/lab"
 
 
 @pytest.mark.parametrize("change, message", [
     ({"JUPYTERHUB_USER": None}, "no JUPYTERHUB_USER"),
     ({"WORKSHOP_ROLE": "admin"}, "WORKSHOP_ROLE must be"),
-    ({"WORKSHOP_STORE_URL": "sqlite:///x.sqlite"}, "PostgreSQL"),
+    ({"WORKSHOP_SERVICE_URL": None}, "WORKSHOP_SERVICE_URL must name"),
+    # A participant's server handed the store's login or the data folder refuses to start.
+    ({"WORKSHOP_STORE_URL": PG}, "must not be given WORKSHOP_STORE_URL"),
+    ({"WORKSHOP_DATA_DIR": "/srv/workshop-data"}, "must not be given WORKSHOP_DATA_DIR"),
+    ({"WORKSHOP_ROLE": "facilitator", "WORKSHOP_STORE_URL": "sqlite:///x.sqlite"}, "PostgreSQL"),
 ])
 def test_a_single_user_server_set_up_wrongly_says_what_to_set(monkeypatch, tmp_path, change, message):
-    for name, value in {"JUPYTERHUB_USER": "sam", "WORKSHOP_DATA_DIR": str(tmp_path), "WORKSHOP_STORE_URL": PG,
-                        "WORKSHOP_ROLE": "participant", "WORKSHOP_IDENTITY": "cookie", **change}.items():
+    for name, value in {"JUPYTERHUB_USER": "sam", "WORKSHOP_SERVICE_URL": SERVICE, "WORKSHOP_DATA_DIR": None,
+                        "WORKSHOP_STORE_URL": None, "WORKSHOP_ROLE": "participant", "WORKSHOP_IDENTITY": "cookie",
+                        **change}.items():
         if value is None:
             monkeypatch.delenv(name, raising=False)
         else:
@@ -145,25 +190,85 @@ def test_helm_values_name_the_facilitators_group_the_kit_uses(values):
     assert list(groups) == [hub.FACILITATORS_GROUP] and groups[hub.FACILITATORS_GROUP]["users"]
 
 
-def test_the_hub_hook_in_the_helm_values_compiles_and_sets_each_role(values):
+@pytest.fixture(scope="module")
+def service_manifest():
+    """hub/k8s/workshop-service.yaml by kind: the Deployment, the Service, the NetworkPolicy."""
+    documents = yaml.safe_load_all((K8S / "workshop-service.yaml").read_text(encoding="utf-8"))
+    return {d["kind"]: d for d in documents}
+
+
+def _run_hook(values, *groups):
     code = values["hub"]["extraConfig"]["workshop-roles"]
     c = Config()
     exec(compile(code, "hub.extraConfig.workshop-roles", "exec"), {"c": c})
-    hook = c.KubeSpawner.pre_spawn_hook
-    for groups, role in [(("facilitators",), FACILITATOR), ((), PARTICIPANT)]:
-        spawner = _spawner(*groups, environment={"WORKSHOP_ID": "w"})
-        hook(spawner)
-        assert spawner.environment == {"WORKSHOP_ID": "w", hub.ROLE_ENV: role}
+    spawner = _spawner(*groups, environment={"WORKSHOP_ID": "w"})
+    spawner.volumes, spawner.volume_mounts, spawner.extra_labels = [], [], {}
+    c.KubeSpawner.pre_spawn_hook(spawner)
+    return spawner
 
 
-def test_helm_values_give_servers_the_store_secret_and_the_shared_folder(values):
+def test_the_hub_hook_in_the_helm_values_gives_only_facilitators_the_data_and_the_store(values, service_manifest):
+    participant = _run_hook(values)
+    assert participant.environment == {"WORKSHOP_ID": "w", hub.ROLE_ENV: PARTICIPANT}
+    assert participant.volumes == participant.volume_mounts == [] and participant.extra_labels == {}
+
+    facilitator = _run_hook(values, "facilitators")
+    env = facilitator.environment
+    assert env[hub.ROLE_ENV] == FACILITATOR
+    assert env["WORKSHOP_STORE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "workshop-store", "key": "url"}
+    [volume], [mount] = facilitator.volumes, facilitator.volume_mounts
+    assert volume == {"name": "workshop-data", "persistentVolumeClaim": {"claimName": "workshop-data"}}
+    assert mount == {"name": "workshop-data", "mountPath": env["WORKSHOP_DATA_DIR"]}
+    # The database's NetworkPolicy opens to the pods the hook labels.
+    policy = service_manifest["NetworkPolicy"]["spec"]["podSelector"]["matchLabels"]
+    assert policy.items() <= facilitator.extra_labels.items()
+
+
+def test_participants_pods_get_no_shared_volume_and_no_store_only_the_service(values, service_manifest):
     single = values["singleuser"]
     env = single["extraEnv"]
-    assert env["WORKSHOP_STORE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "workshop-store", "key": "url"}
-    mounts = {m["name"]: m["mountPath"] for m in single["storage"]["extraVolumeMounts"]}
-    claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in single["storage"]["extraVolumes"]}
-    assert mounts["workshop-data"] == env["WORKSHOP_DATA_DIR"] and claims["workshop-data"] == "workshop-data"
-    load_config(env["WORKSHOP_DATA_DIR"], workshop_id=env["WORKSHOP_ID"])  # a workshop id the kit accepts
+    assert "WORKSHOP_STORE_URL" not in env and "WORKSHOP_DATA_DIR" not in env
+    assert "extraVolumes" not in single["storage"] and "extraVolumeMounts" not in single["storage"]
+    assert single["storage"]["type"] == "none"
+    load_config("/nowhere", workshop_id=env["WORKSHOP_ID"])  # a workshop id the kit accepts
+    # The hub registers the service where the manifest's Service answers; servers call it there.
+    url = values["hub"]["services"][hub.SERVICE_NAME]["url"]
+    service = service_manifest["Service"]
+    assert url == f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
+    assert env["WORKSHOP_SERVICE_URL"] == hub.service_api_url(url)
+    # Their servers' tokens (and so their kernels') may call it, as on one machine.
+    assert values["hub"]["config"]["KubeSpawner"]["server_token_scopes"] == hub.SERVER_TOKEN_SCOPES
+    assert hub.SERVICE_SCOPE in values["hub"]["config"]["JupyterHub"]["extra_user_scopes"]
+    # The chart's network policy lets servers reach the service's pods on its port, and no more.
+    [rule] = single["networkPolicy"]["egress"]
+    pods = service_manifest["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    assert rule["to"][0]["podSelector"]["matchLabels"].items() <= pods.items()
+    assert rule["ports"][0]["port"] == service["spec"]["ports"][0]["targetPort"]
+
+
+def test_the_service_runs_from_the_kits_image_with_the_store_the_data_and_its_hub_token(values, service_manifest):
+    deployment = service_manifest["Deployment"]["spec"]
+    [container] = deployment["template"]["spec"]["containers"]
+    image = values["singleuser"]["image"]
+    assert container["image"] == f"{image['name']}:{image['tag']}"
+    assert container["command"][-2:] == ["-m", "workshop.hub_service"]
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    hook_env = _run_hook(values, "facilitators").environment
+    assert env["WORKSHOP_STORE_URL"] == hook_env["WORKSHOP_STORE_URL"]["valueFrom"]
+    assert env["WORKSHOP_DATA_DIR"] == hook_env["WORKSHOP_DATA_DIR"]
+    assert env["WORKSHOP_ID"] == values["singleuser"]["extraEnv"]["WORKSHOP_ID"]
+    assert env["JUPYTERHUB_SERVICE_NAME"] == hub.SERVICE_NAME
+    assert env["JUPYTERHUB_SERVICE_PREFIX"] == f"/services/{hub.SERVICE_NAME}/"
+    # The chart keeps each service's token in its Secret "hub" under this key.
+    assert env["JUPYTERHUB_API_TOKEN"]["secretKeyRef"] == {"name": "hub",
+                                                          "key": f"hub.services.{hub.SERVICE_NAME}.apiToken"}
+    port = int(env["WORKSHOP_SERVICE_BIND_URL"].rsplit(":", 1)[1])
+    assert port == container["ports"][0]["containerPort"] == service_manifest["Service"]["spec"]["ports"][0]["targetPort"]
+    [mount] = container["volumeMounts"]
+    [volume] = deployment["template"]["spec"]["volumes"]
+    assert mount["mountPath"] == env["WORKSHOP_DATA_DIR"] and volume["persistentVolumeClaim"]["claimName"] == "workshop-data"
+    # The chart's NetworkPolicy lets it reach the hub's API (to learn whose token it is).
+    assert deployment["template"]["metadata"]["labels"]["hub.jupyter.org/network-access-hub"] == "true"
 
 
 def test_the_image_installs_the_kit_and_runs_the_single_user_server(dockerfile, values):
@@ -172,7 +277,7 @@ def test_the_image_installs_the_kit_and_runs_the_single_user_server(dockerfile, 
     assert ("COPY", "--chown=1000:100 . /srv/workshop-kit") in instructions
     installs = [shlex.split(v) for k, v in instructions if k == "RUN" and "pip install" in v]
     assert any("/srv/workshop-kit[hub]" in words for words in installs)
-    assert dockerfile.envs["WORKSHOP_DATA_DIR"] == values["singleuser"]["extraEnv"]["WORKSHOP_DATA_DIR"]
+    assert "WORKSHOP_DATA_DIR" not in dockerfile.envs  # a participant's server must not have one
     assert ("USER", "1000") in instructions
     assert json.loads(dockerfile.cmd) == [values["singleuser"]["cmd"]] == ["jupyterhub-singleuser"]
 

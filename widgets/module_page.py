@@ -131,6 +131,16 @@ class SubmitPanel(w.VBox):
                 "and passes are never sent.</p>"
             )
 
+    def _hand_in(self):
+        session = self.session
+        if session.config.identity == "hub":
+            # The participant's server has no exchange: the workshop service places it (hub_service.py).
+            return session.store.submit(self.module_id)
+        return submit_module(
+            session.store, session.participant, self.module_id, self.entries,
+            session.config.course_dir, session.config.exchange_root, blind=session.config.blind_review,
+        )
+
     def submit(self):
         """Save anything pending, then send the shared answers; the page says what happened."""
         if self.session.mode != PARTICIPANT:
@@ -143,11 +153,7 @@ class SubmitPanel(w.VBox):
             return None
         self._button.disabled = True
         try:
-            result = submit_module(
-                self.session.store, self.session.participant, self.module_id, self.entries,
-                self.session.config.course_dir, self.session.config.exchange_root,
-                blind=self.session.config.blind_review,
-            )
+            result = self._hand_in()
         except SubmitError as err:
             self._result.value = f'<p role="alert">Not sent: {html.escape(str(err))}</p>'
             return None

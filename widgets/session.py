@@ -11,6 +11,8 @@ Four situations, each told plainly on the page:
   Everything is built and locked; when the request arrives, ``bind`` learns the participant
   from its cookie and every part of the page restores that participant's answers.  This is what
   lets a room of thirty open a page at once without thirty kernels starting at once.
+- Behind JupyterHub, the hub user owning the server is the participant, and answers go through
+  the workshop service (``store_client.py``): the participant's server holds no store login.
 - ``preview``: the notebook run in JupyterLab or by the tests; answers go to an in-memory
   store and vanish with the kernel.
 """
@@ -34,7 +36,7 @@ PARTICIPANT, UNIDENTIFIED, WAITING, PREVIEW = "participant", "unidentified", "wa
 class Session:
     mode: str
     config: WorkshopConfig
-    store: Store
+    store: Store  # or, behind JupyterHub, a StoreClient with the same methods (store_client.py)
     participant: Participant | None
     # The exercises shown on this page, so that Submit can save what is still pending.
     exercises: list = field(default_factory=list)
@@ -71,15 +73,19 @@ def open_session() -> Session:
         store = Store.in_memory(max_answer_chars=config.max_answer_chars)
         participant, _ = store.add_participant(config.workshop_id, "preview")
         return Session(PREVIEW, config, store, participant)
+    if config.identity == "hub":
+        # Behind JupyterHub this server holds no store login: the workshop service is the door.
+        from .store_client import StoreClient
+
+        store = StoreClient.from_environment()
+        participant = _hub_participant(config, store)
+        return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     store = Store.for_workshop(config)
     if preheated():
         session = Session(WAITING, config, store, None)
         _bind_on_request(session)
         return session
-    if config.identity == "hub":
-        participant = _hub_participant(config, store)
-    else:
-        participant = store.participant_by_token(config.workshop_id, request_token())
+    participant = store.participant_by_token(config.workshop_id, request_token())
     session = Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     _note_page(session)
     return session
@@ -88,8 +94,8 @@ def open_session() -> Session:
 def _note_page(session: Session) -> None:
     """Tell the store which kernel serves this participant's page (see ``Store.open_page``)."""
     kernel_id = os.environ.get("VOILA_KERNEL_ID")  # Voilà sets it in every page's kernel
-    if session.participant is None or not kernel_id or session.config.identity == "hub":
-        return  # under JupyterHub each participant's own server holds their kernels
+    if session.participant is None or not kernel_id:
+        return
     try:
         session.store.open_page(session.participant, kernel_id)
     except Exception:  # only an optimisation: the page works without it

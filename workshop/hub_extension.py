@@ -4,7 +4,8 @@ A jupyter_server extension, loaded only in participants' single-user servers (``
 enables it).  It serves the pages of the standalone workshop server (``landing.py``): the start
 page with the modules and progress at ``<server>/workshop/`` (the server's default URL), and the
 journal, feedback and withdrawal pages beside it.  The participant is the hub user owning the
-server, so there is no pseudonym form and no participant cookie.  Voilà, a server extension in the
+server, so there is no pseudonym form and no participant cookie; the answers, feedback and
+withdrawal go through the workshop service (``hub_service.py``) with the server's hub token.  Voilà, a server extension in the
 same server, serves the modules at ``<server>/voila/render/<module>.ipynb``.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from jupyter_server.utils import url_path_join
 
 from widgets.config import load_config
-from widgets.store import Store
+from widgets.store_client import StoreClient
 
 from .landing import FeedbackHandler, JournalHandler, LandingHandler, WithdrawHandler
 
@@ -26,7 +27,8 @@ def _load_jupyter_server_extension(server_app) -> None:
     workshop = load_config()
     if workshop.identity != "hub":
         raise RuntimeError("workshop.hub_extension runs only with WORKSHOP_IDENTITY=hub (see workshop/hub.py)")
-    store = Store.for_workshop(workshop)  # its limits, as the kernels have them
+    # No store login here: the workshop service answers for this server's hub user only.
+    store = StoreClient.from_environment()
     base = server_app.web_app.settings["base_url"]
     pages = {"workshop": workshop, "store": store}
     server_app.web_app.add_handlers(".*$", [

@@ -11,7 +11,8 @@ facilitators' released feedback) and ``/withdraw``.
 
 Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
 participant's own server (``hub_extension.py``), and the participant is the hub user: no
-pseudonym form, no cookie, no personal link.
+pseudonym form, no cookie, no personal link.  There the store is the workshop service's client
+(``widgets/store_client.py``), and feedback and withdrawal go through the service too.
 """
 
 from __future__ import annotations
@@ -106,6 +107,19 @@ class _ParticipantHandler(_PlainErrors):
         path = feedback_path(self.workshop, student_id(participant, self.workshop.blind_review), module_id)
         return path if path.is_file() else None
 
+    def _feedback_modules(self, participant) -> set[str]:
+        """The modules with feedback released to this participant."""
+        if self.behind_hub:  # the data folder is the workshop service's alone (hub_service.py)
+            return self.store.feedback_modules()
+        modules = load_curriculum(self.workshop.curriculum_dir).modules
+        return {m for m in modules if self._feedback_file(participant, m) is not None}
+
+    def _feedback_page(self, participant, module_id: str) -> bytes | None:
+        if self.behind_hub:
+            return self.store.feedback(module_id)
+        path = self._feedback_file(participant, module_id)
+        return path.read_bytes() if path else None
+
     def _require_participant(self):
         _, participant = self._participant()
         if participant is None:
@@ -119,13 +133,14 @@ class LandingHandler(_ParticipantHandler):
     def _render(self, participant=None, token=None, error=None, entered=None, status=200):
         curriculum = load_curriculum(self.workshop.curriculum_dir)
         progress = self.store.progress(participant) if participant else {}
+        feedback = self._feedback_modules(participant) if participant else set()
         modules = [
             {
                 "title": entry["title"],
                 "summary": entry.get("summary", ""),
                 "url": module_url(self.base_url, module_id),
                 "progress": describe_progress(progress.get(module_id), len(entry["exercises"])),
-                "feedback": participant is not None and self._feedback_file(participant, module_id) is not None,
+                "feedback": module_id in feedback,
                 "feedback_url": f"{self.base_url}feedback/{module_id}",
             }
             for module_id, entry in curriculum.modules.items()
@@ -269,15 +284,15 @@ class FeedbackHandler(_ParticipantHandler):
         participant = self._require_participant()
         if module_id not in load_curriculum(self.workshop.curriculum_dir).modules:
             raise web.HTTPError(404)
-        path = self._feedback_file(participant, module_id)
-        if path is None:
+        page = self._feedback_page(participant, module_id)
+        if page is None:
             raise web.HTTPError(404)
         # nbgrader's page is shown as a document only: no scripts, nothing fetched from elsewhere.
         self.set_header("Content-Security-Policy",
                         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(path.read_bytes())
+        self.finish(page)
 
 
 class WithdrawHandler(_ParticipantHandler):
@@ -299,7 +314,10 @@ class WithdrawHandler(_ParticipantHandler):
         participant = self._require_participant()
         if self.get_body_argument("confirm", "") != "yes":
             return self.redirect(self.base_url + "withdraw")
-        removed = withdraw(self.workshop, self.store, participant)
+        if self.behind_hub:  # every copy is where only the workshop service can reach it
+            removed = self.store.withdraw()
+        else:
+            removed = withdraw(self.workshop, self.store, participant)
         self.clear_cookie(PARTICIPANT_COOKIE, path=self.base_url)
         self.finish(_templates.get_template("withdraw.html").render(
             participant=participant, base_url=self.base_url, done=removed, xsrf_form_html="",
