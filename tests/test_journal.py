@@ -21,7 +21,7 @@ def test_an_empty_journal_says_so(workshop, store, curriculum):
     assert "not answered anything yet" in journal_html(store, me, curriculum)
 
 
-def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, curriculum, participant_session):
+def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, curriculum):
     """Issue #14 item 9: deleted text was kept without the participant being told."""
     from widgets.module_page import welcome
     from widgets.store import Store
@@ -30,6 +30,7 @@ def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, c
     me, _ = store.add_participant(workshop.workshop_id, "told")
     for text in (journal_markdown(store, me, curriculum), journal_html(store, me, curriculum)):
         assert "last 7 saved versions" in text and "withdrawing" in text
-    participant_session.config.max_revisions = 7
-    page = welcome("payment", session=participant_session).value
+    from widgets.session import PARTICIPANT, Session
+
+    page = welcome("payment", session=Session(PARTICIPANT, workshop, store, me)).value  # what this store keeps
     assert "last 7 saved versions" in page and "text you since deleted included" in page

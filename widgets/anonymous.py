@@ -3,9 +3,10 @@
 In place of "Who can read this answer?", the participant sees what anonymous means here and a
 **Send anonymously** button.  Until they press it, the answer is a private draft like any other
 (it saves itself, and only they can read it).  Sending keeps the answer with nothing that links it
-to them (``Store.send_anonymously``) and deletes the draft; facilitators see only totals, once at
-least k people have answered.  Because nothing links a sent answer to anyone, it can be neither
-changed nor withdrawn, and the page says so before the button is pressed.
+to them (``Store.send_anonymously``) and deletes the draft; facilitators see it only among everyone
+else's (totals, and written answers in random order), once at least k people have answered.
+Because nothing links a sent answer to anyone, it can be neither changed nor withdrawn, and the
+page says so before the button is pressed.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def anonymous_note(k: int) -> str:
     return (
         "This question is anonymous. Your answer stays a private draft until you press "
         "<em>Send anonymously</em>. Then it is kept with nothing that links it to you or your "
-        "pseudonym, your draft is deleted, and the facilitators see only totals, and only once at "
-        f"least {k} people have answered. Because nothing links it to you, a sent answer cannot be "
+        "pseudonym, and your draft is deleted. The facilitators see it only together with everyone "
+        "else's (totals, and written answers in random order), and only once at least "
+        f"{k} people have answered. Because nothing links it to you, a sent answer cannot be "
         "changed or withdrawn."
     )
 

@@ -62,7 +62,7 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         "<li>Your answers save themselves as you go. When you are ready, <em>Submit</em> at the end "
         "sends only the answers you chose to share; you can change your mind and submit again, "
         "and the new submission replaces the earlier one.</li>"
-        f"<li>{html.escape(kept_versions(session.config.max_revisions))}</li>"
+        f"<li>{html.escape(kept_versions(session.store.max_revisions))}</li>"
         "</ul>",
     ]
     page = w.HTML("\n".join(parts), layout=w.Layout(width="100%"))

@@ -70,7 +70,7 @@ _current: Session | None = None
 def open_session() -> Session:
     config = load_config()
     if not served_by_voila():
-        store = Store.in_memory(max_answer_chars=config.max_answer_chars)
+        store = Store.in_memory(max_answer_chars=config.max_answer_chars, max_revisions=config.max_revisions)
         participant, _ = store.add_participant(config.workshop_id, "preview")
         return Session(PREVIEW, config, store, participant)
     if config.identity == "hub":

@@ -16,6 +16,7 @@ the page with a message.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import urllib.error
@@ -66,6 +67,19 @@ class StoreClient:
 
     def close(self) -> None:
         """Nothing to close: each call is one request."""
+
+    @functools.cached_property
+    def limits(self) -> dict:
+        """The store's limits as the service has them (this server cannot read the workshop's settings)."""
+        return self._call("GET", "limits")
+
+    @property
+    def max_revisions(self) -> int:
+        return self.limits["max_revisions"]
+
+    @property
+    def max_answer_chars(self) -> int:
+        return self.limits["max_answer_chars"]
 
     # The one way out ---------------------------------------------------------------------
     def _call(self, method: str, path: str, body=None, raw: bool = False):

@@ -7,6 +7,7 @@ instead (``widgets/store_client.py``), with their server's own hub token.  The s
 hub whose token it is, and every read and write is then that hub user's and no one else's:
 
     GET  api/participant                     who you are here (registered on the first call)
+    GET  api/limits                          the store's limits (answer length, versions kept)
     GET  api/answers[?module=M]              your answers (the journal reads these)
     GET  api/answers/M/E                     one answer, or null
     PUT  api/answers/M/E                     save it: {"value": ..., "share": ..., "passed": ...}
@@ -134,6 +135,12 @@ class ParticipantHandler(_ParticipantAPI):
                     "pseudonym": self.participant.pseudonym})
 
 
+class LimitsHandler(_ParticipantAPI):
+    def get(self):
+        store = self.door.store
+        self.reply({"max_answer_chars": store.max_answer_chars, "max_revisions": store.max_revisions})
+
+
 class AnswersHandler(_ParticipantAPI):
     async def get(self):
         module_id = self.get_argument("module", None)
@@ -216,6 +223,7 @@ def make_app(door: Door, prefix: str = "/") -> web.Application:
     api = re.escape(url_path_join(prefix, "api"))
     routes = [
         (api + "/participant", ParticipantHandler),
+        (api + "/limits", LimitsHandler),
         (api + "/answers", AnswersHandler),
         (api + f"/answers/{_MODULE}/{_EXERCISE}", AnswerHandler),
         (api + "/progress", ProgressHandler),
