@@ -167,8 +167,9 @@ page_kernels = sa.Table(
 # Anonymous answers (an exercise marked ``anonymous`` in the curriculum, such as the closing
 # evaluation): kept with nothing that links them to a participant.  No participant, no time, and a
 # random key; on SQLite the table has no rowid, so rows are kept in key order, not in the order
-# they came.  A second table only says who has sent an answer to which exercise, so that no one
-# sends twice; it holds no answer.
+# they came (PostgreSQL's heap keeps arrival order, visible to its administrator only: SECURITY.md).
+# A second table only says who has sent an answer to which exercise, so that no one sends twice;
+# it holds no answer.
 anonymous_answers = sa.Table(
     "anonymous_answers",
     metadata,
