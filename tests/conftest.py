@@ -56,6 +56,16 @@ def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float =
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
+@pytest.fixture(autouse=True)
+def _umask_as_it_was():
+    """The kit's command line sets a private umask for its process; a test calling it in-process
+    must not leave that on the test run (the hub test's accounts need to read what it links)."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
+
+
 @pytest.fixture
 def workshop(tmp_path):
     """A workshop configuration whose data folder is a fresh temporary one.

@@ -141,6 +141,14 @@ def _python_for_accounts(homes: Path) -> tuple[Path, dict]:
     if subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "pass"],
                       capture_output=True, cwd="/").returncode == 0:
         return Path(sys.executable), {}
+    old_umask = os.umask(0o022)  # readable by the accounts, whatever an earlier test left set
+    try:
+        return _link_python(homes)
+    finally:
+        os.umask(old_umask)
+
+
+def _link_python(homes: Path) -> tuple[Path, dict]:
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     base, runtime = Path(sys.base_prefix), homes / "python"
     stdlib = runtime / "lib" / version
