@@ -143,6 +143,7 @@ def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
         page.wait_for_function(
             "() => document.querySelector('.workshop-exercise textarea').value === 'Written before the crash.'"
         )
+        assert first_exercise(page).locator("textarea").input_value() == "Written before the crash."
     finally:
         context.close()
         stop_voila(process)
