@@ -80,3 +80,10 @@ def test_a_participants_kernel_never_imports_pandas():
             "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nbgrader', 'jsonschema') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_package_names_its_licence_by_spdx_and_ships_the_text():
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["license"] == "BSD-3-Clause"
+    assert pyproject["project"]["license-files"] == ["LICENSE"]
+    assert (PROJECT_ROOT / "LICENSE").read_text().startswith("BSD 3-Clause License")
