@@ -54,7 +54,7 @@ def _csv_without(path: Path, pseudonym: str) -> bool:
     if not rows or "pseudonym" not in rows[0]:
         return False
     column = rows[0].index("pseudonym")
-    theirs = {pseudonym, neutralise_formula(pseudonym)}  # as write_csv wrote it
+    theirs = _as_written(pseudonym)
     kept = [rows[0]] + [row for row in rows[1:] if len(row) <= column or row[column] not in theirs]
     if len(kept) == len(rows):
         return False
@@ -104,10 +104,15 @@ def remove_copies(store: Store, workshop) -> list[Path]:
     return removed
 
 
+def _as_written(pseudonym: str) -> set[str]:
+    """The pseudonym as a CSV the kit wrote may hold it (``write_csv`` neutralises formulas)."""
+    return {pseudonym, neutralise_formula(pseudonym)}
+
+
 def _mentions(path: Path, pseudonym: str) -> bool:
+    theirs = _as_written(pseudonym)
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return any(row.get("pseudonym") in (pseudonym, neutralise_formula(pseudonym)) for row in reader)
+        return any(row.get("pseudonym") in theirs for row in csv.DictReader(fh))
 
 
 def _remove(path: Path) -> None:

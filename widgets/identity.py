@@ -23,6 +23,12 @@ from http.cookies import CookieError, SimpleCookie
 
 PSEUDONYM_MAX = 40
 PARTICIPANT_COOKIE = "workshop_participant"
+# How a pooled kernel proves itself to the server that started it (``workshop/kernel_keys.py``):
+# its own key, given in its environment and sent back as a header; and, under HTTPS, the
+# server's certificate, which the kernel trusts alone.
+KERNEL_KEY_ENV = "WORKSHOP_KERNEL_KEY"
+KERNEL_KEY_HEADER = "X-Workshop-Kernel-Key"
+SERVER_CERT_ENV = "WORKSHOP_SERVER_CERT"
 PSEUDONYM_RULE = (
     "A pseudonym is 1 to 40 characters, with at least one letter: letters (any alphabet), digits, "
     "'-' and '_'. No spaces or other signs. Names that look alike count as one name."
@@ -155,23 +161,16 @@ def wait_for_request() -> None:
     opens only with the key the server gave this kernel (``workshop.kernel_keys``), once; over
     HTTPS the server's own certificate is the one trusted.
     """
-    import ssl
-
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     base = os.environ.get("VOILA_WS_BASE_URL") or os.environ.get("VOILA_SERVER_URL", "/")
-    certificate = os.environ.get("WORKSHOP_SERVER_CERT")
+    certificate = os.environ.get(SERVER_CERT_ENV)
     scheme = "wss" if certificate else "ws"
     url = (f"{scheme}://{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:{os.environ.get('VOILA_APP_PORT', '8866')}"
            f"{base}voila/query/{os.environ['VOILA_KERNEL_ID']}")
-    options = {}
-    if certificate:
-        context = ssl.create_default_context(cafile=certificate)
-        context.check_hostname = False  # loopback to the server's own certificate, pinned above
-        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-        options["ssl_options"] = context
-    request = HTTPRequest(url, headers={"X-Workshop-Kernel-Key": os.environ.pop("WORKSHOP_KERNEL_KEY", "")},
+    options = {"ssl_options": trusting(certificate)} if certificate else {}
+    request = HTTPRequest(url, headers={KERNEL_KEY_HEADER: os.environ.pop(KERNEL_KEY_ENV, "")},
                           connect_timeout=10, **options)
 
     async def receive() -> str | None:
@@ -184,6 +183,20 @@ def wait_for_request() -> None:
     message = asyncio.run(receive())
     for name, value in json.loads(message or "{}").items():
         os.environ[name] = value
+
+
+def trusting(certificate: str | os.PathLike):
+    """An SSL context that trusts exactly this (self-signed) certificate: the workshop server's own.
+
+    Used on loopback only (a pooled kernel, ``workshop serve`` waiting for its server), so the
+    host name is not checked: the certificate itself is what is pinned.
+    """
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(certificate))
+    context.check_hostname = False
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    return context
 
 
 def request_token() -> str | None:

@@ -87,6 +87,16 @@ def create_private_file(path: str | os.PathLike) -> Path:
     return private_file(path)
 
 
+def write_private(path: str | os.PathLike, content: bytes | str) -> Path:
+    """Write a secret (a token, a key) readable by this user only (0600) from its first byte."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as file:
+        file.write(data)
+    return path
+
+
 def make_private(root: str | os.PathLike) -> None:
     """Every folder and file under ``root`` (and ``root`` itself) private, as above.
 

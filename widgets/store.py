@@ -990,8 +990,6 @@ class Store:
         Run once when a workshop is served, not in every kernel.  Two participants whose names an
         earlier rule let both in keep their own keys; returns how many keys changed.
         """
-        from .identity import pseudonym_key
-
         changed = 0
         with self._write() as conn:
             rows = conn.execute(sa.select(participants.c.id, participants.c.workshop_id,

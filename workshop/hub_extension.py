@@ -5,8 +5,9 @@ enables it).  It serves the pages of the standalone workshop server (``landing.p
 page with the modules and progress at ``<server>/workshop/`` (the server's default URL), and the
 journal, feedback and withdrawal pages beside it.  The participant is the hub user owning the
 server, so there is no pseudonym form and no participant cookie; the answers, feedback and
-withdrawal go through the workshop service (``hub_service.py``) with the server's hub token.  Voilà, a server extension in the
-same server, serves the modules at ``<server>/voila/render/<module>.ipynb``.
+withdrawal go through the workshop service (``hub_service.py``) with the server's hub token.
+Voilà, a server extension in the same server, serves the modules at
+``<server>/voila/render/<module>.ipynb``.
 """
 
 from __future__ import annotations

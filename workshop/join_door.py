@@ -18,7 +18,6 @@ import datetime
 import hashlib
 import hmac
 import ipaddress
-import os
 import time
 from collections import defaultdict, deque
 from pathlib import Path
@@ -26,6 +25,8 @@ from pathlib import Path
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from tornado import web
 from traitlets import Int
+
+from widgets.private_files import write_private
 
 TOO_MANY_TRIES = ("Too many wrong join links from this device in the last minute. "
                   "Wait a minute, then open the link from the join card again.")
@@ -111,21 +112,8 @@ def fingerprint(cert_path: Path) -> str:
     """The certificate's SHA-256 fingerprint as browsers show it (AB:CD:…)."""
     from cryptography import x509
 
-    certificate = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
-    digest = hashlib.sha256(certificate.public_bytes(_der())).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
-
-
-def _der():
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    return Encoding.DER
-
-
-def write_private(path: Path, content: bytes | str) -> None:
-    """Write ``path`` readable by this user only (0600) from its first byte."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+    certificate = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
+    digest = hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))

@@ -157,12 +157,19 @@ FULL = {
 }
 
 
-class ModulePageHandler(TornadoVoilaHandler):
-    """``/voila/render/<module>.ipynb`` for a participant: the start page first, within the caps."""
+class _KnowsOwners:
+    """Mixed into a Voilà or Jupyter handler: ``self.owners`` says whose each kernel is."""
 
     def initialize(self, owners: KernelOwners, **kwargs):
         super().initialize(**kwargs)
         self.owners = owners
+
+
+class ModulePageHandler(_KnowsOwners, TornadoVoilaHandler):
+    """``/voila/render/<module>.ipynb`` for a participant: the start page first, within the caps."""
+
+    def initialize(self, owners: KernelOwners, **kwargs):
+        super().initialize(owners, **kwargs)
         self._recording: _RecordingManager | None = None
 
     @property
@@ -203,12 +210,8 @@ class ModulePageHandler(TornadoVoilaHandler):
                 self.owners.done(participant.id)
 
 
-class OwnedKernelHandler(KernelHandler):
+class OwnedKernelHandler(_KnowsOwners, KernelHandler):
     """``/api/kernels/<id>``: the kernel's description, for its owner only; no DELETE."""
-
-    def initialize(self, owners: KernelOwners):
-        super().initialize()
-        self.owners = owners
 
     async def get(self, kernel_id):
         if not self.owners.is_owner(self, kernel_id):
@@ -219,12 +222,8 @@ class OwnedKernelHandler(KernelHandler):
         raise web.HTTPError(405)
 
 
-class OwnedChannelsHandler(VoilaKernelWebsocketHandler):
+class OwnedChannelsHandler(_KnowsOwners, VoilaKernelWebsocketHandler):
     """``/api/kernels/<id>/channels``: the page's connection to its kernel, for its owner only."""
-
-    def initialize(self, owners: KernelOwners):
-        super().initialize()
-        self.owners = owners
 
     async def pre_get(self):
         # Refused before the websocket opens: a stranger never reaches the kernel.
@@ -233,12 +232,8 @@ class OwnedChannelsHandler(VoilaKernelWebsocketHandler):
         await super().pre_get()
 
 
-class OwnedShutdownHandler(VoilaShutdownKernelHandler):
+class OwnedShutdownHandler(_KnowsOwners, VoilaShutdownKernelHandler):
     """``/voila/api/shutdown/<id>``: a page closing may end its own kernel, and no other."""
-
-    def initialize(self, owners: KernelOwners):
-        super().initialize()
-        self.owners = owners
 
     async def post(self, kernel_id):
         if not self.owners.is_owner(self, kernel_id):

@@ -25,9 +25,7 @@ import uuid
 from tornado import web
 from voila.request_info_handler import RequestInfoSocketHandler
 
-KERNEL_KEY_ENV = "WORKSHOP_KERNEL_KEY"
-KERNEL_KEY_HEADER = "X-Workshop-Kernel-Key"
-SERVER_CERT_ENV = "WORKSHOP_SERVER_CERT"  # set when the server speaks HTTPS: kernels verify it
+from widgets.identity import KERNEL_KEY_ENV, KERNEL_KEY_HEADER
 
 
 class KeyedKernels:

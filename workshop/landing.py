@@ -164,9 +164,6 @@ class LandingHandler(_ParticipantHandler):
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
 
-    def _remember(self, token: str):
-        remember(self, token)
-
     def _resume_url(self, token: str | None) -> str:
         """The personal link; on the room's network it also carries today's join token."""
         join = None if self.behind_hub else getattr(self.identity_provider, "token", None)
@@ -200,7 +197,7 @@ class LandingHandler(_ParticipantHandler):
             participant, token = self.store.add_participant(self.workshop.workshop_id, entered)
         except (PseudonymError, PseudonymTaken) as err:
             return self._render(error=str(err), entered=entered[:200], status=400)
-        self._remember(token)
+        remember(self, token)
         self.redirect(self.base_url)
 
 

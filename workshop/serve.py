@@ -16,7 +16,6 @@ import os
 import secrets
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -24,9 +23,11 @@ import urllib.request
 from pathlib import Path
 
 from widgets.config import PROJECT_ROOT, WorkshopConfig
+from widgets.identity import trusting
+from widgets.private_files import create_private_file, private_folder, write_private
 
 from . import TEMPLATE_ROOT
-from .join_door import fingerprint, self_signed_certificate, write_private
+from .join_door import fingerprint, self_signed_certificate
 
 PLAIN_HTTP_WARNING = ("Warning: participants connect over plain HTTP. Anyone on the room's network can read "
                       "what they type. Use --tls auto (or --tls CERT KEY) to encrypt it.")
@@ -58,7 +59,7 @@ def lan_addresses() -> list[str]:
 def _secret(path: Path) -> str:
     """The facilitator token, kept in the data folder (0600) so their links survive a restart."""
     if path.exists():
-        path.chmod(0o600)
+        path.chmod(0o600)  # a secret: never the shared group's, even in a group's folder
         return path.read_text().strip()
     token = secrets.token_urlsafe(32)
     write_private(path, token)
@@ -70,13 +71,6 @@ def new_join_token(data: Path) -> str:
     token = secrets.token_urlsafe(32)
     write_private(data / "join-token", token)
     return token
-
-
-def _private_log(path: Path):
-    """A server log, readable by this user only (it may show links with tokens)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.chmod(path, 0o600)
-    return os.fdopen(descriptor, "a")
 
 
 def _tls_files(args, data: Path, hosts: list[str]) -> tuple[Path, Path] | None:
@@ -92,16 +86,6 @@ def _tls_files(args, data: Path, hosts: list[str]) -> tuple[Path, Path] | None:
         if not path.is_file():
             raise ValueError(f"--tls: there is no file {path}")
     return cert, key
-
-
-def _trusting(cert: Path | None):
-    """An SSL context that trusts exactly this server's certificate (None for plain HTTP)."""
-    if cert is None:
-        return None
-    context = ssl.create_default_context(cafile=str(cert))
-    context.check_hostname = False
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-    return context
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, context=None) -> bool:
@@ -184,13 +168,12 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
-    logs = data / "logs"
-    logs.mkdir(exist_ok=True)
-    logs.chmod(0o700)
+    logs = private_folder(data / "logs")
     say("Starting the participants' server (Voilà) and the facilitators' workbench (JupyterLab)...")
     say(f"  (their messages go to {logs})")
-    participants_log = _private_log(logs / "participants.log")
-    facilitators_log = _private_log(logs / "facilitators.log")
+    # The logs may show links: readable by this user only.
+    participants_log = open(create_private_file(logs / "participants.log"), "a")
+    facilitators_log = open(create_private_file(logs / "facilitators.log"), "a")
     if args.room and pages:
         say(f"Making today's first page ({pages[0]}) ready for {args.room} people; later pages follow the room.")
     elif args.room:
@@ -240,7 +223,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     local = f"{scheme}://127.0.0.1:{participant_port}/"
     lab = f"http://127.0.0.1:{facilitator_port}/"
     up = _wait_until_up(local + ("?token=" + join_token if join_token else ""), participants,
-                        context=_trusting(tls[0] if tls else None))
+                        context=trusting(tls[0]) if tls else None)
     if not up or not _wait_until_up(
         f"{lab}api/status?token={facilitator_token}", facilitators
     ):

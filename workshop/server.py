@@ -41,6 +41,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from widgets.config import WorkshopConfig, load_config
+from widgets.identity import SERVER_CERT_ENV
 from widgets.private_files import umask_for
 from widgets.store import Store
 
@@ -54,7 +55,7 @@ from .kernel_doors import (
     OwnedKernelHandler,
     OwnedShutdownHandler,
 )
-from .kernel_keys import SERVER_CERT_ENV, KernelQueryHandler
+from .kernel_keys import KernelQueryHandler
 from .landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler
 from .pools import PageRetirement, RoomPlan, with_room_plan
 
