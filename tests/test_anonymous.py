@@ -53,6 +53,22 @@ def test_sending_keeps_the_answer_unlinked_and_deletes_the_draft(participant_ses
     assert "Shorter sessions" not in dumped and "first words" not in dumped
 
 
+def test_the_draft_leaves_no_byte_in_the_store_files_and_nothing_ties_the_answer_to_its_sender(workshop, store):
+    """The write-ahead log would still hold the draft, and the send's rows side by side."""
+    from pathlib import Path
+
+    me, _ = store.add_participant(workshop.workshop_id, "sam")
+    store.save_answer(me, "closing", CHANGE, "my draft, linked to sam")
+    store.send_anonymously(me, "closing", CHANGE, "the answer as sent")
+    database = Path(store.engine.url.database)
+    files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
+    assert any(p.name.endswith("-wal") for p in files)
+    for path in files:
+        assert b"my draft, linked to sam" not in path.read_bytes(), path
+    wal = database.with_name(database.name + "-wal")
+    assert wal.stat().st_size == 0  # no frames of this send left beside the participant's row
+
+
 def test_a_sent_answer_cannot_be_sent_again_changed_or_seen(workshop, store):
     me, _ = store.add_participant(workshop.workshop_id, "sam")
     box = Scale(RATING, session=_page(workshop, store, me))

@@ -943,7 +943,8 @@ class Store:
         """Keep ``value`` with no link to ``participant``, and remove their draft and its revisions.
 
         From then on the store knows only that this participant has sent an answer to this
-        exercise, not which one; so it can be neither changed nor withdrawn.
+        exercise, not which one; so it can be neither changed nor withdrawn.  On SQLite the draft
+        leaves no bytes in the store's files either (secure_delete, then ``scrub``).
         """
         if value in (None, "", [], {}):
             raise StoreError("There is nothing to send yet: answer first, or leave it.")
@@ -963,6 +964,9 @@ class Store:
             for table in (answer_revisions, answers):
                 conn.execute(table.delete().where(*[table.c[k] == v for k, v in mine.items()],
                                                   table.c.module_id == module_id))
+        # The write-ahead log still holds the draft, and this send's frames beside the participant's
+        # row: written back and emptied, no byte links the answer to them (on SQLite; SECURITY.md).
+        self.scrub()
 
     def sent_anonymously(self, participant: Participant, exercise_id: str) -> bool:
         with self.engine.connect() as conn:
