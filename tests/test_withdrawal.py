@@ -88,12 +88,14 @@ def held(tmp_path_factory):
 
 def test_before_withdrawal_the_words_are_everywhere_the_kit_copies_them(held):
     """The attack's starting point: released feedback, exports, reports and the store's files hold them."""
-    workshop, _, _, _ = held
+    workshop, _, _, ana = held
     data = Path(workshop.data_dir)
     where = {p.relative_to(data).parts[0] for p in every_file(data) if holds(p, SHARED)}
     assert {"exchange", "course", "exports"} <= where
     assert any(holds(p, SHARED) for p in (workshop.exchange_root / workshop.workshop_id / "feedback").iterdir())
     assert any(holds(p, DELETED) for p in data.glob("store.sqlite*"))
+    named = {p.relative_to(data).parts[0] for p in data.rglob("*") if p.name.split("+", 1)[0] == ana.review_id}
+    assert {"exchange", "course"} <= named  # their submission, its lock, their course folders
 
 
 def test_nothing_the_kit_wrote_is_open_to_other_users(held):
@@ -127,6 +129,9 @@ def test_withdrawal_removes_every_copy_down_to_the_bytes(held):
     assert sorted(Path(p).name for p in done["rebuilt"]) == ["review", "shared.csv"] and done["removed"] == []
     for needle in (SHARED, DELETED, PRIVATE_TEXT):
         assert [str(p.relative_to(data)) for p in every_file(data) if holds(p, needle)] == []
+    # Nor does any file or folder bear their name in nbgrader (the submit lock, a staging folder).
+    theirs = {ana.review_id, ana.pseudonym}
+    assert [str(p.relative_to(data)) for p in data.rglob("*") if p.name.split("+", 1)[0] in theirs] == []
     for name in ("store.sqlite", "store.sqlite-wal", "store.sqlite-shm"):  # named, in case one is missing
         if (data / name).exists():
             assert not holds(data / name, SHARED)
