@@ -46,7 +46,8 @@ from widgets.private_files import umask_for
 from widgets.store import SHARE_LEVELS, Participant, Store, StoreError
 from widgets.submit_bridge import SubmitError, student_id, submit_module
 
-SERVICE_NAME = "workshop"
+from .hub import SERVICE_NAME
+
 _MODULE = r"([a-z0-9][a-z0-9-]{0,63})"
 _EXERCISE = r"([a-z0-9][a-z0-9.-]{0,127})"
 log = logging.getLogger("workshop.hub_service")
