@@ -47,7 +47,7 @@ def same_widgets_notebook(census: Counter, folder: Path) -> Path:
     content = {"HTML": "value='<p>' + 'A paragraph of module text. ' * 8 + '</p>'",
                "RadioButtons": "options=['one', 'two', 'three']", "Dropdown": "options=['a', 'b', 'c', 'd']",
                "Textarea": "description='Answer'", "IntSlider": "description='Role', max=10"}
-    make = "\n".join(f"widgets += [w.{kind}({content.get(kind, '')}) for _ in range({count})]"
+    make = "\n".join(f"coproduction_kit.widgets += [w.{kind}({content.get(kind, '')}) for _ in range({count})]"
                      for kind, count in census.items() if count > 0)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
@@ -94,7 +94,7 @@ def interactive(workshop, store, tmp: Path) -> dict:
                 port = free_port()
                 log = tmp / f"tti-{label}.log"
                 args = ["--room", str(pool), "--pages", PAGE, "--reserve", str(pool)] if pool else ["--room", "0"]
-                ours = start([sys.executable, "-m", "workshop.server", "--port", str(port),
+                ours = start([sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port),
                               "--data-dir", workshop.data_dir, *args], log, f"http://127.0.0.1:{port}/",
                              dict(os.environ, **env))
                 try:

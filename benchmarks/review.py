@@ -23,7 +23,7 @@ EXERCISE = ("payment", "payment.personal-experience")
 
 
 def _writer(url: str, pseudonym: str, gaps: tuple[float, float], start_line, results) -> None:
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     store = Store(url)
     person = store.participant_by_pseudonym("bench", pseudonym)
@@ -39,7 +39,7 @@ def _writer(url: str, pseudonym: str, gaps: tuple[float, float], start_line, res
 
 
 def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     url = f"sqlite:///{tmp / f'autosave-{gaps[0]}.sqlite'}"
     store = Store(url)
@@ -63,11 +63,11 @@ def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
 
 
 def _submitted_room(tmp: Path, name: str):
-    from widgets.config import load_config
-    from widgets.curriculum import load_curriculum
-    from widgets.store import FACILITATORS, Store
-    from widgets.submit_bridge import submit_module
-    from workshop.course import prepare
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.core.curriculum import load_curriculum
+    from coproduction_kit.store import FACILITATORS, Store
+    from coproduction_kit.nbgrader.exchange import submit_module
+    from coproduction_kit.nbgrader.course import prepare
 
     workshop = load_config(tmp / name, workshop_id=name)
     curriculum = load_curriculum(workshop.curriculum_dir)
@@ -85,7 +85,7 @@ def _submitted_room(tmp: Path, name: str):
 
 def collect_room(tmp: Path) -> dict:
     """The kit's collect, then nbgrader's command line on a copy of the same exchange and course."""
-    from workshop.course import collect
+    from coproduction_kit.nbgrader.course import collect
 
     workshop, curriculum = _submitted_room(tmp, "collect")
     plain_course = tmp / "plain-course"
@@ -108,11 +108,11 @@ def collect_room(tmp: Path) -> dict:
 
 
 def report_10k(tmp: Path) -> dict:
-    from widgets.config import load_config
-    from widgets.curriculum import load_curriculum
-    from widgets.export import load
-    from widgets.report import build_report, summarise
-    from widgets.store import ROOM, Store
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.core.curriculum import load_curriculum
+    from coproduction_kit.review.export import load
+    from coproduction_kit.review.report import build_report, summarise
+    from coproduction_kit.store import ROOM, Store
 
     workshop = load_config(tmp / "report", workshop_id="report")
     curriculum = load_curriculum(workshop.curriculum_dir)

@@ -90,7 +90,7 @@ def _memory(peak: dict) -> str:
 def workshop_server(workshop, log: Path, *args: str):
     port = free_port()
     env = dict(os.environ, WORKSHOP_ID=workshop.workshop_id, WORKSHOP_DATA_DIR=workshop.data_dir)
-    process = start([sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir",
+    process = start([sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port), "--data-dir",
                      workshop.data_dir, *args], log, f"http://127.0.0.1:{port}/", env)
     return process, f"http://127.0.0.1:{port}/"
 

@@ -48,10 +48,10 @@ def import_cost() -> tuple[float, float]:
 
 
 def main():
-    from widgets.config import load_config
-    from widgets.curriculum import load_curriculum
-    from widgets.store import Store
-    from workshop.course import prepare
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.core.curriculum import load_curriculum
+    from coproduction_kit.store import Store
+    from coproduction_kit.nbgrader.course import prepare
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -89,7 +89,7 @@ def main():
         f"{ROOM_SIZE} requests for a page at the same moment, each with its own participant's cookie. "
         "The half-day has four modules, so four switches; a series session is one page (check-in, "
         "module and debrief are on it), so its only switch is the first. Pools follow the room "
-        "(`workshop serve --session 1 --format half-day`, see `workshop/pools.py`): today's first page is "
+        "(`workshop serve --session 1 --format half-day`, see `coproduction_kit/server/pools.py`): today's first page is "
         "preheated for the room; when the room reaches a page, the next one fills, and kernels of pages "
         "left are shut down. Goal: no failures, p95 ≤ 2 s at every switch, the server under 4 GB.",
         "",

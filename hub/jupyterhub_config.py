@@ -4,7 +4,7 @@ Every person gets their own server: participants land on the workshop's start pa
 Voilà pages, with their hub username as their identity; the facilitators' group gets JupyterLab
 with nbgrader's formgrader on the workshop's course. The answers go to PostgreSQL, through the
 hub's "workshop" service: the only process given the store's URL and the data folder (with
-facilitators' servers). See hub/README.md; the kit's part of the configuration is workshop/hub.py.
+facilitators' servers). See hub/README.md; the kit's part of the configuration is coproduction_kit/server/hub.py.
 
     WORKSHOP_DATA_DIR=/srv/workshop \\
     WORKSHOP_STORE_URL=postgresql+psycopg://workshop:SECRET@127.0.0.1/workshop \\
@@ -12,7 +12,7 @@ facilitators' servers). See hub/README.md; the kit's part of the configuration i
     .venv/bin/jupyterhub -f hub/jupyterhub_config.py
 
 The store's URL and the data folder go to the "workshop" service (at WORKSHOP_SERVICE_URL, by
-default http://127.0.0.1:8010) and to facilitators' servers only; see workshop/hub.py.
+default http://127.0.0.1:8010) and to facilitators' servers only; see coproduction_kit/server/hub.py.
 
 Choose an authenticator (and who may log in) for your institution before opening it to anyone:
 this file leaves JupyterHub's default, PAM (the machine's own accounts), in place.
@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from workshop.hub import DEFAULT_SERVICE_URL, HubSetupError, configure_hub
+from coproduction_kit.server.hub import DEFAULT_SERVICE_URL, HubSetupError, configure_hub
 
 c = get_config()  # noqa: F821 (given by JupyterHub when it loads this file)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from widgets.config import PROJECT_ROOT, load_config
-from widgets.curriculum import load_curriculum
-from widgets.session import PREVIEW, Session
-from widgets.store import Store
+from coproduction_kit.core.settings import PROJECT_ROOT, load_config
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.widgets.session import PREVIEW, Session
+from coproduction_kit.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -105,7 +105,7 @@ def preview_session(workshop):
 @pytest.fixture(scope="session")
 def prepared(tmp_path_factory):
     """A workshop with its nbgrader course prepared once for the session (real nbgrader)."""
-    from workshop.course import prepare
+    from coproduction_kit.nbgrader.course import prepare
 
     data = tmp_path_factory.mktemp("prepared") / "data"
     workshop = load_config(data, workshop_id="test-workshop")
@@ -122,7 +122,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = ()):
     env = dict(os.environ, WORKSHOP_DATA_DIR=workshop.data_dir, WORKSHOP_ID=workshop.workshop_id)
     log = open(Path(workshop.data_dir) / f"voila-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", workshop.data_dir, *args],
+        [sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port), "--data-dir", workshop.data_dir, *args],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
     )
     url = f"http://127.0.0.1:{port}/"

@@ -68,7 +68,7 @@ def test_pages_reflow_at_320_pixels_like_400_percent_zoom(chromium, voila_server
 
 
 def test_a_module_can_be_answered_shared_and_submitted_with_the_keyboard_alone(chromium, voila_server, prepared):
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     context = chromium.new_context(viewport={"width": 412, "height": 915})
     page = context.new_page()

@@ -1,16 +1,16 @@
 """Anonymous means anonymous: the evaluation is kept with no link to the participant, and
-reported only as totals once k people answered (``widgets/anonymous.py``, ``Store.send_anonymously``)."""
+reported only as totals once k people answered (``coproduction_kit/widgets/anonymous.py``, ``Store.send_anonymously``)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from widgets import Reflection, Scale
-from widgets.anonymous import anonymous_note
-from widgets.module_page import SubmitPanel
-from widgets.report import build_report
-from widgets.session import PARTICIPANT, Session
-from widgets.store import anonymous_answers
+from coproduction_kit.widgets import Reflection, Scale
+from coproduction_kit.widgets.anonymous import anonymous_note
+from coproduction_kit.widgets.module_page import SubmitPanel
+from coproduction_kit.review.report import build_report
+from coproduction_kit.widgets.session import PARTICIPANT, Session
+from coproduction_kit.store import anonymous_answers
 
 RATING = "closing.evaluation-safe"
 CHANGE = "closing.evaluation-change"
@@ -99,7 +99,7 @@ def test_submit_never_carries_an_anonymous_answer(participant_session):
 
 
 def test_withdrawal_keeps_no_link_and_forget_removes_the_answers(workshop, store):
-    from workshop.forget import forget_workshop, withdraw
+    from coproduction_kit.review.forget import forget_workshop, withdraw
 
     me, _ = store.add_participant(workshop.workshop_id, "sam")
     store.send_anonymously(me, "closing", RATING, 5)

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from widgets.submit_bridge import escape_markdown
+from coproduction_kit.nbgrader.exchange import escape_markdown
 
 TYPED = {
     "apostrophes": "I don't think it's fair: we'd say \u2018no\u2019.",

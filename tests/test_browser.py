@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from widgets.curriculum import load_curriculum
-from workshop.course import collect
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.nbgrader.course import collect
 
 pytestmark = pytest.mark.browser
 ANSWER = "Being paid told me my <b>time</b> counted."
@@ -75,7 +75,7 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
 
     # The facilitator collects: nbgrader has the answer, escaped.
     collect(prepared, load_curriculum(prepared.curriculum_dir), say=lambda _: None)
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     review_id = Store(prepared.store_url).participant_by_pseudonym(prepared.workshop_id, "browser-tester").review_id
     submitted = prepared.course_dir / "submitted" / review_id / "payment" / "payment.ipynb"
@@ -86,8 +86,8 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
     # A facilitator comments (as formgrader does), releases feedback; the participant reads it.
     from nbgrader.api import Gradebook
 
-    from widgets.submit_bridge import grade_id
-    from workshop.course import release_feedback
+    from coproduction_kit.nbgrader.exchange import grade_id
+    from coproduction_kit.nbgrader.course import release_feedback
 
     with Gradebook(f"sqlite:///{prepared.course_dir / 'gradebook.db'}", prepared.workshop_id) as gb:
         comment = gb.find_comment(grade_id("payment.personal-experience"), "payment", "payment", review_id)
@@ -116,8 +116,8 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
 def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
     """kill -9 the server while a participant is answering; after a restart the draft is there."""
     from tests.conftest import start_voila, stop_voila
-    from widgets.config import load_config
-    from workshop.course import prepare
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.nbgrader.course import prepare
 
     workshop = load_config(tmp_path / "data", workshop_id="restart-test")
     prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import start_voila, stop_voila, wait_in_log
 from tests.test_accessibility import serious_violations
-from widgets.curriculum import load_curriculum
+from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 90_000

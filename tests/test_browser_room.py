@@ -8,9 +8,9 @@ import re
 import pytest
 
 from tests.test_serve import link_after, serve, stop
-from widgets.config import load_config
-from widgets.curriculum import load_curriculum
-from widgets.store import ROOM, Store
+from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.store import ROOM, Store
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 120_000

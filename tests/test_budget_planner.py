@@ -5,7 +5,7 @@ import csv
 import io
 import re
 
-from widgets.budget_planner import BudgetPlanner, budget_csv, budget_rows
+from coproduction_kit.widgets.kinds.budget_planner import BudgetPlanner, budget_csv, budget_rows
 
 BUDGET = "payment.budget"
 

@@ -6,9 +6,9 @@ import shutil
 import pytest
 import yaml
 
-from widgets.config import PROJECT_ROOT
-from workshop.check import check
-from workshop.cli import main
+from coproduction_kit.core.settings import PROJECT_ROOT
+from coproduction_kit.authoring.check import check
+from coproduction_kit.cli import main
 
 
 def test_the_project_passes_its_own_check():
@@ -115,8 +115,8 @@ def test_a_ready_module_without_notebook_or_guide(lesson):
 
 
 def test_guides_command_rewrites_the_tables_from_the_data(lesson, capsys):
-    from widgets.curriculum import load_curriculum
-    from workshop.guides import write_guides
+    from coproduction_kit.core.curriculum import load_curriculum
+    from coproduction_kit.authoring.guides import write_guides
 
     edit_yaml(lesson / "curriculum" / "modules" / "payment.yaml", lambda d: d["minutes"].update(teaching=19))
     changed = write_guides(lesson, load_curriculum(lesson / "curriculum"))

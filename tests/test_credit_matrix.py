@@ -1,8 +1,8 @@
 """The CRediT matrix: worked examples of the statement and ICMJE's four criteria."""
 
-from widgets import CreditMatrix, Reflection
-from widgets.submit_bridge import answer_text
-from widgets.widget_credit_matrix import CREDIT_ROLES, icmje, statement
+from coproduction_kit.widgets import CreditMatrix, Reflection
+from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.widgets.kinds.credit_matrix import CREDIT_ROLES, icmje, statement
 
 MATRIX = "authorship.credit-matrix"
 

@@ -4,7 +4,7 @@ import csv
 
 import pandas as pd
 
-from widgets.export import COLUMNS, neutralise_formula, write_csv
+from coproduction_kit.review.export import COLUMNS, neutralise_formula, write_csv
 
 
 def test_formula_starts_are_neutralised():

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from widgets.store import Store
-from workshop.cli import main
+from coproduction_kit.store import Store
+from coproduction_kit.cli import main
 
 
 @pytest.fixture(autouse=True)

@@ -38,8 +38,8 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from tests.conftest import free_port, wait_for
-from widgets.config import PROJECT_ROOT, load_config
-from widgets.curriculum import load_curriculum
+from coproduction_kit.core.settings import PROJECT_ROOT, load_config
+from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 
@@ -208,7 +208,7 @@ def hub_postgres():
 @pytest.fixture(scope="module")
 def hub(hub_postgres, system_accounts, tmp_path_factory):
     """JupyterHub on loopback with the kit's configuration; yields its settings as a dict."""
-    from workshop.course import prepare
+    from coproduction_kit.nbgrader.course import prepare
 
     # Outside pytest's own folder (which only root may enter) so that facilitators can reach it.
     data_dir = Path(tempfile.mkdtemp(prefix="wd-")) / "workshop-data"
@@ -344,9 +344,9 @@ def test_a_cohort_answers_submits_and_facilitators_collect_and_review(hub, chrom
     import requests
     from nbgrader.api import Gradebook
 
-    from widgets.store import Store
-    from widgets.submit_bridge import grade_id
-    from workshop.course import collect
+    from coproduction_kit.store import Store
+    from coproduction_kit.nbgrader.exchange import grade_id
+    from coproduction_kit.nbgrader.course import collect
 
     workshop = hub["workshop"]
     for username in PARTICIPANTS:
@@ -397,7 +397,7 @@ def test_a_cohort_answers_submits_and_facilitators_collect_and_review(hub, chrom
 
     # Feedback released (`workshop feedback`) reaches sam's start page through the workshop service,
     # and river.stone's journal holds their own words: neither server can read the data folder.
-    from workshop.course import release_feedback
+    from coproduction_kit.nbgrader.course import release_feedback
 
     assert release_feedback(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None) >= 1
     sam = {"Authorization": f"token {_token(hub, 'sam')}"}
@@ -615,7 +615,7 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
     inbound = workshop.exchange_root / WORKSHOP_ID / "inbound"
     assert any(submitted in p.read_text() for p in inbound.glob(f"*+{MODULE}+*/{MODULE}.ipynb"))
 
-    service_process = _process(lambda user, cmd: "workshop.hub_service" in cmd)
+    service_process = _process(lambda user, cmd: "coproduction_kit.server.hub_service" in cmd)
     sam_server = _process(lambda user, cmd: user == "sam" and "singleuser" in cmd)
     postgres = hub["postgres"]
     args = {
@@ -655,7 +655,7 @@ def test_code_run_with_everything_a_participants_server_has_reaches_no_one_elses
 
 
 def _client(hub, username: str):
-    from widgets.store_client import StoreClient
+    from coproduction_kit.store.client import StoreClient
 
     service = f"{hub['service_url']}/services/workshop/"
     return StoreClient(service, _token(hub, username))
@@ -663,7 +663,7 @@ def _client(hub, username: str):
 
 def test_the_stores_refusals_reach_the_page_in_their_own_words(hub):
     """Through the service, a participant's page gets the store's own errors and their plain text."""
-    from widgets.store import AnswerTooLong, PromptLocked, Store
+    from coproduction_kit.store import AnswerTooLong, PromptLocked, Store
 
     client = _client(hub, "sam")
     with pytest.raises(AnswerTooLong, match="the limit is 20,000. It stays on your page"):
@@ -683,7 +683,7 @@ def test_the_stores_refusals_reach_the_page_in_their_own_words(hub):
 def test_a_participant_withdraws_through_the_service_and_every_copy_goes(hub):
     """Withdrawal needs the data folder, which only the service can reach: it removes the
     participant's answers and submissions there, and nobody else's."""
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     river, sam = _client(hub, "river.stone"), _client(hub, "sam")
     river.save_answer(None, MODULE, "payment.personal-experience", "to withdraw", share="facilitators")
@@ -706,7 +706,7 @@ def test_a_participant_withdraws_through_the_service_and_every_copy_goes(hub):
 
 def test_an_anonymous_answer_sent_through_the_service_is_linked_to_no_one(hub):
     """The evaluation behind the hub: sent through the service, kept unlinked, and sent only once."""
-    from widgets.store import Store, StoreError
+    from coproduction_kit.store import Store, StoreError
 
     sam = _client(hub, "sam")
     rating = "closing.evaluation-safe"

@@ -19,9 +19,9 @@ import yaml
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from widgets.config import PROJECT_ROOT, load_config
-from workshop import hub
-from workshop.hub import FACILITATOR, PARTICIPANT, HubSetupError, ParticipantAuthorizer
+from coproduction_kit.core.settings import PROJECT_ROOT, load_config
+from coproduction_kit.server import hub
+from coproduction_kit.server.hub import FACILITATOR, PARTICIPANT, HubSetupError, ParticipantAuthorizer
 
 K8S = PROJECT_ROOT / "hub" / "k8s"
 PG = "postgresql+psycopg://workshop@127.0.0.1/workshop"
@@ -59,7 +59,7 @@ def test_configure_hub_gives_the_store_and_data_to_the_service_and_facilitators_
     assert Path(env["JUPYTER_CONFIG_PATH"], "jupyter_server_config.py").is_file()
     [service] = c.JupyterHub.services
     assert service["name"] == "workshop" and service["url"] == "http://127.0.0.1:8010"
-    assert service["command"][-2:] == ["-m", "workshop.hub_service"]
+    assert service["command"][-2:] == ["-m", "coproduction_kit.server.hub_service"]
     assert PG not in " ".join(service["command"])  # a command line is visible to every local account
     assert service["environment"]["WORKSHOP_STORE_URL"] == PG
     assert service["environment"]["WORKSHOP_DATA_DIR"] == str(tmp_path)
@@ -87,7 +87,7 @@ def test_a_participants_server_is_voila_and_the_start_page_only(tmp_path):
     workshop = load_config(tmp_path, store_url=PG)
     c = hub.singleuser_config(PARTICIPANT, workshop)
     extensions = c.ServerApp.jpserver_extensions
-    assert extensions["voila.server_extension"] and extensions["workshop.hub_extension"]
+    assert extensions["voila.server_extension"] and extensions["coproduction_kit.server.hub_extension"]
     assert not any(extensions[name] for name in ("jupyterlab", "nbgrader.server_extensions.formgrader",
                                                  "nbgrader.server_extensions.assignment_list"))
     assert c.ServerApp.root_dir == workshop.modules_dir and c.ServerApp.default_url == "/workshop/"
@@ -251,7 +251,7 @@ def test_the_service_runs_from_the_kits_image_with_the_store_the_data_and_its_hu
     [container] = deployment["template"]["spec"]["containers"]
     image = values["singleuser"]["image"]
     assert container["image"] == f"{image['name']}:{image['tag']}"
-    assert container["command"][-2:] == ["-m", "workshop.hub_service"]
+    assert container["command"][-2:] == ["-m", "coproduction_kit.server.hub_service"]
     env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
     hook_env = _run_hook(values, "facilitators").environment
     assert env["WORKSHOP_STORE_URL"] == hook_env["WORKSHOP_STORE_URL"]["valueFrom"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from widgets.identity import (
+from coproduction_kit.core.identity import (
     PARTICIPANT_COOKIE, PseudonymError, pseudonym_key, suggest_pseudonym, token_from_cookie_header,
     validate_pseudonym,
 )
@@ -54,7 +54,7 @@ def test_names_that_differ_stay_two_names(first, second):
 
 
 def test_a_look_alike_of_a_pseudonym_in_use_is_refused_by_the_store(store):
-    from widgets.store import PseudonymTaken
+    from coproduction_kit.store import PseudonymTaken
 
     store.add_participant("w", "sam")
     for look_alike in ("\u0455am", "ｓａｍ", "SAM"):
@@ -86,7 +86,7 @@ def test_cookie_header_parsing():
     ("@uni.example", "participant"),
 ])
 def test_hub_usernames_become_pseudonyms_the_rule_allows(username, shown):
-    from widgets.identity import hub_pseudonym
+    from coproduction_kit.core.identity import hub_pseudonym
 
     assert hub_pseudonym(username) == shown
     assert validate_pseudonym(shown) == shown
@@ -95,7 +95,7 @@ def test_hub_usernames_become_pseudonyms_the_rule_allows(username, shown):
 def test_keys_made_by_an_earlier_rule_are_brought_up_to_date(store):
     import sqlalchemy as sa
 
-    from widgets.store import PseudonymTaken, participants
+    from coproduction_kit.store import PseudonymTaken, participants
 
     will, _ = store.add_participant("w", "will")
     with store.engine.begin() as conn:  # as the rule before look-alikes made them
@@ -115,7 +115,7 @@ def test_keys_made_by_an_earlier_rule_are_brought_up_to_date(store):
 def will_created(store, participant_id):
     import sqlalchemy as sa
 
-    from widgets.store import participants
+    from coproduction_kit.store import participants
 
     with store.engine.connect() as conn:
         return conn.execute(sa.select(participants.c.created_at).where(participants.c.id == participant_id)).scalar()

@@ -1,7 +1,7 @@
 """My journal, as pure functions over the store."""
 
-from widgets.journal import journal_entries, journal_html, journal_markdown
-from widgets.store import ROOM
+from coproduction_kit.review.journal import journal_entries, journal_html, journal_markdown
+from coproduction_kit.store import ROOM
 
 
 def test_journal_lists_every_answer_in_series_order_with_its_share(workshop, store, curriculum):
@@ -23,14 +23,14 @@ def test_an_empty_journal_says_so(workshop, store, curriculum):
 
 def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, curriculum):
     """Issue #14 item 9: deleted text was kept without the participant being told."""
-    from widgets.module_page import welcome
-    from widgets.store import Store
+    from coproduction_kit.widgets.module_page import welcome
+    from coproduction_kit.store import Store
 
     store = Store(workshop.store_url, max_revisions=7)
     me, _ = store.add_participant(workshop.workshop_id, "told")
     for text in (journal_markdown(store, me, curriculum), journal_html(store, me, curriculum)):
         assert "last 7 saved versions" in text and "withdrawing" in text
-    from widgets.session import PARTICIPANT, Session
+    from coproduction_kit.widgets.session import PARTICIPANT, Session
 
     page = welcome("payment", session=Session(PARTICIPANT, workshop, store, me)).value  # what this store keeps
     assert "last 7 saved versions" in page and "text you since deleted included" in page

@@ -6,12 +6,12 @@ import json
 import nbformat
 import pytest
 
-from widgets.config import load_config
-from widgets.curriculum import load_curriculum
-from widgets.export import load, write_csv
-from widgets.store import FACILITATORS, ROOM, Store
-from widgets.submit_bridge import escape_markdown, grade_id, submit_module
-from workshop.course import collect, prepare
+from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.review.export import load, write_csv
+from coproduction_kit.store import FACILITATORS, ROOM, Store
+from coproduction_kit.nbgrader.exchange import escape_markdown, grade_id, submit_module
+from coproduction_kit.nbgrader.course import collect, prepare
 
 pytestmark = pytest.mark.nbgrader
 SCRIPT = "<script>alert('x')</script> I felt my time was valued."
@@ -175,7 +175,7 @@ def test_cells_are_still_validated_when_the_schema_is_checked_once():
     from nbformat.v4 import new_markdown_cell
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
-    from workshop.course import _validate_cells_faster
+    from coproduction_kit.nbgrader.course import _validate_cells_faster
 
     _validate_cells_faster()
     validator = MetadataValidatorV3()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from widgets.config import PROJECT_ROOT
-from widgets.payment_calculator import PaymentCalculator, estimate, load_facts
+from coproduction_kit.core.settings import PROJECT_ROOT
+from coproduction_kit.widgets.kinds.payment_calculator import PaymentCalculator, estimate, load_facts
 
 FACTS = load_facts(PROJECT_ROOT / "curriculum" / "facts" / "ontario-benefits.yaml")
 
@@ -66,7 +66,7 @@ def test_the_widget_shows_the_estimate_source_date_and_disclaimer(participant_se
 
 
 def test_published_rate_suggestions_come_from_the_facts_file_with_their_source():
-    from widgets.payment_calculator import rate_guidance
+    from coproduction_kit.widgets.kinds.payment_calculator import rate_guidance
 
     shown = rate_guidance(FACTS)
     assert "Involve: $40 an hour" in shown and "Healthcare Excellence Canada" in shown and "as of" in shown

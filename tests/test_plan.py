@@ -1,8 +1,8 @@
 """The printable session plan, generated from the data."""
 
-from widgets.config import PROJECT_ROOT
-from widgets.curriculum import load_curriculum, session_rows
-from workshop.plan import session_plan
+from coproduction_kit.core.settings import PROJECT_ROOT
+from coproduction_kit.core.curriculum import load_curriculum, session_rows
+from coproduction_kit.authoring.plan import session_plan
 
 
 def test_the_plan_has_every_session_with_its_timetable_and_objectives():

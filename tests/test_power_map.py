@@ -2,10 +2,10 @@
 
 import re
 
-from widgets import PowerMap
-from widgets.room_view import RoomView, room_power_map
-from widgets.store import ROOM
-from widgets.submit_bridge import answer_text
+from coproduction_kit.widgets import PowerMap
+from coproduction_kit.widgets.room_view import RoomView, room_power_map
+from coproduction_kit.store import ROOM
+from coproduction_kit.nbgrader.exchange import answer_text
 
 BEFORE, AFTER = "power.map-before", "power.map-after"
 

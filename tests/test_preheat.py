@@ -5,10 +5,10 @@ opening the participant's answers until ``Session.bind`` learns who is answering
 build pages in the waiting state against a real SQLite store and bind them.
 """
 
-from widgets import PowerMap, Reflection
-from widgets.module_page import SubmitPanel, welcome
-from widgets.session import PARTICIPANT, UNIDENTIFIED, WAITING, Session
-from widgets.store import FACILITATORS
+from coproduction_kit.widgets import PowerMap, Reflection
+from coproduction_kit.widgets.module_page import SubmitPanel, welcome
+from coproduction_kit.widgets.session import PARTICIPANT, UNIDENTIFIED, WAITING, Session
+from coproduction_kit.store import FACILITATORS
 
 TEXT = "payment.personal-experience"
 
@@ -96,7 +96,7 @@ def test_a_look_back_shows_earlier_answers_once_bound(workshop, store):
 
 
 def test_a_store_that_cannot_answer_at_binding_locks_the_page_with_the_way_back(workshop, store, monkeypatch):
-    from widgets.session import _bind
+    from coproduction_kit.widgets.session import _bind
 
     session = waiting_page(workshop, store)
     box = Reflection(TEXT, session=session)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets.config import PROJECT_ROOT
+from coproduction_kit.core.settings import PROJECT_ROOT
 
 CATALOGUE = Path(__file__).with_name("privacy_promises.yaml")
 PROMISE_WORDS = re.compile(
@@ -34,10 +34,10 @@ DATA_WORDS = re.compile(
     r"link|token|store|words|typed|sees?|read|files?|folder|kernel|server|network)\b", re.I)
 # What participants and facilitators read: the kit's pages, the strings its pages show, the
 # notebooks' text and the documents.
-TEMPLATES = ["workshop/templates/*.html"]
-SHOWN_BY = ["widgets/module_page.py", "widgets/exercise.py", "widgets/anonymous.py", "widgets/journal.py",
-            "widgets/room_view.py", "widgets/join_card.py", "workshop/landing.py", "workshop/serve.py",
-            "workshop/forget.py", "workshop/cli.py"]
+TEMPLATES = ["coproduction_kit/server/templates/*.html"]
+SHOWN_BY = ["coproduction_kit/widgets/module_page.py", "coproduction_kit/widgets/exercise.py", "coproduction_kit/widgets/anonymous.py", "coproduction_kit/review/journal.py",
+            "coproduction_kit/widgets/room_view.py", "coproduction_kit/widgets/join_card.py", "coproduction_kit/server/landing.py", "coproduction_kit/server/serve.py",
+            "coproduction_kit/review/forget.py", "coproduction_kit/cli.py"]
 DOCUMENTS = ["README.md", "SECURITY.md", "hub/README.md", "facilitator_guides/*.md"]
 NOTEBOOKS = ["modules/*.ipynb", "facilitator_views/*.ipynb"]
 

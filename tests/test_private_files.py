@@ -3,7 +3,7 @@
 import os
 import stat
 
-from widgets.private_files import create_private_file, make_private, private_folder
+from coproduction_kit.core.private_files import create_private_file, make_private, private_folder
 
 
 def mode(path) -> int:
@@ -42,7 +42,7 @@ def test_a_folder_shared_with_a_group_keeps_the_group_but_not_others(tmp_path):
 
 
 def test_the_umask_follows_the_data_folder(tmp_path):
-    from widgets.private_files import umask_for
+    from coproduction_kit.core.private_files import umask_for
 
     assert umask_for(tmp_path) == 0o077
     tmp_path.chmod(0o2770)

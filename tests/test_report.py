@@ -19,13 +19,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from widgets.curriculum import load_curriculum
-from widgets.export import COLUMNS, load, write_csv
-from widgets.report import (
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.review.export import COLUMNS, load, write_csv
+from coproduction_kit.review.report import (
     SUMMARY_COLUMNS, build_report, evaluation, summarise, with_anonymous, write_xlsx,
 )
-from widgets.report_html import write_html
-from widgets.store import FACILITATORS, PRIVATE, ROOM, Store
+from coproduction_kit.review.report_html import write_html
+from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "report_summary.csv"
@@ -83,7 +83,7 @@ def _value(rng: random.Random, entry: dict):
         return {item["id"]: {"quantity": rng.randint(0, 3), "unit_cost": rng.choice([10, 40])}
                 for item in entry["items"]}
     if kind == "credit_matrix":
-        from widgets.widget_credit_matrix import CREDIT_ROLES
+        from coproduction_kit.widgets.kinds.credit_matrix import CREDIT_ROLES
 
         return {p["id"]: {"roles": {r: rng.choice(["lead", "equal", "supporting"])
                                     for r in rng.sample(CREDIT_ROLES, 3)},

@@ -5,8 +5,8 @@ import tomllib
 
 import yaml
 
-from widgets.config import PROJECT_ROOT
-from widgets.curriculum import load_curriculum
+from coproduction_kit.core.settings import PROJECT_ROOT
+from coproduction_kit.core.curriculum import load_curriculum
 
 
 def test_module_notebooks_are_committed_without_outputs_or_widget_state():
@@ -37,7 +37,7 @@ def test_module_notebooks_are_thin():
 
 
 def test_a_broken_curriculum_file_is_named_with_its_line(tmp_path):
-    from widgets.curriculum import CurriculumError
+    from coproduction_kit.core.curriculum import CurriculumError
 
     (tmp_path / "modules").mkdir()
     (tmp_path / "series.yaml").write_text(
@@ -76,7 +76,7 @@ def test_a_participants_kernel_never_imports_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, widgets; from widgets import welcome, reflect, budget_planner, payment_calculator; "
+    code = ("import sys; from coproduction_kit.widgets import welcome, reflect, budget_planner, payment_calculator; "
             "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nbgrader', 'jsonschema') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -5,8 +5,8 @@ from argparse import Namespace
 
 import pytest
 
-from workshop.pools import FollowTheRoom, RoomPlan
-from workshop.serve import todays_pages
+from coproduction_kit.server.pools import FollowTheRoom, RoomPlan
+from coproduction_kit.server.serve import todays_pages
 
 
 def args(**given):

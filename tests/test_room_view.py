@@ -2,8 +2,8 @@
 
 import pytest
 
-from widgets.room_view import RoomView
-from widgets.store import FACILITATORS, ROOM, PromptLocked
+from coproduction_kit.widgets.room_view import RoomView
+from coproduction_kit.store import FACILITATORS, ROOM, PromptLocked
 
 TEXT = "payment.personal-experience"
 SCALE = "payment.raise-payment-readiness"

@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 from tests.conftest import free_port, wait_in_log
-from workshop.serve import PLAIN_HTTP_WARNING
+from coproduction_kit.server.serve import PLAIN_HTTP_WARNING
 
 pytestmark = pytest.mark.server
 
@@ -23,7 +23,7 @@ def serve(tmp_path, *extra):
     env = dict(os.environ, WORKSHOP_ID="serve-test")
     env.pop("WORKSHOP_DATA_DIR", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "workshop.cli", "--data-dir", str(tmp_path / "data"), "serve",
+        [sys.executable, "-m", "coproduction_kit.cli", "--data-dir", str(tmp_path / "data"), "serve",
          "--port", str(free_port()), "--facilitator-port", str(free_port()), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
@@ -138,7 +138,7 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
 
 
 def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(tmp_path):
-    from workshop.join_door import fingerprint
+    from coproduction_kit.server.join_door import fingerprint
 
     process, lines = serve(tmp_path, "--lan", "--tls", "auto", "--room", "0")
     try:

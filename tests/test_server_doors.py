@@ -29,8 +29,8 @@ from tornado.websocket import websocket_connect
 
 from tests.conftest import free_port, start_voila, stop_voila, wait_for, wait_in_log
 from tests.test_voila_render import Visitor
-from widgets.store import Store
-from workshop.kernel_doors import SETTLE_SECONDS
+from coproduction_kit.store import Store
+from coproduction_kit.server.kernel_doors import SETTLE_SECONDS
 
 pytestmark = pytest.mark.server
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -318,12 +318,12 @@ def start_voila_with_token(prepared, port, token):
     import subprocess
     import sys
 
-    from widgets.config import PROJECT_ROOT
+    from coproduction_kit.core.settings import PROJECT_ROOT
 
     env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id,
                WORKSHOP_JOIN_TOKEN=token)
     log = open(Path(prepared.data_dir) / f"voila-{port}.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "workshop.server", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port),
                                 "--data-dir", prepared.data_dir], env=env, stdout=log,
                                stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     wait_for(f"{url}?token={token}", process)
@@ -331,7 +331,7 @@ def start_voila_with_token(prepared, port, token):
 
 
 def test_with_tls_pages_are_https_cookies_secure_and_pooled_pages_still_bind(prepared, tmp_path):
-    from workshop.join_door import self_signed_certificate
+    from coproduction_kit.server.join_door import self_signed_certificate
 
     cert, key = self_signed_certificate(tmp_path, ["127.0.0.1"])
     assert oct(key.stat().st_mode & 0o777) == "0o600"
@@ -339,12 +339,12 @@ def test_with_tls_pages_are_https_cookies_secure_and_pooled_pages_still_bind(pre
     import subprocess
     import sys
 
-    from widgets.config import PROJECT_ROOT
+    from coproduction_kit.core.settings import PROJECT_ROOT
 
     env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id)
     log_path = Path(prepared.data_dir) / f"voila-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "workshop.server", "--port", str(port), "--data-dir", prepared.data_dir,
+        [sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port), "--data-dir", prepared.data_dir,
          "--room", "1", "--pages", "orientation", "--reserve", "1", "--tls-cert", str(cert), "--tls-key", str(key)],
         env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     try:
@@ -388,7 +388,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def test_each_serve_gets_a_new_long_join_token_readable_only_by_its_user(tmp_path):
-    from workshop.serve import new_join_token
+    from coproduction_kit.server.serve import new_join_token
 
     first, second = new_join_token(tmp_path), new_join_token(tmp_path)
     assert first != second and len(first) >= 43  # 256 bits in URL-safe base64
@@ -399,7 +399,7 @@ def test_each_serve_gets_a_new_long_join_token_readable_only_by_its_user(tmp_pat
 def test_log_records_are_masked_where_they_are_made(caplog):
     import logging
 
-    from workshop.log_privacy import install, mask
+    from coproduction_kit.server.log_privacy import install, mask
 
     kernel = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
     assert kernel not in mask(f"Kernel started: {kernel}") and "#" in mask(f"Kernel started: {kernel}")
@@ -412,7 +412,7 @@ def test_log_records_are_masked_where_they_are_made(caplog):
 
 
 def test_the_join_card_asks_to_scan_a_link_too_long_to_type():
-    from widgets.join_card import join_card_html
+    from coproduction_kit.widgets.join_card import join_card_html
 
     card = join_card_html("http://10.0.0.2:8866/?token=" + "x" * 43, "Workshop")
     assert "Scan the code" in card and "type the address" not in card

@@ -1,6 +1,6 @@
 """The session timers, built with no kernel and driven by tick()."""
 
-from widgets.session_timer import SessionTimer
+from coproduction_kit.widgets.session_timer import SessionTimer
 
 
 def timer(curriculum):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from widgets.store import (
+from coproduction_kit.store import (
     FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PromptLocked, PseudonymTaken, SavingTooFast, Store,
     StoreError, metadata,
 )
@@ -298,7 +298,7 @@ def test_saving_faster_than_the_limit_is_refused_in_the_store_and_nothing_is_ove
     # A minute later (the window moved back by hand), saving works again.
     from datetime import datetime, timedelta, timezone
 
-    from widgets.store import save_rate
+    from coproduction_kit.store import save_rate
 
     with store.engine.begin() as conn:
         conn.execute(save_rate.update().values(window_start=datetime.now(timezone.utc) - timedelta(seconds=61)))

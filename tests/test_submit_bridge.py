@@ -5,8 +5,8 @@ import re
 import nbformat
 import pytest
 
-from widgets.store import FACILITATORS, ROOM
-from widgets.submit_bridge import (
+from coproduction_kit.store import FACILITATORS, ROOM
+from coproduction_kit.nbgrader.exchange import (
     SubmitError, build_submission, escape_markdown, grade_id, place_in_exchange,
     release_notebook_path, submit_module,
 )
@@ -53,7 +53,7 @@ def test_nbgrader_forbidden_ids_are_refused(tmp_path):
 
 @pytest.mark.nbgrader
 def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepared, curriculum):
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "bridge-tester")
@@ -88,7 +88,7 @@ def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepar
 
 @pytest.mark.nbgrader
 def test_review_is_blind_by_default_and_open_when_configured(prepared, curriculum):
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "open-reviewer")
@@ -113,7 +113,7 @@ def exchange_text(workshop) -> str:
 @pytest.mark.nbgrader
 def test_submitting_again_removes_the_earlier_submission_and_text_made_private_since(prepared, curriculum):
     """Issue #14 item 8: the earlier submission stayed in the exchange, made-private text and all."""
-    from widgets.store import PRIVATE, Store
+    from coproduction_kit.store import PRIVATE, Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "changes-mind")
@@ -144,7 +144,7 @@ def test_two_submits_at_once_leave_one(prepared, curriculum):
     """Two kernels (threads, each with its own store) submit the same module at the same moment."""
     import threading
 
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "double-click")
@@ -177,7 +177,7 @@ def test_a_store_failing_after_the_submission_is_placed_takes_it_back(prepared, 
     """Issue #14 item 15: the store fails (a real SQLite trigger) after the notebook is in the exchange."""
     import sqlalchemy as sa
 
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "store-fails")
@@ -203,10 +203,10 @@ def test_a_store_failing_after_the_submission_is_placed_takes_it_back(prepared, 
 
 @pytest.mark.nbgrader
 def test_the_submit_button_says_nothing_was_sent_and_keeps_the_text_when_the_store_fails(prepared):
-    from widgets import Reflection
-    from widgets.module_page import SubmitPanel
-    from widgets.session import Session
-    from widgets.store import Store
+    from coproduction_kit.widgets import Reflection
+    from coproduction_kit.widgets.module_page import SubmitPanel
+    from coproduction_kit.widgets.session import Session
+    from coproduction_kit.store import Store
 
     store = Store(prepared.store_url)
     p, _ = store.add_participant(prepared.workshop_id, "button-fails")

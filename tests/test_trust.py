@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from widgets import Reflection
-from widgets.identity import PSEUDONYM_MAX, PseudonymError, validate_pseudonym
-from widgets.session import Session
-from widgets.store import Store
-from widgets.submit_bridge import escape_markdown
+from coproduction_kit.widgets import Reflection
+from coproduction_kit.core.identity import PSEUDONYM_MAX, PseudonymError, validate_pseudonym
+from coproduction_kit.widgets.session import Session
+from coproduction_kit.store import Store
+from coproduction_kit.nbgrader.exchange import escape_markdown
 
 TEXT = "payment.personal-experience"
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=400)  # no lone surrogates

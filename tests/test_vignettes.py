@@ -1,9 +1,9 @@
 """The epistemic-injustice vignettes: notes after both answers, a private pattern, honest tallies."""
 
-from widgets import Vignettes
-from widgets.answer_stats import grouped_tallies
-from widgets.submit_bridge import answer_text
-from widgets.widget_vignettes import pattern
+from coproduction_kit.widgets import Vignettes
+from coproduction_kit.core.stats import grouped_tallies
+from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.widgets.kinds.vignettes import pattern
 
 CASES = "epistemic-injustice.vignettes"
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from widgets.config import load_config
-from widgets.curriculum import load_curriculum
+from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = pytest.mark.server
 CELL_ERROR = "There was an error when executing cell"
@@ -120,7 +120,7 @@ def test_every_module_renders_without_traceback_source_or_outside_requests(voila
     status, page = visitor.get(path)
     assert status == 200
     assert CELL_ERROR not in page and "Traceback" not in page
-    assert "from widgets import" not in page and 'reflect("' not in page  # sources stripped
+    assert "from coproduction_kit.widgets import" not in page and 'reflect("' not in page  # sources stripped
     assert page.count("application/vnd.jupyter.widget-view+json") >= 5
     # Resources the page would load (not links a reader may choose to follow).
     loaded = re.findall(r'\bsrc="(https?://[^"]+)"', page) + re.findall(
@@ -146,7 +146,7 @@ def test_twenty_pages_opened_at_once_all_render(voila_server):
 
 
 def test_my_journal_holds_private_answers_escaped_and_only_for_me(voila_server, prepared):
-    from widgets.store import Store
+    from coproduction_kit.store import Store
 
     visitor = Visitor(voila_server)
     visitor.post("", pseudonym="journal-keeper")

@@ -2,10 +2,10 @@
 
 import pytest
 
-from widgets import Choice, Reflection, Scale
-from widgets.module_page import SubmitPanel, keypoints, welcome
-from widgets.session import UNIDENTIFIED, Session
-from widgets.store import FACILITATORS, ROOM
+from coproduction_kit.widgets import Choice, Reflection, Scale
+from coproduction_kit.widgets.module_page import SubmitPanel, keypoints, welcome
+from coproduction_kit.widgets.session import UNIDENTIFIED, Session
+from coproduction_kit.store import FACILITATORS, ROOM
 
 TEXT = "payment.personal-experience"
 SCALE = "payment.raise-payment-readiness"
@@ -110,8 +110,8 @@ def test_submit_panel_counts_what_will_be_sent(participant_session):
 
 
 def test_calling_the_wrong_kind_names_the_exercise(monkeypatch, participant_session):
-    import widgets
-    from widgets import session as session_module
+    from coproduction_kit import widgets
+    from coproduction_kit.widgets import session as session_module
 
     monkeypatch.setattr(session_module, "_current", participant_session)
     with pytest.raises(widgets.CurriculumError, match="scale exercise"):
@@ -151,7 +151,7 @@ def test_saving_too_fast_keeps_the_text_on_the_page_and_saves_the_latest_when_al
     import asyncio
     import threading
 
-    from widgets import store as store_module
+    import coproduction_kit.store as store_module
 
     monkeypatch.setattr(store_module, "RATE_WINDOW", 1.0)  # a one-second "minute", for the test
     participant_session.store.max_saves_per_minute = 2

@@ -1,8 +1,8 @@
 """The series' other exercise kinds, built with no kernel: sort, checklist, form, look-back."""
 
-from widgets import Checklist, Form, Reflection, Sort, check_in, debrief
-from widgets.store import ROOM
-from widgets.submit_bridge import answer_text
+from coproduction_kit.widgets import Checklist, Form, Reflection, Sort, check_in, debrief
+from coproduction_kit.store import ROOM
+from coproduction_kit.nbgrader.exchange import answer_text
 
 LADDER = "orientation.ladder"
 AGREEMENTS = "orientation.agreements"
@@ -78,7 +78,7 @@ def test_look_back_with_nothing_kept_says_so_kindly(participant_session):
 
 
 def test_check_in_and_debrief_come_from_the_series(monkeypatch, participant_session, curriculum):
-    from widgets import session as session_module
+    from coproduction_kit.widgets import session as session_module
 
     monkeypatch.setattr(session_module, "_current", participant_session)
     arriving = check_in("payment")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from widgets.config import load_config
-from widgets.curriculum import load_curriculum
-from widgets.store import FACILITATORS, PRIVATE, ROOM, Store
-from widgets.submit_bridge import submit_module
-from workshop.cli import main
-from workshop.course import collect, prepare, release_feedback
-from workshop.forget import withdraw
+from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
+from coproduction_kit.nbgrader.exchange import submit_module
+from coproduction_kit.cli import main
+from coproduction_kit.nbgrader.course import collect, prepare, release_feedback
+from coproduction_kit.review.forget import withdraw
 
 pytestmark = pytest.mark.nbgrader
 TEXT = "payment.personal-experience"
@@ -169,7 +169,7 @@ def test_the_command_line_makes_the_data_folder_and_its_files_private(tmp_path):
     for path, old_mode in ((data, 0o755), (data / "logs", 0o755), (data / "logs" / "participants.log", 0o644)):
         path.chmod(old_mode)
     result = subprocess.run(
-        [sys.executable, "-m", "workshop.cli", "--data-dir", str(data), "plan"],
+        [sys.executable, "-m", "coproduction_kit.cli", "--data-dir", str(data), "plan"],
         capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022), cwd=Path(__file__).parent.parent,
     )
     assert result.returncode == 0, result.stderr

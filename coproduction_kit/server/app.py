@@ -1,0 +1,237 @@
+"""The participants' server: Voilà serving the module notebooks, plus the start page.
+
+It is plain Voilà 0.5 with the workshop's settings and these changes:
+
+- ``/`` is the workshop's start page (pseudonym and progress) instead of Voilà's file tree,
+  and the tree and contents listings are not served at all;
+- kernels learn who is answering from the participant cookie (``http_header_envs``);
+- with a room plan, pages are preheated in pools that follow the room, and the kernels of pages
+  participants have left are shut down (``pools.py``);
+- a module page opens only for a participant (others go to the start page, no kernel started),
+  each kernel answers only to the participant whose page started or took it, and kernels are
+  capped per participant and in all (``kernel_doors.py``);
+- a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
+- logs hold no kernel ids and no secrets from links (``log_privacy.py``);
+- on the room's network, the join token is rate-limited and the server may speak HTTPS
+  (``join_door.py``).
+
+Measured with plain Voilà (shared/FIELD-NOTES.md): a closed page's kernel is never shut down,
+so idle kernels with no open page are culled; and with many pages opened at once the TCP
+kernel-port race can freeze the server, so kernels talk over IPC sockets instead.
+
+Run it as ``python -m workshop.server`` (``workshop serve`` does, with the facilitators' server).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import ssl
+import sys
+
+import voila.app
+from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Instance, Int, Unicode
+from traitlets.config import Config
+from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from coproduction_kit.core.settings import WorkshopConfig, load_config
+from coproduction_kit.core.identity import SERVER_CERT_ENV
+from coproduction_kit.core.private_files import umask_for
+from coproduction_kit.store import Store
+
+from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import log_privacy
+from coproduction_kit.server.join_door import JoinTokenIdentityProvider
+from coproduction_kit.server.kernel_doors import (
+    KernelCaps,
+    KernelOwners,
+    ModulePageHandler,
+    OwnedChannelsHandler,
+    OwnedKernelHandler,
+    OwnedShutdownHandler,
+)
+from coproduction_kit.server.kernel_keys import KernelQueryHandler
+from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler
+from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
+
+RETIRE_EVERY_MS = 5000
+
+# Handlers that would list the server's files to anyone: the start page replaces them.
+_HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
+
+
+def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None,
+                 plan: RoomPlan | None = None, tls: bool = False) -> Config:
+    """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``)."""
+    c = Config()
+    if plan is not None:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaKernelManager.kernel_pools_config = plan.initial_pools()
+        c.VoilaKernelManager.fill_delay = 1.0
+    c.Voila.ip = ip
+    c.Voila.port = port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = False
+    c.Voila.root_dir = workshop.modules_dir
+    if token:
+        c.Voila.token = token
+        c.Voila.identity_provider_class = JoinTokenIdentityProvider
+    c.VoilaConfiguration.template = "workshop"
+    c.VoilaConfiguration.http_header_envs = ["Cookie"]
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.strip_sources = True
+    # Kernels whose page is closed are shut down after 10 idle minutes; open pages never are.
+    c.MappingKernelManager.cull_idle_timeout = 600
+    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_connected = False
+    c.KernelManager.transport = "ipc"
+    c.Voila.tornado_settings = {
+        "headers": {
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",  # "no-referrer" would send Origin: null on forms
+            "X-Frame-Options": "SAMEORIGIN",
+        },
+        # Under HTTPS the form token's cookie is HTTPS-only too (the login cookie follows the protocol).
+        **({"xsrf_cookie_kwargs": {"secure": True}} if tls else {}),
+    }
+    return c
+
+
+class WorkshopVoila(Voila):
+    """Voilà with the workshop's start page at ``/``, no file listings, and pools that follow the room."""
+
+    name = "workshop-voila"
+    workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
+    page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
+    room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
+    kernels_per_participant = Int(
+        3, help="Module pages (kernels) one participant may have open at once; past it, their pages no "
+                "browser has open are closed first, then a page asks them to close one.").tag(config=True)
+    max_kernels = Int(
+        60, help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
+                 "together; past it, a page asks people to wait a minute.").tag(config=True)
+    certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
+    keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        log_privacy.install()  # before anything is logged about kernels or links
+
+    def init_settings(self):
+        # Voilà builds its kernel manager class here; ours adds the room plan on top of it.
+        original, factory = with_room_plan(self.room_plan)  # also gives every kernel its key
+        voila.app.voila_kernel_manager_factory = factory
+        try:
+            return super().init_settings()
+        finally:
+            voila.app.voila_kernel_manager_factory = original
+
+    def init_handlers(self):
+        workshop = load_config(self.workshop_data_dir or None)
+        store = Store.for_workshop(workshop)  # its limits, as the kernels have them
+        owners = KernelOwners(self.kernel_manager, store, workshop.workshop_id,
+                              KernelCaps(self.kernels_per_participant, self.max_kernels))
+        # Voilà's handlers, with every door to a kernel replaced by one that checks its owner.
+        replaced = {
+            KernelHandler: (OwnedKernelHandler, {"owners": owners}),
+            VoilaKernelWebsocketHandler: (OwnedChannelsHandler, {"owners": owners}),
+            VoilaShutdownKernelHandler: (OwnedShutdownHandler, {"owners": owners}),
+            RequestInfoSocketHandler: (KernelQueryHandler, {}),
+            TornadoVoilaHandler: (ModulePageHandler, {"owners": owners}),
+        }
+        handlers = []
+        for pattern, handler, *kwargs in super().init_handlers():
+            if handler.__name__ in _HIDDEN:
+                continue
+            ours, extra = replaced.get(handler, (handler, {}))
+            handlers.append((pattern, ours, {**(kwargs[0] if kwargs else {}), **extra}))
+        pages = {"workshop": workshop, "store": store}
+        ours = [
+            (self.server_url, LandingHandler, pages),
+            (self.server_url + "resume", ResumeHandler, pages),
+            (self.server_url + "leave", LeaveHandler),
+            (self.server_url + r"journal\.(md|html)", JournalHandler, pages),
+            (self.server_url + r"feedback/([a-z0-9-]+)", FeedbackHandler, pages),
+            (self.server_url + "withdraw", WithdrawHandler, pages),
+        ]
+        # Every few seconds, give back the kernels of pages participants have left, and forget
+        # the requests kept for kernels that are gone.
+        retirement = PageRetirement(self.kernel_manager, store, workshop.workshop_id, self.log, self.page_grace)
+
+        async def sweep():
+            await retirement.sweep()
+            KernelQueryHandler.forget_gone(set(self.kernel_manager.list_kernel_ids()))
+
+        PeriodicCallback(sweep, RETIRE_EVERY_MS).start()
+        return ours + handlers
+
+    def listen(self):
+        if self.certfile:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certfile, self.keyfile or None)
+            self.app.listen = functools.partial(self.app.listen, ssl_options=context)
+        return super().listen()
+
+    def _url(self, ip):
+        return super()._url(ip).replace("http://", "https://", 1) if self.certfile else super()._url(ip)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the participants' server: ``python -m workshop.server --ip=… --port=… [--token=…]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m workshop.server")
+    parser.add_argument("--ip", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--room", type=int, default=0,
+                        help="Participants expected at once; 0 starts every kernel on demand.")
+    parser.add_argument("--pages", default="",
+                        help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
+    parser.add_argument("--page-grace", type=float, default=20.0,
+                        help="Seconds before the kernel of a page its participant has left may be shut down.")
+    parser.add_argument("--reserve", type=int, default=2,
+                        help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
+    parser.add_argument("--kernels-per-participant", type=int, default=3,
+                        help="Module pages one participant may have open at once.")
+    parser.add_argument("--max-kernels", type=int, default=None,
+                        help="Module pages open at once on this server, all participants together "
+                             "(default: 60, or twice --room if that is more).")
+    parser.add_argument("--tls-cert", default="", help="TLS certificate (PEM): serve HTTPS.")
+    parser.add_argument("--tls-key", default="", help="The TLS certificate's private key (PEM).")
+    args = parser.parse_args(argv)
+    log_privacy.install()
+    token = os.environ.pop("WORKSHOP_JOIN_TOKEN", None) or None  # not passed on to kernels
+    workshop = load_config(args.data_dir)
+    os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
+    # Kernels and the server must find the same data folder and templates.
+    os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    )
+    plan = None
+    if args.room > 0:
+        pages = [f"{page.strip()}.ipynb" for page in args.pages.split(",") if page.strip()]
+        plan = RoomPlan(pages=pages, room=args.room, reserve=min(args.reserve, args.room))
+    if args.tls_cert:
+        os.environ[SERVER_CERT_ENV] = os.path.abspath(args.tls_cert)  # pooled kernels check it
+    config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert))
+    config.WorkshopVoila.workshop_data_dir = workshop.data_dir
+    config.WorkshopVoila.page_grace = args.page_grace
+    config.WorkshopVoila.kernels_per_participant = args.kernels_per_participant
+    config.WorkshopVoila.max_kernels = args.max_kernels or max(60, 2 * args.room)
+    config.WorkshopVoila.certfile = args.tls_cert
+    config.WorkshopVoila.keyfile = args.tls_key
+    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
+    app.initialize([])
+    app.start()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,149 @@
+"""Kernel pools that follow the room: today's next page is ready before the room moves to it.
+
+A workshop opens with everyone following the same link in the same minute.  Started on demand,
+thirty kernels queue on a laptop's two cores and the last page answers after half a minute.
+Voilà can keep a pool of kernels that have already run a page (``preheat_kernel``; the page
+then waits for its request, see ``coproduction_kit.widgets.session``), but one pool the size of the room for
+every module would hold several gigabytes that nobody uses.
+
+So the pools follow the day's plan (``RoomPlan``): the first page of the day has a pool the size
+of the room.  Once a page is opened, it keeps only a small reserve (for latecomers and reloads)
+instead of refilling while the room arrives; once a third of the room is there, the next page of
+the day starts filling to the size of the room, and pages the room has left give their pooled
+kernels back.  Modules not on today's plan are
+started on demand; with no plan at all, every module keeps the small reserve.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+
+import voila.app
+
+
+@dataclass
+class RoomPlan:
+    """Today's pages in order (notebook file names), how many people, and how big a reserve."""
+
+    pages: list[str] = field(default_factory=list)
+    room: int = 30
+    reserve: int = 2
+    # Seconds between the room reaching a page and the next page's pool starting to fill: by
+    # then the room's pages are up and the kernels of the page it left are given back (after
+    # the server's page grace), so the two never add up.
+    next_page_delay: float = 30.0
+
+    @property
+    def quorum(self) -> int:
+        """Arrivals on a page that mean the room has moved there: a third of it."""
+        return max(1, self.room // 3)
+
+    def initial_pools(self) -> dict:
+        """Voilà's ``kernel_pools_config`` at start: the first page ready for the whole room."""
+        if not self.pages:
+            return {"default": {"pool_size": self.reserve}}
+        return {"default": {"pool_size": 0}, self.pages[0]: {"pool_size": self.room}}
+
+
+class FollowTheRoom:
+    """Mixed into Voilà's pooled kernel manager; ``plan`` is set on the combined class."""
+
+    plan: RoomPlan = RoomPlan()
+
+    async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        self._arrived(notebook_name)
+        return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    def _arrived(self, page: str) -> None:
+        """Someone took a pooled kernel for ``page``: move the pools along once the room has come."""
+        plan = self.plan
+        if page not in plan.pages:
+            return
+        arrivals = self.__dict__.setdefault("_arrivals", Counter())
+        arrivals[page] += 1
+        if arrivals[page] == 1:
+            # No refill beyond the reserve: refilling while the room arrives would compete with it.
+            self._set_pool(page, plan.reserve)
+        if arrivals[page] != plan.quorum:
+            return  # one person clicking ahead does not move the room
+        index = plan.pages.index(page)
+        self.log.info("The room reached %s: keeping a reserve of %d there", page, plan.reserve)
+        for earlier in plan.pages[:index]:
+            self._set_pool(earlier, 0)
+            asyncio.ensure_future(self._drain(earlier))
+        if index + 1 < len(plan.pages):
+            following = plan.pages[index + 1]
+            self.log.info("Filling %s for %d in %.0f s", following, plan.room, plan.next_page_delay)
+            self._set_pool(following, plan.room)
+            self.fill_if_needed(delay=plan.next_page_delay, notebook_name=following)
+
+    def _set_pool(self, page: str, size: int) -> None:
+        pools = dict(self.kernel_pools_config)
+        pools[page] = {**pools.get(page, {}), "pool_size": size}
+        self.kernel_pools_config = pools
+
+    async def _drain(self, page: str) -> None:
+        """Shut down the kernels still pooled for a page the room has left."""
+        pool = self._pools.get(page, [])
+        while pool:
+            task = pool.pop()
+            try:
+                kernel_id = (await task)["kernel_id"]
+                await self.shutdown_kernel(kernel_id)
+            except Exception:  # a kernel that failed to start, or is already gone
+                self.log.debug("Could not drain a pooled kernel of %s", page, exc_info=True)
+
+
+def with_room_plan(plan: RoomPlan):
+    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``.
+
+    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``).
+    """
+    from coproduction_kit.server.kernel_keys import with_kernel_keys
+
+    original = voila.app.voila_kernel_manager_factory
+
+    def factory(base_class, *args, **kwargs):
+        manager = original(with_kernel_keys(base_class), *args, **kwargs)
+        if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
+            return manager
+        return type("WorkshopKernelManager", (FollowTheRoom, manager), {"plan": plan})
+
+    return original, factory
+
+
+class PageRetirement:
+    """Shuts down the kernels of pages their participant has left, a sweep at a time.
+
+    A page is left when its participant has opened another page since (``Store.pages_left``)
+    and no browser is connected to its kernel any more: the room moved on, and a tab still open
+    on another device keeps its kernel.  Only this server's kernels are touched, and the store
+    forgets a page once this server's kernel for it is gone, however it went.
+    """
+
+    def __init__(self, kernel_manager, store, workshop_id: str, log, grace: float = 20.0):
+        self.kernel_manager, self.store, self.workshop_id, self.log, self.grace = (
+            kernel_manager, store, workshop_id, log, grace)
+        self._known: set[str] = set()
+
+    async def sweep(self) -> list[str]:
+        """One sweep; returns the ids of the kernels shut down."""
+        manager = self.kernel_manager
+        mine = set(manager.list_kernel_ids())
+        connections = getattr(manager, "_kernel_connections", {})  # jupyter_server's own count
+        retired = []
+        for kernel_id in self.store.pages_left(self.workshop_id, grace=self.grace, among=mine):
+            if connections.get(kernel_id, 0) == 0:
+                try:
+                    await manager.shutdown_kernel(kernel_id)
+                except Exception:
+                    self.log.warning("Could not shut down the kernel of a page left", exc_info=True)
+                    continue
+                retired.append(kernel_id)
+        self.store.close_pages(sorted((self._known - mine) | set(retired)))
+        self._known = mine - set(retired)
+        if retired:
+            self.log.info("Shut down %d kernel(s) of pages their participants have left", len(retired))
+        return retired

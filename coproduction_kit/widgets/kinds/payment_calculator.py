@@ -1,0 +1,169 @@
+"""The payment and benefits calculator: what a service-user educator actually keeps, and why.
+
+``estimate`` is a pure function of the facts file (``curriculum/facts/*.yaml``: the rules, with
+source, jurisdiction and date) and the inputs; ``PaymentCalculator`` is the exercise around it.
+Worked example (tested): $1,500 of net earnings in a month on ODSP, nothing else earned, gives
+(1,500 − 1,000) × 75% = $375 deducted.  It always says it is an estimate, not advice.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ipywidgets as w
+
+from coproduction_kit.core.curriculum import read_yaml
+from coproduction_kit.widgets.exercise import Exercise
+
+DEFAULTS = {"hours": 2.0, "preparation": 1.0, "rate": 50.0, "method": "e-transfer", "situation": "none",
+            "other_earnings": 0.0, "voluntary_so_far": 0.0}
+
+
+@dataclass
+class Estimate:
+    payment: float
+    deduction: float
+    reasons: list[str] = field(default_factory=list)
+    alternative: tuple[str, float] | None = None  # the other reading of an honorarium or gift card
+
+    @property
+    def keeps(self) -> float:
+        return self.payment - self.deduction
+
+
+def load_facts(path: str | Path) -> dict:
+    return read_yaml(Path(path))
+
+
+def _money(facts: dict, amount: float) -> str:
+    return f"{facts.get('currency', '$')}{amount:,.2f}"
+
+
+def _earnings_deduction(rule: dict, payment: float, other: float) -> float:
+    """How much more is deducted because of this payment, on top of the month's other earnings."""
+    def deducted(total: float) -> float:
+        return max(0.0, total - rule["exempt_per_month"]) * rule["deduction_rate"]
+    return deducted(other + payment) - deducted(other)
+
+
+def estimate(facts: dict, inputs: dict) -> Estimate:
+    """What the educator keeps from one payment, with the reasons in plain words."""
+    values = {**DEFAULTS, **(inputs or {})}
+    payment = max(0.0, float(values["hours"]) + float(values["preparation"])) * max(0.0, float(values["rate"]))
+    situation = next(s for s in facts["situations"] if s["id"] == values["situation"])
+    method = next(m for m in facts["methods"] if m["id"] == values["method"])
+    reasons = [f"Payment: ({values['hours']:g} hours + {values['preparation']:g} hours of preparation) × "
+               f"{_money(facts, float(values['rate']))} an hour = {_money(facts, payment)}."]
+    rule = situation.get("earnings")
+    if rule is None:
+        reasons.append("No income-tested benefits: nothing is deducted (income tax may still apply).")
+        return Estimate(payment, 0.0, reasons)
+
+    as_earnings = _earnings_deduction(rule, payment, float(values["other_earnings"]))
+    earnings_reason = (
+        f"As earnings under {situation['label']}: the first {_money(facts, rule['exempt_per_month'])} of net "
+        f"earnings in a month is kept, then {rule['deduction_rate']:.0%} of the rest is deducted. With "
+        f"{_money(facts, float(values['other_earnings']))} earned otherwise this month, this payment reduces "
+        f"benefits by {_money(facts, as_earnings)}."
+    )
+    if method["treated_as"] == "earnings":
+        reasons.append(earnings_reason)
+        return Estimate(payment, as_earnings, reasons)
+
+    voluntary = facts["voluntary_payments"]
+    room = max(0.0, voluntary["exempt_per_12_months"] - float(values["voluntary_so_far"]))
+    over = max(0.0, payment - room)
+    reasons.append(
+        f"As a voluntary payment ({method['label']}): up to {_money(facts, voluntary['exempt_per_12_months'])} "
+        f"in 12 months is exempt; {_money(facts, room)} of that is left, so "
+        + ("all of it is exempt." if over == 0 else
+           f"{_money(facts, over)} is over the exemption and may be counted: ask the caseworker how.")
+    )
+    if method.get("note"):
+        reasons.append(method["note"])
+    reasons.append("If it were counted as earnings instead: " + earnings_reason)
+    return Estimate(payment, 0.0, reasons, alternative=("counted as earnings", as_earnings))
+
+
+def rate_guidance(facts: dict) -> str:
+    """Published rate suggestions from the facts file, with their source and date, if it has any."""
+    guidance = facts.get("rate_guidance")
+    if not guidance:
+        return ""
+    tiers = "; ".join(f"{t['level']}: {t['suggestion']}" for t in guidance["tiers"])
+    return (f"<p class='workshop-rate-guidance'>For comparison: {html.escape(tiers)} "
+            f"({html.escape(guidance['source'])}, as of {html.escape(str(guidance['as_of']))}).</p>")
+
+
+class PaymentCalculator(Exercise):
+    """The inputs are the answer (so a reload restores them); the estimate is shown beneath."""
+
+    def _build_input(self) -> w.Widget:
+        folder = Path(self.session.config.curriculum_dir) / "facts"
+        self.facts = load_facts(folder / self.entry["facts"])
+        style = {"description_width": "initial"}
+        self._fields = {
+            "hours": w.BoundedFloatText(value=DEFAULTS["hours"], min=0, max=200, step=0.5,
+                                        description="Hours of teaching", style=style),
+            "preparation": w.BoundedFloatText(value=DEFAULTS["preparation"], min=0, max=200, step=0.5,
+                                              description="Hours of preparation and debrief", style=style),
+            "rate": w.BoundedFloatText(value=DEFAULTS["rate"], min=0, max=1000, step=5,
+                                       description="Rate per hour", style=style),
+            "method": w.Dropdown(options=[(m["label"], m["id"]) for m in self.facts["methods"]],
+                                 value=DEFAULTS["method"], description="Paid by", style=style),
+            "situation": w.Dropdown(options=[(s["label"], s["id"]) for s in self.facts["situations"]],
+                                    value=DEFAULTS["situation"], description="The educator's situation", style=style),
+            "other_earnings": w.BoundedFloatText(value=0, min=0, max=100_000, step=50, style=style,
+                                                 description="Other net earnings this month"),
+            "voluntary_so_far": w.BoundedFloatText(value=0, min=0, max=100_000, step=50, style=style,
+                                                   description="Voluntary payments in the last 12 months"),
+        }
+        for control in self._fields.values():
+            control.observe(self._changed_input, "value")
+        self._result = w.HTML()
+        self._show()
+        return w.VBox([*self._fields.values(), w.HTML(rate_guidance(self.facts)), self._result],
+                      layout=w.Layout(width="100%"))
+
+    def inputs(self) -> dict:
+        return {name: control.value for name, control in self._fields.items()}
+
+    def _changed_input(self, _change):
+        self.value = self.inputs()
+        self._show()
+
+    def _show_value(self, value) -> None:
+        for name, setting in (value or {}).items():
+            if name in self._fields:
+                self._fields[name].value = setting
+        self._show()
+
+    def _set_disabled(self, disabled: bool) -> None:
+        for control in self._fields.values():
+            control.disabled = disabled
+
+    def _show(self):
+        result = estimate(self.facts, self.inputs())
+        money = lambda amount: html.escape(_money(self.facts, amount))  # noqa: E731
+        lines = "".join(f"<li>{html.escape(reason)}</li>" for reason in result.reasons)
+        other = ""
+        if result.alternative:
+            label, deduction = result.alternative
+            other = (f"<p>If {html.escape(label)}: {money(deduction)} deducted, so the educator keeps "
+                     f"{money(result.payment - deduction)}.</p>")
+        sources = "".join(
+            f"<li>{html.escape(s['source'])} (as of {html.escape(str(s['as_of']))})</li>"
+            for s in self.facts["situations"] if s["id"] == self.inputs()["situation"] and "source" in s
+        )
+        if self.facts["methods"] and self.inputs()["method"] in ("honorarium", "gift-card"):
+            sources += f"<li>{html.escape(self.facts['voluntary_payments']['source'])}</li>"
+        self._result.value = (
+            "<div class='workshop-calculator' role='status' aria-live='polite'>"
+            f"<p><strong>Paid {money(result.payment)}; estimated reduction in benefits {money(result.deduction)}; "
+            f"the educator keeps {money(result.keeps)}.</strong></p>{other}<ul>{lines}</ul>"
+            f"<p><strong>{html.escape(self.facts['disclaimer'])}</strong></p>"
+            f"<p class='workshop-sources'>Rules for {html.escape(self.facts['jurisdiction'])}, last checked "
+            f"{html.escape(str(self.facts['checked']))}:</p><ul>{sources or '<li>No benefit rules apply.</li>'}</ul></div>"
+        )

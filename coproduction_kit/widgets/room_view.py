@@ -1,0 +1,218 @@
+"""The room view: the answers participants shared anonymously with the room, prompt by prompt.
+
+Facilitators see it behind their token (``facilitator_views/room.ipynb``) with controls; the
+projector page (``facilitator_views/projector.ipynb``) shows only what they revealed.  For every
+prompt:
+
+- nothing is shown until at least *k* people shared an answer (``room_min_answers``, 5), so no
+  one can be picked out;
+- it stays hidden from the room until a facilitator reveals it;
+- a facilitator can hide any single answer (moderation) and lock the prompt (it then takes no
+  new answer, no edit and no answer newly shared with the room, though each person can still
+  make theirs private);
+- free text is listed with its frequent words; scales, choices and sorts are drawn as bars with
+  their numbers beside them (the text alternative).
+
+No pseudonym ever appears here.  The view refreshes itself every few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+import ipywidgets as w
+
+from coproduction_kit.core.settings import WorkshopConfig, load_config
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.store import Store
+from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.widgets.kinds.power_map import power_chart
+from coproduction_kit.core.stats import GROUPED_KINDS, TEXT_KINDS, average_positions, frequent_words, grouped_tallies, tally
+
+
+
+def bars(counts: list[tuple[str, int]], caption: str) -> str:
+    """A bar chart as an HTML table: each bar has its number beside it, so colour is not needed."""
+    total = sum(n for _, n in counts) or 1
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(label)}</th><td>"
+        f"<span class='workshop-bar' style='display:inline-block;height:1em;background:#1f5f8b;"
+        f"width:{round(100 * n / total)}%;min-width:{2 if n else 0}px' aria-hidden='true'></span> "
+        f"<strong>{n}</strong></td></tr>"
+        for label, n in counts
+    )
+    return f"<table class='workshop-bars'><caption>{html.escape(caption)}</caption>{rows}</table>"
+
+
+def room_power_map(maps: list[dict]) -> str:
+    """Everyone's shared maps as one picture: each role at its average position, with how many placed it."""
+    points = [(f"{role} ({n} maps)", authority, expertise)
+              for role, n, authority, expertise in average_positions(maps, at_least=2)]
+    return power_chart(points, caption=f"The room's maps together ({len(maps)} maps): average position of each role")
+
+
+class PromptPanel(w.VBox):
+    """One prompt of the room view."""
+
+    def __init__(self, view: "RoomView", entry: dict):
+        super().__init__(layout=w.Layout(border="1px solid #999", padding="0.5rem", margin="0 0 1rem 0"))
+        self.view, self.entry = view, entry
+        self._header = w.HTML()
+        self._body = w.VBox()
+        self._signature = None
+        controls = []
+        if view.controls:
+            self._reveal = w.ToggleButton(description="Reveal to the room", tooltip="Show these answers on the projector")
+            self._lock = w.ToggleButton(description="Lock answers", tooltip="Stop new answers and edits to this prompt")
+            self._reveal.observe(lambda c: self._set(revealed=c["new"]), "value")
+            self._lock.observe(lambda c: self._set(locked=c["new"]), "value")
+            self._unhide = w.Button(description="Show hidden answers again", layout=w.Layout(display="none"))
+            self._unhide.on_click(lambda _: self._unhide_all())
+            controls = [w.HBox([self._reveal, self._lock, self._unhide])]
+        self.children = [self._header, *controls, self._body]
+
+    @property
+    def exercise_id(self) -> str:
+        return self.entry["id"]
+
+    def _set(self, **state):
+        if self.view.updating:
+            return
+        self.view.store.set_room_state(self.view.config.workshop_id, self.exercise_id, **state)
+        self.view.refresh()
+
+    def _hide(self, participant_id: int):
+        self.view.store.hide_in_room(self.view.config.workshop_id, participant_id, self.exercise_id)
+        self.view.refresh()
+
+    def _unhide_all(self):
+        workshop_id = self.view.config.workshop_id
+        for participant_id in self.view.store.hidden_in_room(workshop_id, self.exercise_id):
+            self.view.store.hide_in_room(workshop_id, participant_id, self.exercise_id, hidden=False)
+        self.view.refresh()
+
+    def update(self, answers: list, state: dict, hidden: int) -> None:
+        k = self.view.config.room_min_answers
+        revealed, locked = state.get("revealed", False), state.get("locked", False)
+        # Hidden answers still count towards k: their authors answered, so the room's
+        # anonymity is that of everyone who shared, not only of the answers on show.
+        count = len(answers) + hidden
+        status = [f"{count} shared with the room"]
+        if hidden:
+            status.append(f"{hidden} hidden by a facilitator")
+        if locked:
+            status.append("locked")
+        status.append("revealed" if revealed else "not revealed")
+        self._header.value = (
+            f"<h3 class='workshop-room-prompt'>{html.escape(self.entry['prompt'])}</h3>"
+            f"<p class='workshop-room-status'>{html.escape(' · '.join(status))}</p>"
+        )
+        if self.view.controls:
+            self._reveal.value, self._lock.value = revealed, locked
+            self._reveal.description = "Hide from the room" if revealed else "Reveal to the room"
+            self._lock.description = "Unlock answers" if locked else "Lock answers"
+            self._unhide.layout.display = "" if hidden else "none"
+        signature = (tuple((pid, repr(v)) for pid, v in answers), revealed, count >= k)
+        if signature == self._signature:
+            return  # unchanged: leave the page alone (no flicker, no lost focus)
+        self._signature = signature
+        if count < k:
+            self._body.children = [w.HTML(
+                f"<p>Waiting for at least {k} answers before showing anything ({count} so far), "
+                "so that no one can be picked out.</p>")]
+        elif not revealed and not self.view.controls:
+            self._body.children = [w.HTML("<p>Not revealed yet.</p>")]
+        else:
+            self._body.children = self._content(answers, revealed)
+
+    def _content(self, answers: list, revealed: bool) -> list[w.Widget]:
+        note = [] if revealed or not self.view.controls else [
+            w.HTML("<p><em>Only the facilitators see this until it is revealed.</em></p>")]
+        kind = self.entry["kind"]
+        values = [value for _, value in answers]
+        if kind in TEXT_KINDS:
+            texts = [answer_text(v, self.entry) for v in values]
+            common = frequent_words(texts, top=10)
+            words = ", ".join(f"{html.escape(word)} ({n})" for word, n in common) or "none yet"
+            rows = [w.HTML(f"<p><strong>Frequent words:</strong> {words}</p>")]
+            for (participant_id, _), text in zip(answers, texts):
+                quote = w.HTML(f"<blockquote class='workshop-room-answer'>{html.escape(text).replace(chr(10), '<br>')}</blockquote>",
+                               layout=w.Layout(width="100%"))
+                if self.view.controls:
+                    hide = w.Button(description="Hide this answer", tooltip="Take it out of the room view")
+                    hide.on_click(lambda _, pid=participant_id: self._hide(pid))
+                    rows.append(w.VBox([quote, hide]))
+                else:
+                    rows.append(quote)
+            return note + rows
+        if kind == "power_map":
+            return note + [w.HTML(room_power_map(values))]
+        if kind in GROUPED_KINDS:
+            return note + [w.HTML("".join(bars(counts, part) for part, counts in grouped_tallies(self.entry, values)))]
+        return note + [w.HTML(bars(tally(self.entry, values), f"{len(values)} answers"))]
+
+
+class RoomView(w.VBox):
+    """Every prompt of one module, refreshed from the store every few seconds."""
+
+    def __init__(self, module_id: str, config: WorkshopConfig | None = None, store: Store | None = None,
+                 controls: bool = True, refresh_seconds: float = 3.0):
+        super().__init__()
+        self.config = config or load_config()
+        self.store = store or Store(self.config.store_url)
+        self.controls = controls
+        self.refresh_seconds = refresh_seconds
+        self.updating = False
+        curriculum = load_curriculum(self.config.curriculum_dir)
+        self.panels = [PromptPanel(self, entry) for entry in curriculum.exercises(module_id)]
+        self.children = self.panels
+        self._timer = None
+        self.refresh()
+        self._schedule()
+
+    def refresh(self) -> None:
+        workshop_id = self.config.workshop_id
+        states = self.store.room_state(workshop_id)
+        self.updating = True
+        try:
+            for panel in self.panels:
+                answers = self.store.room_answers(workshop_id, panel.exercise_id)
+                hidden = len(self.store.hidden_in_room(workshop_id, panel.exercise_id))
+                panel.update(answers, states.get(panel.exercise_id, {}), hidden)
+        finally:
+            self.updating = False
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in a kernel: the caller refreshes
+            return
+
+        def tick():
+            self.refresh()
+            self._timer = loop.call_later(self.refresh_seconds, tick)
+
+        self._timer = loop.call_later(self.refresh_seconds, tick)
+
+
+def room_view(controls: bool = True) -> w.VBox:
+    """A module picker above the room view of the chosen module (facilitator pages)."""
+    config = load_config()
+    store = Store(config.store_url)
+    curriculum = load_curriculum(config.curriculum_dir)
+    picker = w.ToggleButtons(
+        options=[(m["title"], module_id) for module_id, m in curriculum.modules.items()],
+        description="Module", style={"description_width": "initial"},
+    )
+    holder = w.VBox()
+    views: dict[str, RoomView] = {}
+
+    def show(module_id):
+        if module_id not in views:
+            views[module_id] = RoomView(module_id, config, store, controls=controls)
+        holder.children = [views[module_id]]
+
+    picker.observe(lambda change: show(change["new"]), "value")
+    show(picker.value)
+    return w.VBox([picker, holder])
