@@ -23,16 +23,10 @@ from pathlib import Path
 import yaml
 
 from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_curriculum, validate
+from coproduction_kit.core.kinds import CALLS  # notebook call -> the exercise kind it shows
 
 from coproduction_kit.authoring.guides import timing_block_problem
 
-# notebook call -> the exercise kind it shows
-CALLS = {
-    "reflect": "reflection", "scale": "scale", "choose": "choice", "checklist": "checklist",
-    "sort": "sort", "form": "form", "power_map": "power_map",
-    "payment_calculator": "payment_calculator", "budget_planner": "budget_planner",
-    "vignettes": "vignettes", "credit_matrix": "credit_matrix",
-}
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
 _CITATION = re.compile(r"\(([^()]*?(?:\b\d{4}[a-z]?|\bn\.d\.))\)")
