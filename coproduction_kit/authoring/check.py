@@ -23,7 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_curriculum, load_schema, read_yaml, validate
+from coproduction_kit.core.curriculum import (
+    Curriculum, CurriculumError, load_curriculum, load_schema, read_yaml, validate,
+)
 from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
 from coproduction_kit.authoring.guides import timing_block_problem

@@ -48,7 +48,7 @@ for _kind in KINDS.values():
     globals()[_KINDS[_kind.name].__name__] = _KINDS[_kind.name]
 del _kind
 
-Reflection = _KINDS["reflection"]
+Reflection = _KINDS["reflection"]  # named for check_in and debrief below
 
 
 def check_in(module_id: str) -> Reflection:
