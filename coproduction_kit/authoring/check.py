@@ -96,7 +96,7 @@ def kinds_problems(curriculum: Curriculum) -> list[Problem]:
         where = "/".join(str(p) for p in err.path) or "(top level)"
         line = _yaml_line(path, list(err.path))
         problems.append(Problem(f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
-    listed = (data or {}).get("kinds") if isinstance(data, dict) else None
+    listed = data.get("kinds") if isinstance(data, dict) else None
     if isinstance(listed, dict):
         problems += [Problem(str(path), f"kind {name!r} has no minutes") for name in KINDS if name not in listed]
         problems += [Problem(f"{path}:{_yaml_line(path, ['kinds', name])}", f"{name!r} is not an exercise kind")
