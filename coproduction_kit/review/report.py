@@ -28,7 +28,7 @@ SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
     "distribution", "frequent_words",
 ]
-CHART_KINDS = ("scale", "choice", "checklist")
+from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS  # noqa: E402 (kinds drawn as bars)
 EVALUATION = ".evaluation-"
 WITHHELD = "Not shown until at least"  # an anonymous prompt with fewer than k answers
 TOP_WORDS = 8

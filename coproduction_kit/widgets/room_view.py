@@ -26,9 +26,9 @@ import ipywidgets as w
 from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
-from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS, answer_text
 from coproduction_kit.widgets.kinds.power_map import power_chart
-from coproduction_kit.core.stats import GROUPED_KINDS, TEXT_KINDS, average_positions, frequent_words, grouped_tallies, tally
+from coproduction_kit.core.stats import average_positions, frequent_words, grouped_tallies, tally
 
 
 
