@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-INK, BAR, AXIS = "#1b1b1b", "#1f5f8b", "#333"  # on white: about 17:1, 7:1 and 12:1
+INK, BAR, AXIS = "#1b1b1b", "#1f5f8b", "#333333"  # on white: about 17:1, 7:1 and 12:1
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 ROW, BAR_WIDTH, LABEL_CHARS = 30, 380, 24  # px per bar, px of the longest bar, characters shown beside a bar
 
@@ -133,8 +133,8 @@ def power_chart(points: list[tuple[str, float, float]], before: dict | None = No
         text = f"{escape(role)}: authority {authority:g}, expertise {expertise:g}"
         if before and role in before:
             bx, by = _xy(*before[role])
-            shapes.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="9" fill="none" stroke="#555" stroke-dasharray="3 2"/>'
-                          f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#555"/>')
+            shapes.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="9" fill="none" stroke="#555555" stroke-dasharray="3 2"/>'
+                          f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#555555"/>')
             if tuple(before[role]) != (authority, expertise):
                 text += f" (was authority {before[role][0]:g}, expertise {before[role][1]:g})"
         shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{BAR}"/>'
