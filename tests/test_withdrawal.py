@@ -148,7 +148,7 @@ def test_the_withdrawal_page_names_what_went_and_what_is_left_to_do_by_hand(held
     import jinja2
 
     workshop, _, _, ana = held
-    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "workshop" / "templates"),
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "coproduction_kit" / "server" / "templates"),
                                    autoescape=True)
     done = {"answers": 2, "revisions": 3, "submissions": 1, "feedback pages": 1, "collected copies": 3,
             "gradebook entries": 1, "rebuilt": ["/x/exports/shared.csv"], "removed": ["/x/exports/old.csv"],
