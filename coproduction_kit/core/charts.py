@@ -71,7 +71,8 @@ def bar_chart(chart: list[Bar], total: int | None = None, unit: str = "answers",
     if not chart:
         return f"<p class='workshop-chart-empty'>{escape(caption + ': ' if caption else '')}Nothing to count yet.</p>"
     top = max([bar.count for bar in chart] + [1])
-    label_width = min(max(len(_cut(bar.label)) for bar in chart) * 8 + 16, LABEL_CHARS * 8 + 16)
+    # Room for the longest label (about 8 px a character), never so little that the bars swell.
+    label_width = max(min(max(len(_cut(bar.label)) for bar in chart) * 8 + 16, LABEL_CHARS * 8 + 16), 64)
     shapes = []
     for i, bar in enumerate(chart):
         y = i * ROW

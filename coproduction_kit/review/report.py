@@ -103,7 +103,7 @@ def prompt_summaries(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: d
 
 def with_anonymous_summaries(summaries: list[PromptSummary], curriculum: Curriculum, sent: dict[str, list],
                              k: int) -> list[PromptSummary]:
-    """The summaries with each anonymous exercise's made from its anonymous answers.
+    """The summaries, each anonymous exercise's made from its anonymous answers.
 
     Those answers are linked to no one (``Store.send_anonymously``); they are counted and, once at
     least ``k`` people answered, summarised like any other.  Under ``k`` only the count shows.
