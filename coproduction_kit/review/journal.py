@@ -6,12 +6,12 @@ for any editor; HTML to open in a browser or print.  Everything they typed is es
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timezone
 
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
-from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.core.kinds import answer_text
+from coproduction_kit.review.templating import render
 
 SHARE_WORDS = {
     "private": "kept private",
@@ -64,23 +64,7 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
 
 
 def journal_html(store: Store, participant: Participant, curriculum: Curriculum) -> str:
-    parts = []
-    for module in journal_entries(store, participant, curriculum):
-        parts.append(f"<h2>{html.escape(module['title'])}</h2>")
-        for item in module["items"]:
-            body = ("<p><em>Passed.</em></p>" if item["passed"] else
-                    f"<p>{html.escape(item['text']).replace(chr(10), '<br>')}</p>"
-                    f"<p class='meta'>{html.escape(item['share'])}; saved {item['saved_at']:%Y-%m-%d %H:%M} UTC</p>")
-            parts.append(f"<h3>{html.escape(item['prompt'])}</h3>{body}")
-    title = html.escape(f"My journal: {curriculum.series['title']}")
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;"
-        "padding:1rem;line-height:1.55;color:#1b1b1b}h3{font-size:1.05rem}.meta{color:#444;font-size:.9rem}"
-        "</style></head><body><main>"
-        f"<h1>{title}</h1><p>Pseudonym: {html.escape(participant.pseudonym)}.</p>"
-        f"<p>{html.escape(kept_versions(store.max_revisions))}</p>"
-        + ("".join(parts) or "<p>You have not answered anything yet.</p>")
-        + "</main></body></html>"
-    )
+    """The journal as one page (``templates/journal.html``) to open in a browser or print."""
+    return render("journal.html", title=f"My journal: {curriculum.series['title']}",
+                  pseudonym=participant.pseudonym, kept=kept_versions(store.max_revisions),
+                  modules=journal_entries(store, participant, curriculum))
