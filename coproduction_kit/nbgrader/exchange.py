@@ -34,7 +34,7 @@ from pathlib import Path
 
 
 from coproduction_kit.core.private_files import create_private_file, file_mode, folder_mode, private_folder
-from coproduction_kit.store import FACILITATORS, ROOM, Answer, Participant, Store
+from coproduction_kit.store import FACILITATORS, ROOM, Participant, Store
 # What a Submit ends with lives in the store, so its hub client can name it; imported from here too.
 from coproduction_kit.store.outcomes import SubmitError, SubmitResult  # noqa: F401
 
