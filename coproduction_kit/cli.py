@@ -82,7 +82,16 @@ def cmd_prepare(workshop: WorkshopConfig, args) -> int:
     curriculum = _checked_curriculum(workshop)
     _say(f"Preparing the nbgrader course for workshop '{workshop.workshop_id}'...")
     modules = prepare(workshop, curriculum, say=_say)
+    cmd_migrate(workshop, args)
     _say(f"Prepared {len(modules)} module(s). Course: {workshop.course_dir}  Exchange: {workshop.exchange_root}")
+    return 0
+
+
+def cmd_migrate(workshop: WorkshopConfig, args) -> int:
+    from coproduction_kit.store import migrate
+
+    revision = migrate(workshop.store_url)  # made if missing, brought up to date, every answer kept
+    _say(f"The workshop's store is ready (schema {revision}).")
     return 0
 
 
@@ -189,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--room", type=int, default=30,
                        help="How many people will open a page at once (default 30; 0 starts every page on demand).")
     sub.add_parser("prepare", help="Make the nbgrader course and exchange from the curriculum.")
+    sub.add_parser("migrate", help="Make or update the store's tables (serve and prepare do it too); keeps every answer.")
     sub.add_parser("collect", help="Collect every submission into nbgrader, ready for formgrader.")
     sub.add_parser("feedback", help="Generate and release the facilitators' feedback to participants.")
     forget = sub.add_parser("forget", help="Delete all of this workshop's data (answers, course, exchange).")
@@ -214,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         private_folder(workshop.data_dir)
         make_private(workshop.data_dir)
     commands = {
-        "serve": cmd_serve, "prepare": cmd_prepare, "collect": cmd_collect, "feedback": cmd_feedback,
+        "serve": cmd_serve, "prepare": cmd_prepare, "migrate": cmd_migrate, "collect": cmd_collect, "feedback": cmd_feedback,
         "export": cmd_export, "report": cmd_report, "forget": cmd_forget, "check": cmd_check, "guides": cmd_guides, "plan": cmd_plan,
     }
     try:

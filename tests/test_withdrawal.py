@@ -16,7 +16,7 @@ import pytest
 
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
-from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
+from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store, migrate
 from coproduction_kit.nbgrader.exchange import submit_module
 from coproduction_kit.cli import main
 from coproduction_kit.nbgrader.course import collect, prepare, release_feedback
@@ -66,6 +66,7 @@ def held(tmp_path_factory):
     old = os.umask(0o022)  # nbgrader and the kit must set private modes themselves, whatever the umask
     try:
         prepare(workshop, curriculum, say=lambda _: None)
+        migrate(workshop.store_url)  # as `workshop prepare` does
         store = Store.for_workshop(workshop)
         ana, _ = store.add_participant(workshop.workshop_id, "ana")
         ben, _ = store.add_participant(workshop.workshop_id, "ben")

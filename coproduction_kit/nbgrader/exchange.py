@@ -29,14 +29,15 @@ import os
 import secrets
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 
 from coproduction_kit.core.kinds import answer_text  # still importable from here (export, journal)
 from coproduction_kit.core.private_files import create_private_file, file_mode, folder_mode, private_folder
-from coproduction_kit.store import FACILITATORS, ROOM, Answer, Participant, Store
+from coproduction_kit.store import FACILITATORS, ROOM, Participant, Store
+# What a Submit ends with lives in the store, so its hub client can name it; imported from here too.
+from coproduction_kit.store.outcomes import SubmitError, SubmitResult  # noqa: F401
 
 SHARED = (FACILITATORS, ROOM)
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
@@ -44,18 +45,6 @@ NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_
 # browser lays out right-to-left text by its first strong letter, and white space is kept.
 _ANSWER_OPEN = ('<div class="workshop-answer tex2jax_ignore mathjax_ignore" dir="auto" '
                 'style="white-space: pre-wrap">')
-
-
-class SubmitError(Exception):
-    """The submission could not be placed; the message says what a facilitator should do."""
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    module_id: str
-    sent: list[Answer]
-    submitted_at: datetime
-    folder: Path
 
 
 def grade_id(exercise_id: str) -> str:

@@ -102,10 +102,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, con
     return False
 
 
-def _refresh_pseudonym_keys(workshop: WorkshopConfig) -> None:
-    """Once per start, not per kernel: keys made by an earlier pseudonym rule follow today's."""
-    from coproduction_kit.store import Store
+def _ready_store(workshop: WorkshopConfig) -> None:
+    """Once per start, not per kernel: the store's tables made or brought up to date (Alembic),
+    and keys made by an earlier pseudonym rule follow today's."""
+    from coproduction_kit.store import Store, migrate
 
+    migrate(workshop.store_url)
     store = Store.for_workshop(workshop)
     try:
         store.refresh_pseudonym_keys()
@@ -148,7 +150,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     data.mkdir(parents=True, exist_ok=True)
     say(f"Preparing workshop '{workshop.workshop_id}' (data folder: {data})...")
     prepare(workshop, curriculum, say=say)
-    _refresh_pseudonym_keys(workshop)
+    _ready_store(workshop)
 
     participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
     hosts = lan_addresses() if args.lan else ["127.0.0.1"]
