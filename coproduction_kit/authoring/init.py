@@ -33,8 +33,8 @@ Run these commands in this folder:
 - `workshop prepare`: makes the nbgrader course and exchange from the curriculum.
 - `workshop serve`: starts the workshop and prints the participants' and facilitators' links.
 
-What participants write is kept in `workshop-data/`, made here at the first `prepare` or
-`serve`. Keep that folder private, and out of anything you share or publish.
+What participants write is kept in `workshop-data/`, which the first `workshop prepare` or
+`workshop serve` here makes. Keep it out of anything you share or publish.
 """
 
 
