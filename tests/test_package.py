@@ -109,6 +109,18 @@ def test_the_sdist_holds_what_the_wheel_is_built_from(wheel, tmp_path):
     assert sorted(zipfile.ZipFile(again).namelist()) == sorted(zipfile.ZipFile(wheel).namelist())
 
 
+def test_an_editable_install_reads_the_checkout_and_copies_no_content(tmp_path):
+    """A coproduction_kit/ folder of content in site-packages would hide the checkout's package."""
+    pytest.importorskip("hatchling")
+    pytest.importorskip("editables")  # hatchling's editable installs need it; pip installs it with them
+    subprocess.run([sys.executable, "-c", f"from hatchling.build import build_editable; build_editable({str(tmp_path)!r})"],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    [editable] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(editable).namelist()
+    assert not any(name.startswith("coproduction_kit/") for name in names), names
+    assert f"coproduction_workshop_kit-0.1.0.data/data/{TEMPLATE}/index.html.j2" in names
+
+
 def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(installed, tmp_path):
     env, folder = installed, tmp_path / "our-workshop"
     where = subprocess.run([sys.executable, "-c", "import coproduction_kit; print(coproduction_kit.__file__)"],
