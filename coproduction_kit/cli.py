@@ -1,7 +1,8 @@
 """The facilitators' command line.
 
 ``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
-``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``forget`` deletes.
+``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``forget`` deletes;
+``init DIR`` copies the kit's content into a folder a programme adapts (run the others there).
 
 Every command ends by saying what it did and where the results are.
 """
@@ -171,6 +172,19 @@ def cmd_export(workshop: WorkshopConfig, args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from coproduction_kit.authoring.init import InitError, init_folder
+
+    try:
+        init_folder(Path(args.dir))
+    except InitError as err:
+        return _fail(str(err))
+    _say(f"Made the workshop folder {args.dir}: curriculum, modules, facilitator guides and views, "
+         "and a README. Change them to fit your programme, then run `workshop check`, "
+         f"`workshop prepare` and `workshop serve` in {args.dir}.")
+    return 0
+
+
 def cmd_serve(workshop: WorkshopConfig, args) -> int:
     from coproduction_kit.server.serve import run
 
@@ -211,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("guides", help="Rewrite the timing tables in the facilitator guides from the curriculum data.")
     plan = sub.add_parser("plan", help="Write the printable session plan (HTML).")
     plan.add_argument("--out", help="Where to write it (default: the data folder's exports/session-plan.html).")
+    init = sub.add_parser("init", help="Copy the kit's curriculum, modules, guides and views into a new folder to adapt.")
+    init.add_argument("dir", help="The folder to make (new, or empty).")
     args = parser.parse_args(argv)
+    if args.command == "init":  # content only, nothing private: no data folder, the usual umask
+        return cmd_init(args)
     # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):

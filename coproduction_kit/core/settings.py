@@ -19,7 +19,11 @@ from traitlets import Bool, Enum, Float, Integer, Unicode, default, validate, Tr
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader, ConfigFileNotFound
 
+from coproduction_kit.core.content import content_root
+
+# The checkout's root (in an installed kit, the folder holding the package: not a place for data).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 CONFIG_FILE_NAME = "workshop_config.py"
 # nbgrader uses the workshop id as its course id, which becomes a folder name.
 _WORKSHOP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -104,15 +108,15 @@ class WorkshopConfig(Configurable):
 
     @default("data_dir")
     def _default_data_dir(self):
-        return os.environ.get("WORKSHOP_DATA_DIR", str(PROJECT_ROOT / "workshop-data"))
+        return os.environ.get("WORKSHOP_DATA_DIR", str(default_data_dir()))
 
     @default("curriculum_dir")
     def _default_curriculum_dir(self):
-        return os.environ.get("WORKSHOP_CURRICULUM_DIR", str(PROJECT_ROOT / "curriculum"))
+        return os.environ.get("WORKSHOP_CURRICULUM_DIR", str(content_root() / "curriculum"))
 
     @default("modules_dir")
     def _default_modules_dir(self):
-        return os.environ.get("WORKSHOP_MODULES_DIR", str(PROJECT_ROOT / "modules"))
+        return os.environ.get("WORKSHOP_MODULES_DIR", str(content_root() / "modules"))
 
     @default("store_url")
     def _default_store_url(self):
@@ -134,10 +138,18 @@ class WorkshopConfig(Configurable):
         return Path(self.data_dir) / "exports"
 
 
+def default_data_dir() -> Path:
+    """``workshop-data`` beside the content in use when a programme can edit it (a workshop folder
+    made by ``workshop init``, or the checkout), else in the current folder: never inside the
+    installed package."""
+    root = content_root()
+    return (Path.cwd() if root.is_relative_to(_PACKAGE) else root) / "workshop-data"
+
+
 def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> WorkshopConfig:
     """The configuration for this process: environment, then ``workshop_config.py``, then overrides."""
     cfg = Config()
-    folder = Path(data_dir or os.environ.get("WORKSHOP_DATA_DIR", PROJECT_ROOT / "workshop-data"))
+    folder = Path(data_dir or os.environ.get("WORKSHOP_DATA_DIR") or default_data_dir())
     try:
         cfg.merge(PyFileConfigLoader(CONFIG_FILE_NAME, path=str(folder)).load_config())
     except ConfigFileNotFound:

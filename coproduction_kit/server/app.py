@@ -45,7 +45,7 @@ from coproduction_kit.core.identity import SERVER_CERT_ENV
 from coproduction_kit.core.private_files import umask_for
 from coproduction_kit.store import Store
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 from coproduction_kit.server import log_privacy
 from coproduction_kit.server.join_door import JoinTokenIdentityProvider
 from coproduction_kit.server.kernel_doors import (
@@ -212,9 +212,10 @@ def main(argv: list[str] | None = None) -> None:
     os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
     # Kernels and the server must find the same data folder and templates.
     os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    )
+    # ...and the same content: a kernel starts in the notebooks' folder, not the workshop folder.
+    os.environ["WORKSHOP_CURRICULUM_DIR"] = workshop.curriculum_dir
+    os.environ["WORKSHOP_MODULES_DIR"] = workshop.modules_dir
+    os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
     plan = None
     if args.room > 0:
         pages = [f"{page.strip()}.ipynb" for page in args.pages.split(",") if page.strip()]

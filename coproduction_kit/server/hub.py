@@ -30,10 +30,10 @@ from pathlib import Path
 from jupyter_server.auth import Authorizer
 from traitlets.config import Config
 
-from coproduction_kit.core.settings import PROJECT_ROOT, WorkshopConfig, load_config
+from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.store.client import SERVICE_URL_ENV
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 
 ROLE_ENV = "WORKSHOP_ROLE"
 PARTICIPANT, FACILITATOR = "participant", "facilitator"
@@ -170,9 +170,7 @@ def prepare_singleuser_environment() -> None:
     if not os.environ.get("JUPYTERHUB_USER"):
         raise HubSetupError("This configuration is for servers started by JupyterHub (no JUPYTERHUB_USER).")
     os.environ["WORKSHOP_IDENTITY"] = "hub"
-    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    if str(TEMPLATE_ROOT) not in paths:
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *paths])
+    os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
 
 
 def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False) -> Config:
@@ -203,8 +201,9 @@ def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False
         c.ServerApp.authorizer_class = ParticipantAuthorizer
     else:
         c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "coproduction_kit.server.hub_extension": False}
-        # JupyterLab's root holds the facilitator views (in the kit) and the course (in the data).
-        c.ServerApp.root_dir = os.path.commonpath([PROJECT_ROOT, Path(workshop.data_dir).resolve()])
+        # JupyterLab's root holds the facilitator views (beside the curriculum) and the course (in the data).
+        content = Path(workshop.curriculum_dir).resolve().parent
+        c.ServerApp.root_dir = os.path.commonpath([content, Path(workshop.data_dir).resolve()])
         c.ServerApp.default_url = "/lab"
         c.VoilaConfiguration.show_tracebacks = True
         # formgrader reads the course from here (as `workshop prepare`'s nbgrader_config.py says).

@@ -22,11 +22,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from coproduction_kit.core.settings import PROJECT_ROOT, WorkshopConfig
+from coproduction_kit.core.settings import WorkshopConfig
 from coproduction_kit.core.identity import trusting
 from coproduction_kit.core.private_files import create_private_file, private_folder, write_private
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 from coproduction_kit.server.join_door import fingerprint, self_signed_certificate
 
 PLAIN_HTTP_WARNING = ("Warning: participants connect over plain HTTP. Anyone on the room's network can read "
@@ -166,8 +166,10 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
 
-    env = dict(os.environ, WORKSHOP_DATA_DIR=str(data))
-    env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+    # Kernels start in the notebooks' folders: they are told where the content is, not left to find it.
+    env = dict(os.environ, WORKSHOP_DATA_DIR=str(data), WORKSHOP_CURRICULUM_DIR=workshop.curriculum_dir,
+               WORKSHOP_MODULES_DIR=workshop.modules_dir)
+    env["JUPYTER_PATH"] = with_template(env.get("JUPYTER_PATH"))
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
     logs = private_folder(data / "logs")
@@ -187,9 +189,10 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
-    # The facilitator views live in the project, formgrader's course in the data folder:
-    # JupyterLab's root must hold both.
-    lab_root = Path(os.path.commonpath([PROJECT_ROOT, data.resolve()]))
+    # The facilitator views live beside the curriculum (the workshop folder, the checkout or the
+    # installed kit), formgrader's course in the data folder: JupyterLab's root must hold both.
+    views_dir = Path(workshop.curriculum_dir).resolve().parent / "facilitator_views"
+    lab_root = Path(os.path.commonpath([views_dir.parent, data.resolve()]))
     # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
     # Voilà serving participants has them; the server extension defaults them: say None here too.
     # The facilitator token goes in this file (0600), never on the command line.
@@ -254,7 +257,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         say(PLAIN_HTTP_WARNING)
     say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     say(f"{lab}lab?token={facilitator_token}")
-    views = (PROJECT_ROOT / "facilitator_views").relative_to(lab_root)
+    views = views_dir.relative_to(lab_root)
     for name, label in [("room", "Room view (with controls)"), ("projector", "Projector (revealed answers only)"),
                         ("session", "Session plan and timers"), ("join_card", "Join card (QR code)")]:
         say(f"{label}:")
