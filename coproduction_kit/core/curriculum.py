@@ -69,6 +69,16 @@ class Curriculum:
         return minutes["teaching"] + minutes["exercises"]
 
 
+def is_core(exercise: dict) -> bool:
+    """Whether an exercise is core (``core:``, true unless the data say otherwise)."""
+    return exercise.get("core", True)
+
+
+def in_half_day(exercise: dict) -> bool:
+    """Whether the half-day keeps an exercise (``half_day:``, by default whether it is core)."""
+    return exercise.get("half_day", is_core(exercise))
+
+
 def session_rows(curriculum: Curriculum, session: dict) -> list[tuple[str, int | None]]:
     """(segment, minutes) for one session, in order; None minutes for a module not written yet."""
     short = session.get("short", False)
@@ -78,6 +88,10 @@ def session_rows(curriculum: Curriculum, session: dict) -> list[tuple[str, int |
         title = curriculum.title(module_id)
         if minutes is None:
             rows.append((f"{title} (planned, not written yet)", None))
+        elif short and "short_teaching" in curriculum.module(module_id)["minutes"]:
+            teaching = curriculum.module(module_id)["minutes"]["short_teaching"]
+            rows.append((f"{title}: content and discussion", teaching))
+            rows.append((f"{title}: exercises", minutes - teaching))
         elif short:
             rows.append((f"{title}", minutes))
         else:

@@ -15,7 +15,9 @@ each kind, what the rest of the kit needs to know:
 - ``counted``: how the room view and the report count answers: ``text`` (frequent words),
   ``tallied`` (bars per point or option), ``grouped`` (bars per item), ``positions`` (averaged on
   a chart) or ``none``;
-- its minutes (reading, answering, per item), in ``curriculum/kinds.yaml``: ``minutes()``.
+- its minutes (reading, answering, per item), in ``curriculum/kinds.yaml``: ``minutes()``; with
+  the file's figures for every exercise (reading speed, choosing a share level, the room's
+  discussion), ``timing()`` estimates what one exercise takes.
 
 Adding a kind (``tests/test_kinds.py`` checks that every part agrees):
 
@@ -140,24 +142,68 @@ def answer_text(value, entry: dict) -> str:
 
 @dataclass(frozen=True)
 class Minutes:
-    """Placeholder minutes for one exercise of a kind (``curriculum/kinds.yaml``)."""
+    """The minutes of one kind (``curriculum/kinds.yaml``): getting to know its widget, answering, each item."""
 
     reading: float
     answering: float
     per_item: float = 0
 
     def of(self, entry: dict) -> float:
-        """The minutes one exercise takes: reading, answering and its items (sort, vignettes)."""
+        """The kind's own minutes for one exercise: reading, answering and its items (sort, vignettes)."""
         return self.reading + self.answering + self.per_item * len(entry.get("items", []))
 
 
-def minutes(curriculum_dir: str | Path | None = None) -> dict[str, Minutes]:
-    """Minutes per kind, from the curriculum's ``kinds.yaml`` (the workshop's own by default)."""
+# Fields that name or mark an exercise; every other text in its entry is read by the participant.
+_NOT_READ = {"id", "kind", "source", "level", "facts", "look_back", "compare_with", "core", "half_day",
+             "discuss", "anonymous", "unit"}
+
+
+def words(entry) -> int:
+    """How many words a participant reads in an exercise: its prompt, options, items, notes, labels."""
+    if isinstance(entry, str):
+        return len(entry.split())
+    if isinstance(entry, dict):
+        return sum(words(value) for key, value in entry.items() if key not in _NOT_READ)
+    if isinstance(entry, list):
+        return sum(words(value) for value in entry)
+    return 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The whole of ``kinds.yaml``: how long one exercise takes in a session."""
+
+    words_per_minute: float
+    share_choice: float  # choosing who can read the answer (not for anonymous exercises)
+    discussion: float  # the room discussing an exercise marked ``discuss: true``
+    kinds: dict
+
+    def of(self, entry: dict) -> float:
+        """Reading its words, the kind's own minutes, the share choice and any room discussion."""
+        kind = self.kinds[entry["kind"]]
+        return (words(entry) / self.words_per_minute + kind.of(entry)
+                + (0 if entry.get("anonymous") else self.share_choice)
+                + (self.discussion if entry.get("discuss") else 0))
+
+
+def _minutes_data(curriculum_dir: str | Path | None) -> dict:
     from coproduction_kit.core.curriculum import read_yaml
 
     if curriculum_dir is None:
         from coproduction_kit.core.settings import load_config
 
         curriculum_dir = load_config().curriculum_dir
-    data = read_yaml(Path(curriculum_dir) / MINUTES_FILE)
+    return read_yaml(Path(curriculum_dir) / MINUTES_FILE)
+
+
+def minutes(curriculum_dir: str | Path | None = None) -> dict[str, Minutes]:
+    """Minutes per kind, from the curriculum's ``kinds.yaml`` (the workshop's own by default)."""
+    data = _minutes_data(curriculum_dir)
     return {name: Minutes(**numbers) for name, numbers in data["kinds"].items()}
+
+
+def timing(curriculum_dir: str | Path | None = None) -> Timing:
+    """Every figure of ``kinds.yaml``, to estimate an exercise's minutes with ``Timing.of``."""
+    data = _minutes_data(curriculum_dir)
+    return Timing(data["words_per_minute"], data["share_choice"], data["discussion"],
+                  {name: Minutes(**numbers) for name, numbers in data["kinds"].items()})
