@@ -8,7 +8,8 @@ line or cell, where there is one) and nothing stops at the first problem:
 - every ready module has a notebook and a facilitator guide;
 - exercise ids are unique; each is used by exactly one notebook call of the matching kind, and
   every call names a declared exercise;
-- each session's minutes add up within its length;
+- each session's minutes add up within its length, and each module's core exercises fit its
+  exercise minutes and the half-day's kept ones its half-day minutes after teaching (``timing.py``);
 - every (Author, year) cited in a notebook is in the module's references;
 - relative links resolve, images have alt text, notebooks carry no outputs;
 - each guide's timing table is the one generated from the data (``workshop guides`` rewrites it).
@@ -29,6 +30,7 @@ from coproduction_kit.core.curriculum import (
 from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
 from coproduction_kit.authoring.guides import timing_block_problem
+from coproduction_kit.authoring.timing import timing_problems
 
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
@@ -213,5 +215,6 @@ def check(root: Path) -> list[Problem]:
         + kinds_problems(curriculum)
         + notebook_problems(root, curriculum)
         + session_problems(curriculum)
+        + [Problem(where, message) for where, message in timing_problems(curriculum)]
         + guide_problems(root, curriculum)
     )

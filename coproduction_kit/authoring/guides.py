@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from coproduction_kit.core.curriculum import Curriculum, session_rows
+from coproduction_kit.authoring.timing import exercise_table
 
 START = re.compile(r"^<!-- timing table:.*-->$", re.MULTILINE)
 END = "<!-- end of timing table -->"
@@ -35,13 +36,14 @@ def timetable(rows: list[tuple[str, int]], session_minutes: int) -> str:
 
 
 def timing_table(curriculum: Curriculum, module_id: str) -> str:
-    """The guide's timing section body for one module, for every format that teaches it."""
+    """The guide's timing section body for one module: every format that teaches it, then its exercises."""
     parts = []
     for fmt in curriculum.series["formats"]:
         for session in fmt["sessions"]:
             if module_id in session["modules"]:
                 parts.append(f"**{fmt['title']}, session {session['number']}**\n")
                 parts.append(timetable(session_rows(curriculum, session), fmt["session_minutes"]) + "\n")
+    parts.append(exercise_table(curriculum, module_id))
     return "\n".join(parts).rstrip() + "\n"
 
 

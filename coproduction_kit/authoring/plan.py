@@ -1,8 +1,10 @@
 """``workshop plan``: the session plan a facilitator prints, generated from the curriculum data.
 
 One self-contained HTML page (no network, print-friendly): for every session of every format,
-its timetable, the modules' objectives with their CanMEDS roles, the questions they answer and
-the preparation section of each module's facilitator guide.
+its timetable, the modules' objectives with their CanMEDS roles, the questions they answer, their
+exercises (core first, then optional ones to leave out when time runs short; in the half-day, only
+those it keeps), the guide's advice on what to cut, and the preparation section of each module's
+facilitator guide.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import mistune
 
 from coproduction_kit.core.curriculum import Curriculum, session_rows
+from coproduction_kit.authoring.timing import exercise_times, label, load_timing, summary
 
 _markdown = mistune.create_markdown(escape=True)  # guides are ours, but escape all the same
 
@@ -28,6 +31,9 @@ td.num { text-align: right; }
 .planned { color: #4a4a4a; font-style: italic; }
 @media print { h2 { break-before: page; } a { color: inherit; } }
 """
+
+
+CUT_HEADING = "When time runs short"
 
 
 def guide_section(root: Path, module_id: str, heading: str) -> str | None:
@@ -58,7 +64,32 @@ def _timetable(rows, session_minutes: int) -> str:
     )
 
 
-def _module_section(root: Path, curriculum: Curriculum, module_id: str) -> str:
+def _exercises(curriculum: Curriculum, module_id: str, short: bool) -> str:
+    """The module's exercises, core then optional, with estimated minutes (only the half-day's when short)."""
+    table = load_timing(curriculum)
+    if table is None:
+        return ""
+    times = exercise_times(curriculum, module_id, table)
+    shown = [t for t in times if t.half_day] if short else times
+
+    def items(chosen):
+        return "".join(
+            f"<li>{html.escape(label(t.prompt))} <small>(about {t.minutes:.0f} min"
+            f"{', discussed in the room' if t.discuss else ''})</small></li>" for t in chosen)
+
+    core = [t for t in shown if t.core]
+    optional = [t for t in shown if not t.core]
+    parts = [f"<p><strong>{'Exercises the half-day keeps' if short else 'Core exercises'}.</strong></p>"
+             f"<ol>{items(core)}</ol>"]
+    if optional:
+        parts.append(f"<p><strong>Optional exercises</strong> (leave out first when time runs short).</p>"
+                     f"<ol>{items(optional)}</ol>")
+    sentences = summary(curriculum.module(module_id), times)
+    parts.append(f"<p>{html.escape(sentences[-1] if short else ' '.join(sentences[:2]))}</p>")
+    return "".join(parts)
+
+
+def _module_section(root: Path, curriculum: Curriculum, module_id: str, short: bool = False) -> str:
     if module_id not in curriculum.modules:
         return (f"<h3>{html.escape(curriculum.title(module_id))}</h3>"
                 "<p class='planned'>This module is planned and not written yet.</p>")
@@ -74,6 +105,10 @@ def _module_section(root: Path, curriculum: Curriculum, module_id: str) -> str:
         f"<p><strong>Objectives.</strong> Afterwards, participants can:</p><ul>{objectives}</ul>",
         f"<p><strong>Questions it answers.</strong></p><ul>{questions}</ul>",
     ]
+    parts.append(_exercises(curriculum, module_id, short))
+    cut = guide_section(root, module_id, CUT_HEADING)
+    if cut:
+        parts.append(f"<p><strong>{CUT_HEADING}</strong> (from the facilitator guide)</p>{_markdown(cut)}")
     preparation = guide_section(root, module_id, "Preparation")
     if preparation:
         parts.append(f"<p><strong>Preparation</strong> (from the facilitator guide)</p>{_markdown(preparation)}")
@@ -89,7 +124,8 @@ def session_plan(root: Path, curriculum: Curriculum) -> str:
             titles = ", ".join(curriculum.title(m) for m in session["modules"])
             sections.append(f"<h3>Session {session['number']}: {html.escape(titles)}</h3>")
             sections.append(_timetable(session_rows(curriculum, session), fmt["session_minutes"]))
-            sections.extend(_module_section(root, curriculum, m) for m in session["modules"])
+            sections.extend(_module_section(root, curriculum, m, session.get("short", False))
+                            for m in session["modules"])
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
