@@ -7,7 +7,7 @@ line or cell, where there is one) and nothing stops at the first problem:
   has minutes for every exercise kind the kit has;
 - every ready module has a notebook and a facilitator guide;
 - exercise ids are unique; each is used by exactly one notebook call of the matching kind, and
-  every call names a declared exercise;
+  every call names a declared exercise; optional exercises (``core: false``) come after the core ones;
 - each session's minutes add up within its length, and each module's core exercises fit its
   exercise minutes and the half-day's kept ones its half-day minutes after teaching (``timing.py``);
 - every (Author, year) cited in a notebook is in the module's references;
@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from coproduction_kit.core.curriculum import (
-    Curriculum, CurriculumError, load_curriculum, load_schema, read_yaml, validate,
+    Curriculum, CurriculumError, is_core, load_curriculum, load_schema, read_yaml, validate,
 )
 from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
@@ -122,6 +122,8 @@ def notebook_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
             problems.append(Problem(str(root / "facilitator_guides" / f"{module_id}.md"),
                                     f"module {module_id!r} has no facilitator guide"))
         kinds = {e["id"]: e["kind"] for e in module["exercises"]}
+        optional = {e["id"] for e in module["exercises"] if not is_core(e)}
+        first_optional = None  # optional exercises come after every core one
         cites = {r["cite"] for r in module.get("references", [])}
         for number, cell in enumerate(notebook_cells(path), start=1):
             where = f"{path}: cell {number}"
@@ -141,6 +143,11 @@ def notebook_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
                             problems.append(Problem(where, f"{argument!r} is not an exercise of {module_id}.yaml"))
                         elif kinds[argument] != CALLS[call]:
                             problems.append(Problem(where, f"{argument} is a {kinds[argument]}; {call}() shows a {CALLS[call]}"))
+                        if argument in optional:
+                            first_optional = first_optional or argument
+                        elif argument in kinds and first_optional:
+                            problems.append(Problem(where, f"core exercise {argument} comes after optional "
+                                                           f"{first_optional}; put optional exercises after the core ones"))
             else:
                 problems += markdown_problems(where, source, path.parent)
                 for citation in _CITATION.findall(source):

@@ -14,7 +14,7 @@ import html
 import ipywidgets as w
 from traitlets import Any, Bool, Enum, Instance, Int, Unicode, observe
 
-from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.core.curriculum import is_core, load_curriculum
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, SavingTooFast, StoreError
 
@@ -109,7 +109,9 @@ class Exercise(w.VBox):
             module = load_curriculum(self.session.config.curriculum_dir).module(self.module_id)
             cite = next((r["cite"] for r in module.get("references", []) if r["id"] == source), source)
             prompt = f"“{prompt}” ({html.escape(cite)})"
-        return f'<p class="workshop-prompt"><strong>{prompt}</strong></p>'
+        # An optional exercise says so before its prompt: it is the first to leave out when time runs short.
+        mark = '' if is_core(self.entry) else '<span class="workshop-optional">Optional</span> '
+        return f'<p class="workshop-prompt">{mark}<strong>{prompt}</strong></p>'
 
     def _restore(self):
         if not self.session.can_save:

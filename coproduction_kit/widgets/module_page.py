@@ -21,6 +21,11 @@ def _list(items) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(str(i))}</li>" for i in items) + "</ul>"
 
 
+def _details(heading: str, items) -> str:
+    """A list folded under its heading: a tap opens it."""
+    return f'<details class="workshop-details"><summary>{html.escape(heading)}</summary>{_list(items)}</details>'
+
+
 def _who(session: Session) -> str:
     if session.mode == PARTICIPANT:
         return (
@@ -38,17 +43,21 @@ def _who(session: Session) -> str:
 
 
 def welcome(module_id: str, session: Session | None = None) -> w.HTML:
-    """The module's opening: title, what it covers, and the participant's choices."""
+    """The module's opening: title, summary, objectives, its questions and agenda, and the participant's choices."""
     session = session or current_session()
     module = load_curriculum(session.config.curriculum_dir).module(module_id)
     note = module.get("content_note")
     who_at_first = _who(session)
+    # On a phone the opening must not be a wall of text: the objectives are shown, and the questions
+    # and the agenda are one tap away, each under a <details> summary.
     parts = [
         f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>',
         f'<p class="workshop-who">{who_at_first}</p>',
         f"<p>{html.escape(module['summary'])}</p>",
-        "<h2>What this session covers</h2>",
-        _list(module["agenda"]),
+        "<h2>What you will be able to do</h2>",
+        _list(objective["text"] for objective in module["objectives"]),
+        _details("Questions this session answers", module["questions"]),
+        _details("What this session covers", module["agenda"]),
     ]
     if note:
         parts.append(f'<p class="workshop-content-note"><strong>What we will discuss:</strong> {html.escape(note)}</p>')
