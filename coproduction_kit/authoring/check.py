@@ -12,7 +12,8 @@ line or cell, where there is one) and nothing stops at the first problem:
   exercise minutes and the half-day's kept ones its half-day minutes after teaching (``timing.py``);
 - every (Author, year) cited in a notebook is in the module's references;
 - relative links resolve, images have alt text, notebooks carry no outputs;
-- each guide's timing table is the one generated from the data (``workshop guides`` rewrites it).
+- each guide's timing table is the one generated from the data (``workshop guides`` rewrites it),
+  and each module's guide says what to cut when time runs short.
 """
 
 from __future__ import annotations
@@ -188,6 +189,8 @@ def guide_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
             message = timing_block_problem(text, curriculum, guide.stem)
             if message:
                 problems.append(Problem(str(guide), message))
+            if not re.search(r"^## When time runs short\s*$", text, re.M):
+                problems.append(Problem(str(guide), "has no '## When time runs short' section (what to cut first)"))
     return problems
 
 

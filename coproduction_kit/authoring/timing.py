@@ -107,7 +107,7 @@ def summary(module: dict, times: list[ExerciseTime]) -> list[str]:
     lines = [f"Core exercises: about {core:.0f} of the {module['minutes']['exercises']} minutes for exercises."]
     if optional:
         lines.append(f"Optional exercises: about {optional:.0f} minutes more; leave them out first "
-                     "when time runs short (participants can answer them afterwards).")
+                     "when time runs short (participants who finish early can still answer them).")
     budget = half_day_budget(module)
     if budget is not None:
         kept = sum(t.minutes for t in times if t.half_day)
