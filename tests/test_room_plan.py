@@ -17,9 +17,9 @@ def test_a_session_of_the_series_names_its_module(curriculum):
     assert todays_pages(curriculum, args(session=2)) == ["payment"]
 
 
-def test_the_half_day_names_its_four_modules_in_order(curriculum):
+def test_the_half_day_names_its_modules_in_order(curriculum):
     assert todays_pages(curriculum, args(session=1, format="half-day")) == [
-        "power", "payment", "epistemic-injustice", "authorship"]
+        "orientation", "power", "payment", "epistemic-injustice", "authorship", "closing"]
 
 
 def test_today_lists_modules_in_the_order_given(curriculum):

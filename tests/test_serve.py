@@ -67,9 +67,9 @@ def link_after(lines, heading):
 def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
     process, lines = serve(tmp_path, "--session", "1", "--format", "half-day", "--room", "2")
     try:
-        # Today's first page (the half-day begins with power) is made ready for the room.
-        assert "Making today's first page (power) ready for 2 people; later pages follow the room." in lines
-        wait_in_log(tmp_path / "data" / "logs" / "participants.log", r"Kernel pool of power\.ipynb is filled with 2")
+        # Today's first page (the half-day begins with the orientation's agreements) is made ready for the room.
+        assert "Making today's first page (orientation) ready for 2 people; later pages follow the room." in lines
+        wait_in_log(tmp_path / "data" / "logs" / "participants.log", r"Kernel pool of orientation\.ipynb is filled with 2")
         participant = link_after(lines, "Participant link")
         facilitator = link_after(lines, "Facilitator link")
         assert participant.startswith("http://127.0.0.1:")
