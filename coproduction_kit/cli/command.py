@@ -1,0 +1,109 @@
+"""What every ``workshop`` command shares: its settings, its data folder, and how it speaks.
+
+Each command is a small traitlets ``Application`` (as nbgrader's and Voilà's are): its options
+are traits with ``help=``, so ``workshop COMMAND --help`` lists them and ``workshop_config.py`` in
+the data folder can set them too (``c.ServeApp.room = 40``).  The workshop's own settings are
+``WorkshopConfig``'s (``core/settings.py``); ``--data-dir``, ``--content-dir`` and ``--timezone``
+are short names for three of them, and ``--WorkshopConfig.NAME=VALUE`` sets any other.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Application
+
+from coproduction_kit.core.settings import WorkshopConfig, workshop_settings
+
+# Every command takes these before or after its name: `workshop --data-dir D report` and
+# `workshop report --data-dir D` are the same.
+WORKSHOP_ALIASES = {
+    "data-dir": ("WorkshopConfig.data_dir", "The workshop's data folder (default: ./workshop-data)."),
+    "content-dir": ("WorkshopConfig.content_dir",
+                    "The folder with the workshop's curriculum/, modules/ and guides (default: the current "
+                    "folder if it has them, else the kit's own)."),
+    "timezone": ("WorkshopConfig.timezone",
+                 "The room's time zone for the times people read, e.g. Europe/London (default: this computer's)."),
+}
+
+
+class CommandError(Exception):
+    """A command cannot go on; its message is one plain sentence for the facilitator."""
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def fail(message: str) -> int:
+    print(f"workshop: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+# traitlets wraps these two in a decorator that logs a bad option as "Bad config encountered
+# during initialization"; the kit's commands let the problem reach main(), which says it plainly.
+_parse_command_line = Application.parse_command_line.__wrapped__
+_initialize_subcommand = Application.initialize_subcommand.__wrapped__
+
+
+class Command(Application):
+    """One ``workshop`` command. Subclasses set ``name``, ``description`` and ``run()``."""
+
+    aliases = WORKSHOP_ALIASES
+    classes = [WorkshopConfig]
+    # Whether the command writes in the data folder (then it closes it to other local users first;
+    # `check` only reads).
+    writes_data = True
+    exit_code = 0
+
+    def initialize(self, argv=None):
+        _parse_command_line(self, argv)
+
+    def initialize_subcommand(self, subc, argv=None):
+        _initialize_subcommand(self, subc, argv)
+
+    def load_workshop(self) -> WorkshopConfig:
+        """The workshop's settings: hand-over, then ``workshop_config.py``, then this command line."""
+        settings = workshop_settings(command_line=self.cli_config)
+        self.update_config(settings)  # the file may set this command's options too
+        return WorkshopConfig(config=settings)
+
+    def start(self):
+        if self.subapp is not None:
+            self.subapp.start()
+            self.exit_code = self.subapp.exit_code
+            return
+        from coproduction_kit.core.curriculum import CurriculumError
+        from coproduction_kit.core.private_files import make_private, private_folder, umask_for
+
+        # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
+        bin_dir = str(Path(sys.executable).parent)
+        if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+        workshop = self.load_workshop()
+        # Everything the kit writes holds participants' words: no other local user may read it.
+        os.umask(umask_for(workshop.data_dir))
+        if self.writes_data:
+            # A folder made by an earlier version (0755, files 0644) is closed at the first command.
+            private_folder(workshop.data_dir)
+            make_private(workshop.data_dir)
+        try:
+            self.exit_code = self.run(workshop)
+        except (CurriculumError, CommandError) as err:
+            self.exit_code = fail(str(err))
+
+    def run(self, workshop: WorkshopConfig) -> int:
+        raise NotImplementedError
+
+
+def checked_curriculum(workshop: WorkshopConfig):
+    """The workshop's curriculum, refused with its problems listed if it has any."""
+    from coproduction_kit.core.curriculum import CurriculumError, load_curriculum, validate
+
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    problems = validate(curriculum)
+    if problems:
+        raise CurriculumError("the curriculum has problems:\n  " + "\n  ".join(problems))
+    return curriculum
