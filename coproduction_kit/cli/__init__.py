@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{err}")
     except SystemExit as stop:  # --help, or an option the command does not have (argparse says so)
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else fail(str(stop.code)))
+    finally:
+        # Applications are singletons: let the next main() in this process (tests do) make its own.
+        for ran in (app.subapp, app):
+            if ran is not None:
+                type(ran).clear_instance()
     return app.exit_code
 
 

@@ -7,8 +7,7 @@ for any editor; HTML to open in a browser or print.  Everything they typed is es
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
-
+from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
 from coproduction_kit.nbgrader.exchange import answer_text
@@ -47,9 +46,14 @@ def journal_entries(store: Store, participant: Participant, curriculum: Curricul
     return entries
 
 
-def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum) -> str:
+# A date and time as the journal shows it, on the workshop's clock: 2027-01-14 10:42 GMT.
+WHEN = "%Y-%m-%d %H:%M %Z"
+
+
+def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
+    """The participant's journal as Markdown; times in ``config``'s time zone (this computer's if None)."""
     lines = [f"# My journal: {curriculum.series['title']}", "",
-             f"Pseudonym: {participant.pseudonym}. Downloaded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", "",
+             f"Pseudonym: {participant.pseudonym}. Downloaded {clock.now(config):{WHEN}}.", "",
              kept_versions(store.max_revisions), ""]
     for module in journal_entries(store, participant, curriculum):
         lines += [f"## {module['title']}", ""]
@@ -59,18 +63,19 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
                 lines += ["_Passed._", ""]
             else:
                 lines += [line if line else "" for line in item["text"].splitlines()] + [""]
-                lines += [f"_({item['share']}; saved {item['saved_at']:%Y-%m-%d %H:%M} UTC)_", ""]
+                lines += [f"_({item['share']}; saved {clock.shown(item['saved_at'], config, WHEN)})_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def journal_html(store: Store, participant: Participant, curriculum: Curriculum) -> str:
+def journal_html(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
+    """The participant's journal as one HTML page; times in ``config``'s time zone."""
     parts = []
     for module in journal_entries(store, participant, curriculum):
         parts.append(f"<h2>{html.escape(module['title'])}</h2>")
         for item in module["items"]:
             body = ("<p><em>Passed.</em></p>" if item["passed"] else
                     f"<p>{html.escape(item['text']).replace(chr(10), '<br>')}</p>"
-                    f"<p class='meta'>{html.escape(item['share'])}; saved {item['saved_at']:%Y-%m-%d %H:%M} UTC</p>")
+                    f"<p class='meta'>{html.escape(item['share'])}; saved {clock.shown(item['saved_at'], config, WHEN)}</p>")
             parts.append(f"<h3>{html.escape(item['prompt'])}</h3>{body}")
     title = html.escape(f"My journal: {curriculum.series['title']}")
     return (

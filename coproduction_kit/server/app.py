@@ -40,7 +40,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from coproduction_kit.core.settings import WorkshopConfig, load_config
+from coproduction_kit.core.settings import WorkshopConfig, handover_environment, load_config
 from coproduction_kit.core.identity import SERVER_CERT_ENV
 from coproduction_kit.core.private_files import umask_for
 from coproduction_kit.store import Store
@@ -107,7 +107,8 @@ class WorkshopVoila(Voila):
     """Voilà with the workshop's start page at ``/``, no file listings, and pools that follow the room."""
 
     name = "workshop-voila"
-    workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
+    # The workshop's own settings (data folder, id, limits) are WorkshopConfig's, given whole.
+    workshop = Instance(WorkshopConfig, help="The workshop's settings (core/settings.py).")
     page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
     kernels_per_participant = Int(
@@ -133,7 +134,7 @@ class WorkshopVoila(Voila):
             voila.app.voila_kernel_manager_factory = original
 
     def init_handlers(self):
-        workshop = load_config(self.workshop_data_dir or None)
+        workshop = self.workshop or load_config()
         store = Store.for_workshop(workshop)  # its limits, as the kernels have them
         owners = KernelOwners(self.kernel_manager, store, workshop.workshop_id,
                               KernelCaps(self.kernels_per_participant, self.max_kernels))
@@ -210,8 +211,8 @@ def main(argv: list[str] | None = None) -> None:
     token = os.environ.pop("WORKSHOP_JOIN_TOKEN", None) or None  # not passed on to kernels
     workshop = load_config(args.data_dir)
     os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
-    # Kernels and the server must find the same data folder and templates.
-    os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
+    # Kernels and the server must find the same workshop (data folder, content) and templates.
+    os.environ.update(handover_environment(workshop, "timezone"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     )
@@ -222,13 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.tls_cert:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(args.tls_cert)  # pooled kernels check it
     config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert))
-    config.WorkshopVoila.workshop_data_dir = workshop.data_dir
     config.WorkshopVoila.page_grace = args.page_grace
     config.WorkshopVoila.kernels_per_participant = args.kernels_per_participant
     config.WorkshopVoila.max_kernels = args.max_kernels or max(60, 2 * args.room)
     config.WorkshopVoila.certfile = args.tls_cert
     config.WorkshopVoila.keyfile = args.tls_key
-    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
+    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan(), workshop=workshop)
     app.initialize([])
     app.start()
 

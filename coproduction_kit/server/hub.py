@@ -30,7 +30,7 @@ from pathlib import Path
 from jupyter_server.auth import Authorizer
 from traitlets.config import Config
 
-from coproduction_kit.core.settings import PROJECT_ROOT, WorkshopConfig, load_config
+from coproduction_kit.core.settings import WorkshopConfig, handed_over, load_config
 from coproduction_kit.store.client import SERVICE_URL_ENV
 
 from coproduction_kit.server import TEMPLATE_ROOT
@@ -203,8 +203,8 @@ def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False
         c.ServerApp.authorizer_class = ParticipantAuthorizer
     else:
         c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "coproduction_kit.server.hub_extension": False}
-        # JupyterLab's root holds the facilitator views (in the kit) and the course (in the data).
-        c.ServerApp.root_dir = os.path.commonpath([PROJECT_ROOT, Path(workshop.data_dir).resolve()])
+        # JupyterLab's root holds the facilitator views (in the content) and the course (in the data).
+        c.ServerApp.root_dir = os.path.commonpath([Path(workshop.content_dir).resolve(), Path(workshop.data_dir).resolve()])
         c.ServerApp.default_url = "/lab"
         c.VoilaConfiguration.show_tracebacks = True
         # formgrader reads the course from here (as `workshop prepare`'s nbgrader_config.py says).
@@ -221,7 +221,9 @@ def load_singleuser_config() -> Config:
     if not os.environ.get(SERVICE_URL_ENV):
         raise HubSetupError(f"{SERVICE_URL_ENV} must name the workshop service (see coproduction_kit/server/hub.py).")
     if role == PARTICIPANT:
-        held = [name for name in ("WORKSHOP_STORE_URL", "WORKSHOP_DATA_DIR") if os.environ.get(name)]
+        given = handed_over().WorkshopConfig
+        held = [name for name, setting in (("WORKSHOP_STORE_URL", "store_url"), ("WORKSHOP_DATA_DIR", "data_dir"))
+                if setting in given]
         if held:
             # Code a participant runs here could read them: refuse rather than hand them out.
             raise HubSetupError(f"A participant's server must not be given {' or '.join(held)}: only the "

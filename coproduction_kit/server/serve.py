@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from coproduction_kit.core.settings import PROJECT_ROOT, WorkshopConfig
+from coproduction_kit.core.settings import WorkshopConfig, handover_environment
 from coproduction_kit.core.identity import trusting
 from coproduction_kit.core.private_files import create_private_file, private_folder, write_private
 
@@ -164,7 +164,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
 
-    env = dict(os.environ, WORKSHOP_DATA_DIR=str(data))
+    env = dict(os.environ, **handover_environment(workshop, "timezone"))
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
@@ -185,9 +185,9 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
-    # The facilitator views live in the project, formgrader's course in the data folder:
+    # The facilitator views live in the content folder, formgrader's course in the data folder:
     # JupyterLab's root must hold both.
-    lab_root = Path(os.path.commonpath([PROJECT_ROOT, data.resolve()]))
+    lab_root = Path(os.path.commonpath([Path(workshop.content_dir).resolve(), data.resolve()]))
     # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
     # Voilà serving participants has them; the server extension defaults them: say None here too.
     # The facilitator token goes in this file (0600), never on the command line.
@@ -252,7 +252,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         say(PLAIN_HTTP_WARNING)
     say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     say(f"{lab}lab?token={facilitator_token}")
-    views = (PROJECT_ROOT / "facilitator_views").relative_to(lab_root)
+    views = workshop.facilitator_views_dir.resolve().relative_to(lab_root)
     for name, label in [("room", "Room view (with controls)"), ("projector", "Projector (revealed answers only)"),
                         ("session", "Session plan and timers"), ("join_card", "Join card (QR code)")]:
         say(f"{label}:")

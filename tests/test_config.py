@@ -1,0 +1,89 @@
+"""One configuration: defaults, the hand-over, workshop_config.py, then the command line; times
+shown on the room's clock."""
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from coproduction_kit.cli import main
+from coproduction_kit.core import clock
+from coproduction_kit.core.content import bundled_root
+from coproduction_kit.core.settings import handover_environment, load_config, WorkshopConfig
+
+
+@pytest.fixture(autouse=True)
+def pytest_umask():
+    """The command line sets umask 077 for its process: give pytest's own back after each test."""
+    import os
+
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
+def test_a_time_is_shown_in_the_workshops_zone_and_stored_times_stay_utc():
+    saved = datetime(2027, 1, 14, 10, 42, 3, tzinfo=timezone.utc)
+    assert clock.shown(saved, WorkshopConfig(timezone="UTC")) == "10:42:03"
+    assert clock.shown(saved, WorkshopConfig(timezone="America/Toronto")) == "05:42:03"
+    summer = datetime(2027, 7, 14, 10, 42, tzinfo=timezone.utc)
+    assert clock.shown(summer, WorkshopConfig(timezone="Europe/London"), "%H:%M %Z") == "11:42 BST"
+    assert clock.shown(None, WorkshopConfig()) == "just now"
+
+
+def test_an_unknown_time_zone_is_refused_in_one_plain_sentence(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "data"), "check", "--timezone", "Mars/Olympus"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("workshop: timezone 'Mars/Olympus' is not a time zone") and err.count("\n") == 1
+
+
+def test_the_file_sets_what_the_hand_over_left_and_the_command_line_wins(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "workshop_config.py").write_text(
+        'c.WorkshopConfig.workshop_id = "from-file"\nc.WorkshopConfig.timezone = "Asia/Tokyo"\n'
+        'c.ForgetApp.yes = "from-file"\n')
+    monkeypatch.setenv("WORKSHOP_ID", "from-environment")
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(data))
+    workshop = load_config()
+    assert (workshop.workshop_id, workshop.timezone, workshop.data_dir) == ("from-file", "Asia/Tokyo", str(data))
+    assert load_config(timezone="Europe/Paris").timezone == "Europe/Paris"
+    # The file may set a command's options too; the command line still wins over it.
+    assert main(["forget", "--yes", "other"]) == 1
+    assert "--yes from-file" in capsys.readouterr().err
+
+
+def test_defaults_follow_the_current_folder_and_are_handed_over_to_kernels(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKSHOP_DATA_DIR", raising=False)
+    monkeypatch.delenv("WORKSHOP_CONTENT_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    workshop = load_config()
+    assert workshop.data_dir == str(tmp_path / "workshop-data")
+    assert workshop.content_dir == str(bundled_root())  # this folder holds no curriculum: the kit's own
+    assert workshop.curriculum_dir == str(bundled_root() / "curriculum")
+    assert workshop.modules_dir == str(bundled_root() / "modules")
+    (tmp_path / "curriculum").mkdir()
+    (tmp_path / "curriculum" / "series.yaml").write_text("title: ours\n")
+    assert load_config().curriculum_dir == str(tmp_path / "curriculum")  # a workshop folder of one's own
+    env = handover_environment(workshop)
+    assert env == {"WORKSHOP_DATA_DIR": workshop.data_dir, "WORKSHOP_CONTENT_DIR": workshop.content_dir}
+    monkeypatch.chdir(tmp_path / "..")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert load_config().data_dir == workshop.data_dir and load_config().content_dir == workshop.content_dir
+
+
+def test_help_lists_the_commands_and_each_commands_settings_without_loading_the_services():
+    code = ("import sys; from coproduction_kit.cli import main; main(['--help']); main(['serve', '--help']); "
+            "print(sorted(m for m in ('pandas', 'ipywidgets', 'nbgrader', 'voila') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    for command in ("serve", "prepare", "collect", "feedback", "export", "report", "forget", "check",
+                    "guides", "plan", "init", "migrate"):
+        assert f"\n{command}\n" in out
+    assert "--facilitator-port=<Int>\n    Facilitators' port." in out and "--lan\n" in out
+    assert out.rstrip().endswith("[]")
+    everything = subprocess.run([sys.executable, "-m", "coproduction_kit.cli", "serve", "--help-all"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "--WorkshopConfig.timezone=<Unicode>" in everything and "--WorkshopConfig.room_min_answers" in everything
