@@ -46,7 +46,6 @@ _VALUED = ("--data-dir", "--content-dir", "--timezone")
 class WorkshopApp(Command):
     """The ``workshop`` command: one of the subcommands below."""
 
-    name = "workshop"
     description = _ABOUT
     subcommands = SUBCOMMANDS
     examples = "\n".join([

@@ -12,7 +12,6 @@ from coproduction_kit.cli.command import WORKSHOP_ALIASES, Command, CommandError
 class CheckApp(Command):
     """Check the curriculum, notebooks and guides."""
 
-    name = "workshop check"
     description = "Check the curriculum, notebooks and guides (schema, ids, minutes, references, links)."
     writes_data = False
 
@@ -38,7 +37,6 @@ class CheckApp(Command):
 class GuidesApp(Command):
     """Rewrite the timing tables in the facilitator guides."""
 
-    name = "workshop guides"
     description = "Rewrite the timing tables in the facilitator guides from the curriculum data."
 
     def run(self, workshop) -> int:
@@ -53,7 +51,6 @@ class GuidesApp(Command):
 class PlanApp(Command):
     """Write the printable session plan (HTML)."""
 
-    name = "workshop plan"
     description = "Write the printable session plan (HTML)."
     out = Unicode("", help="Where to write it (default: the data folder's exports/session-plan.html).").tag(config=True)
     aliases = {**WORKSHOP_ALIASES, "out": "PlanApp.out"}
@@ -72,17 +69,15 @@ class PlanApp(Command):
 class InitApp(Command):
     """Copy the kit's content into a folder of your own, to adapt it."""
 
-    name = "workshop init"
     description = ("Copy the kit's curriculum, module notebooks, facilitator guides and views into a folder "
                    "(the current one if none is given); run `workshop` commands from there to use them.")
-    examples = "workshop init my-workshop"
     writes_data = False
 
     def run(self, workshop) -> int:
         try:
             from coproduction_kit.authoring.init import init_folder
         except ImportError:
-            raise CommandError("this version of the kit cannot make a workshop folder yet "
+            raise CommandError("this version of the kit has no `workshop init` yet "
                                "(coproduction_kit.authoring.init is missing).") from None
         if len(self.extra_args) > 1:
             raise CommandError("give one folder, e.g. `workshop init my-workshop`.")

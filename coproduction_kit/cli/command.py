@@ -58,6 +58,12 @@ class Command(Application):
     writes_data = True
     exit_code = 0
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # ServeApp is `workshop serve`, as its help and its messages call it.
+        command = cls.__name__.removesuffix("App").lower()
+        cls.name = "workshop" if command == "workshop" else f"workshop {command}"
+
     def initialize(self, argv=None):
         _parse_command_line(self, argv)
 

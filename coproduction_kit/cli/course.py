@@ -8,7 +8,6 @@ from coproduction_kit.cli.command import Command, checked_curriculum, say
 class PrepareApp(Command):
     """Make the nbgrader course and exchange from the curriculum."""
 
-    name = "workshop prepare"
     description = "Make the nbgrader course and exchange from the curriculum."
 
     def run(self, workshop) -> int:
@@ -24,7 +23,6 @@ class PrepareApp(Command):
 class CollectApp(Command):
     """Collect every submission into nbgrader, ready for formgrader."""
 
-    name = "workshop collect"
     description = "Collect every submission into nbgrader, ready for formgrader."
 
     def run(self, workshop) -> int:
@@ -44,7 +42,6 @@ class CollectApp(Command):
 class FeedbackApp(Command):
     """Generate and release the facilitators' feedback to participants."""
 
-    name = "workshop feedback"
     description = "Generate and release the facilitators' feedback to participants."
 
     def run(self, workshop) -> int:

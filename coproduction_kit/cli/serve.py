@@ -10,12 +10,11 @@ from coproduction_kit.cli.command import WORKSHOP_ALIASES, Command, checked_curr
 class ServeApp(Command):
     """Start the workshop: participants' pages and facilitators' workbench."""
 
-    name = "workshop serve"
     description = "Start the workshop: participants' pages and facilitators' workbench."
     examples = "\n".join([
-        'workshop serve                                   # on this laptop only',
-        'workshop serve --lan --tls auto --session 2      # the room joins over HTTPS on the local network',
-        'workshop serve --today power,payment --room 12',
+        "workshop serve --session 2",
+        "workshop serve --today power,payment --room 12",
+        "workshop serve --lan --tls auto --session 2",
     ])
 
     lan = Bool(False, help="Let participants join from the local network (their link then carries a token).").tag(config=True)

@@ -8,7 +8,6 @@ from coproduction_kit.cli.command import Command, CommandError, say
 class MigrateApp(Command):
     """Bring the answer store up to this version of the kit."""
 
-    name = "workshop migrate"
     description = ("Bring the answer store's tables up to this version of the kit (run it after an "
                    "upgrade, with the servers stopped).")
 
