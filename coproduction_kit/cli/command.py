@@ -81,6 +81,9 @@ class Command(Application):
             self.subapp.start()
             self.exit_code = self.subapp.exit_code
             return
+        # nbgrader's and jupyter's own apps are singletons too (NbGraderApp.instance()): this
+        # command, its options read, gives up the place before it calls them.
+        type(self).clear_instance()
         from coproduction_kit.core.curriculum import CurriculumError
         from coproduction_kit.core.private_files import make_private, private_folder, umask_for
 
