@@ -87,3 +87,30 @@ def test_help_lists_the_commands_and_each_commands_settings_without_loading_the_
     everything = subprocess.run([sys.executable, "-m", "coproduction_kit.cli", "serve", "--help-all"],
                                 capture_output=True, text=True, check=True).stdout
     assert "--WorkshopConfig.timezone=<Unicode>" in everything and "--WorkshopConfig.room_min_answers" in everything
+
+
+def test_saved_at_on_a_page_follows_the_workshops_zone(participant_session):
+    from coproduction_kit.widgets import Reflection
+
+    box = Reflection("payment.personal-experience", session=participant_session)
+    box._input.value = "Saved on the room's clock."
+    saved = participant_session.store.get_answer(participant_session.participant, "payment",
+                                                 "payment.personal-experience").saved_at
+    shown = {}
+    for zone in ("UTC", "Asia/Kathmandu"):  # +05:45: no zone this machine might be in shows the same
+        participant_session.config.timezone = zone
+        shown[zone] = box._clock(saved)
+        assert shown[zone] == clock.local(saved, participant_session.config).strftime("%H:%M:%S")
+    assert shown["UTC"] == saved.astimezone(timezone.utc).strftime("%H:%M:%S")
+    assert shown["UTC"] != shown["Asia/Kathmandu"]
+
+
+def test_journal_dates_follow_the_workshops_zone(store, curriculum, workshop):
+    from coproduction_kit.review.journal import journal_markdown
+
+    me, _ = store.add_participant(workshop.workshop_id, "sam")
+    store.save_answer(me, "payment", "payment.personal-experience", "mine")
+    workshop.timezone = "Asia/Kathmandu"
+    markdown = journal_markdown(store, me, curriculum, workshop)
+    saved = store.get_answer(me, "payment", "payment.personal-experience").saved_at
+    assert f"saved {clock.local(saved, workshop):%Y-%m-%d %H:%M} +0545)" in markdown

@@ -19,7 +19,7 @@ Measured with plain Voilà (shared/FIELD-NOTES.md): a closed page's kernel is ne
 so idle kernels with no open page are culled; and with many pages opened at once the TCP
 kernel-port race can freeze the server, so kernels talk over IPC sockets instead.
 
-Run it as ``python -m workshop.server`` (``workshop serve`` does, with the facilitators' server).
+Run it as ``python -m coproduction_kit.server.app`` (``workshop serve`` does, with the facilitators' server).
 """
 
 from __future__ import annotations
@@ -184,10 +184,10 @@ class WorkshopVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Start the participants' server: ``python -m workshop.server --ip=… --port=… [--token=…]``."""
+    """Start the participants' server: ``python -m coproduction_kit.server.app --ip=… --port=… [--token=…]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m workshop.server")
+    parser = argparse.ArgumentParser(prog="python -m coproduction_kit.server.app")
     parser.add_argument("--ip", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--data-dir", default=None)
