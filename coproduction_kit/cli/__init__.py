@@ -56,8 +56,8 @@ class WorkshopApp(Command):
 
     def start(self):
         if self.subapp is None:
-            self.print_help()
-            self.exit_code = fail("say which command to run, e.g. `workshop serve` (`workshop --help` lists them).")
+            unknown = f"there is no command {self.extra_args[0]!r}" if self.extra_args else "say which command to run"
+            self.exit_code = fail(f"{unknown}; `workshop --help` lists them (e.g. `workshop serve`).")
             return
         super().start()
 

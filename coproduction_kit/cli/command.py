@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from traitlets.config import Application
+from traitlets.config.loader import KVArgParseConfigLoader
 
 from coproduction_kit.core.settings import WorkshopConfig, workshop_settings
 
@@ -69,6 +70,11 @@ class Command(Application):
 
     def initialize_subcommand(self, subc, argv=None):
         _initialize_subcommand(self, subc, argv)
+
+    def _create_loader(self, argv, aliases, flags, classes):
+        # As traitlets does, but a wrong option is reported under the command's own name.
+        return KVArgParseConfigLoader(argv, aliases, flags, classes=classes, log=self.log,
+                                      subcommands=self.subcommands, prog=self.name)
 
     def load_workshop(self) -> WorkshopConfig:
         """The workshop's settings: hand-over, then ``workshop_config.py``, then this command line."""

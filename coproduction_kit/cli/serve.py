@@ -20,7 +20,7 @@ class ServeApp(Command):
     lan = Bool(False, help="Let participants join from the local network (their link then carries a token).").tag(config=True)
     tls = List(Unicode(), help="Participants' pages over HTTPS: 'auto' makes a self-signed certificate "
                                "(its fingerprint is printed), or give a certificate and key (PEM files)."
-               ).tag(config=True, multiplicity="+")
+               ).tag(config=True)
     port = Integer(8866, help="Participants' port.").tag(config=True)
     facilitator_port = Integer(8867, help="Facilitators' port.").tag(config=True)
     session = Integer(None, allow_none=True,
@@ -44,8 +44,26 @@ class ServeApp(Command):
                 "Let participants join from the local network (their link then carries a token)."),
     }
 
+    def initialize(self, argv=None):
+        super().initialize(_one_tls_value_each(argv or []))
+
     def run(self, workshop) -> int:
         from coproduction_kit.server.serve import run
 
         # server/serve.py reads the options by name (args.lan, args.tls, ...): this app has them all.
         return run(workshop, checked_curriculum(workshop), self, say=say, fail=fail)
+
+
+def _one_tls_value_each(argv: list[str]) -> list[str]:
+    """``--tls CERT KEY`` as ``--tls CERT --tls KEY``: traitlets gives an alias one value at a time."""
+    out, i = [], 0
+    while i < len(argv):
+        out.append(argv[i])
+        if argv[i] == "--tls":
+            values = []
+            while i + 1 < len(argv) and not argv[i + 1].startswith("-") and len(values) < 2:
+                values.append(argv[i + 1])
+                i += 1
+            out[-1:] = [part for value in values for part in ("--tls", value)] or ["--tls"]
+        i += 1
+    return out
