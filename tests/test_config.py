@@ -114,3 +114,27 @@ def test_journal_dates_follow_the_workshops_zone(store, curriculum, workshop):
     markdown = journal_markdown(store, me, curriculum, workshop)
     saved = store.get_answer(me, "payment", "payment.personal-experience").saved_at
     assert f"saved {clock.local(saved, workshop):%Y-%m-%d %H:%M} +0545)" in markdown
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--data-dir", "/d", "serve", "--tls", "c.pem", "k.pem", "--lan", "--session", "2"],
+     {"tls": ["c.pem", "k.pem"], "lan": True, "session": 2, "room": 30}),
+    (["serve", "--tls", "auto", "--today", "power,payment", "--room", "0", "--data-dir", "/d"],
+     {"tls": ["auto"], "lan": False, "today": "power,payment", "room": 0}),
+])
+def test_serve_takes_every_option_before_or_after_its_name(argv, expected):
+    from coproduction_kit.cli import WorkshopApp, _command_first
+
+    app = WorkshopApp()
+    try:
+        app.initialize(_command_first(argv))
+        assert {name: getattr(app.subapp, name) for name in expected} == expected
+        assert app.subapp.load_workshop().data_dir == "/d" and app.subapp.extra_args == []
+    finally:
+        type(app.subapp).clear_instance()
+        WorkshopApp.clear_instance()
+
+
+def test_an_unknown_command_is_named(capsys):
+    assert main(["forgot"]) == 1
+    assert capsys.readouterr().err == "workshop: there is no command 'forgot'; `workshop --help` lists them (e.g. `workshop serve`).\n"
