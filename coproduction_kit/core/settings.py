@@ -234,9 +234,11 @@ def workshop_settings(data_dir: str | os.PathLike | None = None, command_line: C
     return cfg
 
 
-def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> WorkshopConfig:
-    """The configuration for this process: the hand-over, then ``workshop_config.py``, then overrides."""
-    cfg = workshop_settings(data_dir)
+def load_config(data_dir: str | os.PathLike | None = None, command_line: Config | None = None,
+                **overrides) -> WorkshopConfig:
+    """The configuration for this process: the hand-over, then ``workshop_config.py``, then the
+    command line, then overrides."""
+    cfg = workshop_settings(data_dir, command_line)
     for key, value in overrides.items():
         cfg.WorkshopConfig[key] = value
     return WorkshopConfig(config=cfg)
