@@ -64,6 +64,8 @@ class WorkshopApp(Command):
 
 def _command_first(argv: list[str]) -> list[str]:
     """``argv`` with the command's name first: options given before it belong to it too."""
+    if argv[:1] == ["help"]:
+        return [*argv[1:], "--help"]  # `workshop help serve` is `workshop serve --help`
     for i, arg in enumerate(argv):
         if arg in SUBCOMMANDS and (i == 0 or argv[i - 1] not in _VALUED):
             return [arg, *argv[:i], *argv[i + 1:]]
