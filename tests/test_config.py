@@ -138,3 +138,19 @@ def test_serve_takes_every_option_before_or_after_its_name(argv, expected):
 def test_an_unknown_command_is_named(capsys):
     assert main(["forgot"]) == 1
     assert capsys.readouterr().err == "workshop: there is no command 'forgot'; `workshop --help` lists them (e.g. `workshop serve`).\n"
+
+
+def test_a_setting_given_on_the_command_line_wins_over_the_file_in_the_kernels_too(tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "workshop_config.py").write_text('c.WorkshopConfig.timezone = "Asia/Tokyo"\nc.WorkshopConfig.max_revisions = 7\n')
+    given = Config({"WorkshopConfig": {"data_dir": str(data), "timezone": "Europe/London"}})
+    serving = load_config(command_line=given)  # `workshop serve --data-dir … --timezone Europe/London`
+    assert (serving.timezone, serving.max_revisions) == ("Europe/London", 7)
+    monkeypatch.chdir(tmp_path)  # a kernel starts in another folder, with only what it was handed
+    for name, value in handover_environment(serving).items():
+        monkeypatch.setenv(name, value)
+    kernel = load_config()
+    assert (kernel.data_dir, kernel.timezone, kernel.max_revisions) == (str(data), "Europe/London", 7)

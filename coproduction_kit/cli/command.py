@@ -16,7 +16,7 @@ from pathlib import Path
 from traitlets.config import Application
 from traitlets.config.loader import KVArgParseConfigLoader
 
-from coproduction_kit.core.settings import WorkshopConfig, workshop_settings
+from coproduction_kit.core.settings import WorkshopConfig, file_config, load_config
 
 # Every command takes these before or after its name: `workshop --data-dir D report` and
 # `workshop report --data-dir D` are the same.
@@ -78,9 +78,10 @@ class Command(Application):
 
     def load_workshop(self) -> WorkshopConfig:
         """The workshop's settings: hand-over, then ``workshop_config.py``, then this command line."""
-        settings = workshop_settings(command_line=self.cli_config)
-        self.update_config(settings)  # the file may set this command's options too
-        return WorkshopConfig(config=settings)
+        workshop = load_config(command_line=self.cli_config)
+        self.update_config(file_config(workshop.data_dir))  # the file may set this command's options too
+        self.update_config(self.cli_config)
+        return workshop
 
     def start(self):
         if self.subapp is not None:

@@ -15,11 +15,14 @@ A setting comes from, in order, each later one winning:
        c.WorkshopConfig.workshop_id = "spring-2027"
        c.WorkshopConfig.timezone = "Europe/London"
 
-4. the command line (``workshop --help-all`` lists every setting) or a caller's overrides.
+4. the command line (``workshop --help-all`` lists every setting) or a caller's overrides; a
+   process started by a command (a kernel of ``workshop serve``) gets that command line's
+   settings too (``WORKSHOP_COMMAND_LINE``), so they win over the file there as well.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -47,6 +50,8 @@ HANDOVER = {
     "WORKSHOP_STORE_URL": "store_url",
     "WORKSHOP_TIMEZONE": "timezone",
 }
+# Settings a command line gave the starting process (JSON), so that they win over the file here too.
+COMMAND_LINE_ENV = "WORKSHOP_COMMAND_LINE"
 
 
 class WorkshopConfig(Configurable):
@@ -172,6 +177,9 @@ class WorkshopConfig(Configurable):
     def _default_store_url(self):
         return f"sqlite:///{Path(self.data_dir) / 'store.sqlite'}"
 
+    # Which settings this process's command line gave (set by load_config): they are handed over.
+    from_command_line: set = frozenset()
+
     # Derived places, not settings: nbgrader's own layout inside the data folder, and the content's.
     @property
     def course_dir(self) -> Path:
@@ -200,13 +208,25 @@ def handed_over(environ=None) -> Config:
     return cfg
 
 
-def handover_environment(workshop: WorkshopConfig, *settings: str) -> dict[str, str]:
+def given_upstream(environ=None) -> Config:
+    """The settings the command line of a process that started this one gave (they win over
+    ``workshop_config.py`` here too, as they did there)."""
+    environ = os.environ if environ is None else environ
+    cfg = Config()
+    if environ.get(COMMAND_LINE_ENV):
+        cfg.WorkshopConfig.merge(json.loads(environ[COMMAND_LINE_ENV]))
+    return cfg
+
+
+def handover_environment(workshop: WorkshopConfig) -> dict[str, str]:
     """What a process started by this one needs to see the same workshop: the data folder and the
-    content folder (their defaults depend on the current folder, which a kernel's is not), and
-    ``settings`` given here that no ``workshop_config.py`` holds (e.g. from the command line)."""
-    names = {setting: name for name, setting in HANDOVER.items()}
-    chosen = ("data_dir", "content_dir", *settings)
-    return {names[s]: str(getattr(workshop, s)) for s in chosen if s in names and getattr(workshop, s)}
+    content folder (their defaults depend on the current folder, which a kernel's is not), and the
+    settings given on a command line (``workshop serve --timezone …``)."""
+    env = {"WORKSHOP_DATA_DIR": workshop.data_dir, "WORKSHOP_CONTENT_DIR": workshop.content_dir}
+    given = {name: getattr(workshop, name) for name in sorted(workshop.from_command_line)}
+    if given:
+        env[COMMAND_LINE_ENV] = json.dumps(given)
+    return env
 
 
 def file_config(data_dir: str | os.PathLike) -> Config:
@@ -219,17 +239,19 @@ def file_config(data_dir: str | os.PathLike) -> Config:
 
 def workshop_settings(data_dir: str | os.PathLike | None = None, command_line: Config | None = None) -> Config:
     """All settings for this process, in order: the hand-over, ``workshop_config.py`` in the data
-    folder, then ``command_line`` (a command's options); ``data_dir`` chooses the folder."""
+    folder, then the command line (the starting process's, then ``command_line``, this one's);
+    ``data_dir`` chooses the folder."""
+    later = given_upstream()
+    if command_line is not None:
+        later.merge(command_line)
     chosen = handed_over()
     if data_dir is not None:
         chosen.WorkshopConfig.data_dir = str(data_dir)
-    if command_line is not None:
-        chosen.merge(command_line)
+    chosen.merge(later)
     folder = WorkshopConfig(config=chosen).data_dir
     cfg = handed_over()
     cfg.merge(file_config(folder))
-    if command_line is not None:
-        cfg.merge(command_line)
+    cfg.merge(later)
     cfg.WorkshopConfig.data_dir = folder  # the file read is the one in this folder
     return cfg
 
@@ -241,4 +263,7 @@ def load_config(data_dir: str | os.PathLike | None = None, command_line: Config 
     cfg = workshop_settings(data_dir, command_line)
     for key, value in overrides.items():
         cfg.WorkshopConfig[key] = value
-    return WorkshopConfig(config=cfg)
+    workshop = WorkshopConfig(config=cfg)
+    given = set(given_upstream().WorkshopConfig) | set((command_line or Config()).WorkshopConfig)
+    workshop.from_command_line = given - {"data_dir", "content_dir"}  # those two are handed over anyway
+    return workshop

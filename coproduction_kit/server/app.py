@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     workshop = load_config(command_line=app.cli_config)
     os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
     # Kernels and the server must find the same workshop (data folder, content) and templates.
-    os.environ.update(handover_environment(workshop, "timezone"))
+    os.environ.update(handover_environment(workshop))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     )

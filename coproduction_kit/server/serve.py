@@ -164,7 +164,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
 
-    env = dict(os.environ, **handover_environment(workshop, "timezone"))
+    env = dict(os.environ, **handover_environment(workshop))
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
