@@ -154,3 +154,16 @@ def test_a_setting_given_on_the_command_line_wins_over_the_file_in_the_kernels_t
         monkeypatch.setenv(name, value)
     kernel = load_config()
     assert (kernel.data_dir, kernel.timezone, kernel.max_revisions) == (str(data), "Europe/London", 7)
+
+
+def test_the_hub_hands_the_time_zone_to_servers_that_cannot_read_the_data_folder(tmp_path):
+    from traitlets.config import Config
+
+    from coproduction_kit.server import hub
+
+    (tmp_path / "workshop_config.py").write_text('c.WorkshopConfig.timezone = "Europe/London"\n')
+    c = Config()
+    hub.configure_hub(c, data_dir=tmp_path, store_url="postgresql+psycopg://w:s@127.0.0.1/w",
+                      workshop_id="spring", facilitators=["ana"])
+    assert c.Spawner.environment["WORKSHOP_TIMEZONE"] == "Europe/London"
+    assert "WORKSHOP_DATA_DIR" not in c.Spawner.environment

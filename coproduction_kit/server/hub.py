@@ -139,6 +139,10 @@ def configure_hub(c: Config, *, data_dir, store_url: str, workshop_id: str, faci
     c.JupyterHub.extra_user_scopes = {SERVICE_SCOPE}
     c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
     c.Spawner.environment = singleuser_environment(workshop_id, service_url)
+    # Participants' servers cannot read workshop_config.py (no data folder): hand them its time zone.
+    zone = load_config(data_dir, workshop_id=workshop_id).timezone
+    if zone:
+        c.Spawner.environment["WORKSHOP_TIMEZONE"] = zone
     c.Spawner.pre_spawn_hook = make_pre_spawn_hook(facilitators_group,
                                                     facilitator_environment(data_dir, store_url))
     c.JupyterHub.load_groups = {facilitators_group: {"users": list(facilitators)}}
