@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test install clean
+.PHONY: serve test install dist clean
 
 $(VENV)/.installed: pyproject.toml
 	@echo "Setting up the workshop kit in $(VENV) (first run only; about two minutes)..."
@@ -23,5 +23,9 @@ test: $(VENV)/.installed
 	$(BIN)/workshop check
 	$(BIN)/python -m pytest $(ARGS)
 
+# The wheel and the source archive a programme installs from (`pip install dist/*.whl`).
+dist: $(VENV)/.installed
+	$(BIN)/hatchling build
+
 clean:
-	rm -rf $(VENV) workshop-data
+	rm -rf $(VENV) workshop-data dist

@@ -39,9 +39,10 @@ def _writer(url: str, pseudonym: str, gaps: tuple[float, float], start_line, res
 
 
 def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
-    from coproduction_kit.store import Store
+    from coproduction_kit.store import Store, migrate
 
     url = f"sqlite:///{tmp / f'autosave-{gaps[0]}.sqlite'}"
+    migrate(url)  # as `workshop serve` does before any page opens the store
     store = Store(url)
     names = [f"writer-{n}" for n in range(ROOM_SIZE)]
     for name in names:
@@ -65,13 +66,14 @@ def autosave(tmp: Path, gaps: tuple[float, float]) -> dict:
 def _submitted_room(tmp: Path, name: str):
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.core.curriculum import load_curriculum
-    from coproduction_kit.store import FACILITATORS, Store
+    from coproduction_kit.store import FACILITATORS, Store, migrate
     from coproduction_kit.nbgrader.exchange import submit_module
     from coproduction_kit.nbgrader.course import prepare
 
     workshop = load_config(tmp / name, workshop_id=name)
     curriculum = load_curriculum(workshop.curriculum_dir)
     prepare(workshop, curriculum, say=lambda _: None)
+    migrate(workshop.store_url)
     store = Store(workshop.store_url)
     for n in range(ROOM_SIZE):
         person, _ = store.add_participant(workshop.workshop_id, f"p{n}")
@@ -112,10 +114,11 @@ def report_10k(tmp: Path) -> dict:
     from coproduction_kit.core.curriculum import load_curriculum
     from coproduction_kit.review.export import load
     from coproduction_kit.review.report import build_report, summarise
-    from coproduction_kit.store import ROOM, Store
+    from coproduction_kit.store import ROOM, Store, migrate
 
     workshop = load_config(tmp / "report", workshop_id="report")
     curriculum = load_curriculum(workshop.curriculum_dir)
+    migrate(workshop.store_url)
     store = Store(workshop.store_url)
     texts = ["Payment showed my time counted.", "Power shifted when we shared the agenda.",
              "Whose knowledge counts was the question.", "Credit matters as much as money."]

@@ -50,13 +50,14 @@ def import_cost() -> tuple[float, float]:
 def main():
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.core.curriculum import load_curriculum
-    from coproduction_kit.store import Store
+    from coproduction_kit.store import Store, migrate
     from coproduction_kit.nbgrader.course import prepare
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         workshop = load_config(tmp / "data", workshop_id="bench")
         prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+        migrate(workshop.store_url)  # as `workshop prepare` does
         store = Store(workshop.store_url)
         print("A room moving together (about ten minutes)...", flush=True)
         moving = room(workshop, store, tmp)

@@ -17,7 +17,7 @@ import pytest
 from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
-from coproduction_kit.store import Store
+from coproduction_kit.store import Store, migrate
 
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -71,9 +71,12 @@ def workshop(tmp_path):
     """A workshop configuration whose data folder is a fresh temporary one.
 
     Saves happen at once (no typing pause), so unit tests need no event loop;
-    test_widgets.py tests the pause on its own loop.
+    test_widgets.py tests the pause on its own loop.  Its store's tables are made here, as
+    ``workshop serve`` makes them before any page opens the store.
     """
-    return load_config(tmp_path / "data", workshop_id="test-workshop", autosave_delay=0)
+    config = load_config(tmp_path / "data", workshop_id="test-workshop", autosave_delay=0)
+    migrate(config.store_url)
+    return config
 
 
 @pytest.fixture
@@ -110,6 +113,7 @@ def prepared(tmp_path_factory):
     data = tmp_path_factory.mktemp("prepared") / "data"
     workshop = load_config(data, workshop_id="test-workshop")
     prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    migrate(workshop.store_url)  # as `workshop prepare` does
     return workshop
 
 

@@ -1,5 +1,6 @@
 """axe-core (bundled with axe-playwright-python, nothing fetched) on Debian's Chromium, at phone
-width: no serious or critical violation on the start page, every module, the journal and withdrawal."""
+width: no serious or critical violation on the start page, every module, the journal, withdrawal and
+the facilitators' report."""
 
 import pytest
 
@@ -45,6 +46,33 @@ def test_the_downloaded_journal_has_no_serious_violation(phone, voila_server):
     assert response.ok and "attachment" in response.headers["content-disposition"]
     phone.set_content(response.text())
     assert serious_violations(phone) == []
+
+
+def test_the_report_with_its_charts_has_no_serious_violation(chromium, curriculum, tmp_path):
+    from datetime import datetime, timezone
+
+    from coproduction_kit.review.report import build_report
+    from coproduction_kit.store import FACILITATORS, Store
+
+    store = Store.in_memory()
+    for number in range(3):
+        person, _ = store.add_participant("axe", f"reader-{number}")
+        sent = [store.save_answer(person, "payment", entry["id"], value, share=FACILITATORS)
+                for entry, value in [(curriculum.exercise("payment.raise-payment-readiness"), number + 2),
+                                     (curriculum.exercise("payment.gift-card-case"),
+                                      curriculum.exercise("payment.gift-card-case")["options"][number]),
+                                     (curriculum.exercise("payment.personal-experience"), f"<b>Said</b> {number}")]]
+        store.record_submission(person, "payment", sent, datetime.now(timezone.utc), "folder")
+    page_html = build_report(store, "axe", curriculum, tmp_path / "review")["html"].read_text("utf-8")
+    assert page_html.count("<svg") >= 2  # a rating and a choice drawn
+    context = chromium.new_context(viewport={"width": 412, "height": 915}, offline=True)
+    try:
+        page = context.new_page()
+        page.set_content(page_html)
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+        store.close()
 
 
 @pytest.mark.parametrize("path", ["", "voila/render/payment.ipynb"])

@@ -118,9 +118,11 @@ def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
     from tests.conftest import start_voila, stop_voila
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.nbgrader.course import prepare
+    from coproduction_kit.store import migrate
 
     workshop = load_config(tmp_path / "data", workshop_id="restart-test")
     prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    migrate(workshop.store_url)  # as `workshop prepare` does
     process, url = start_voila(workshop)
     context = chromium.new_context()
     page = context.new_page()

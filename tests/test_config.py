@@ -56,19 +56,22 @@ def test_the_file_sets_what_the_hand_over_left_and_the_command_line_wins(tmp_pat
 
 
 def test_defaults_follow_the_current_folder_and_are_handed_over_to_kernels(tmp_path, monkeypatch):
-    monkeypatch.delenv("WORKSHOP_DATA_DIR", raising=False)
-    monkeypatch.delenv("WORKSHOP_CONTENT_DIR", raising=False)
+    for name in ("WORKSHOP_DATA_DIR", "WORKSHOP_CONTENT_DIR", "WORKSHOP_CURRICULUM_DIR", "WORKSHOP_MODULES_DIR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    workshop = load_config()
-    assert workshop.data_dir == str(tmp_path / "workshop-data")
-    assert workshop.content_dir == str(bundled_root())  # this folder holds no curriculum: the kit's own
-    assert workshop.curriculum_dir == str(bundled_root() / "curriculum")
-    assert workshop.modules_dir == str(bundled_root() / "modules")
+    kits = load_config()  # this folder holds no curriculum: the kit's own content (here, the checkout)
+    assert kits.content_dir == str(bundled_root())
+    assert kits.curriculum_dir == str(bundled_root() / "curriculum")
+    assert kits.modules_dir == str(bundled_root() / "modules")
     (tmp_path / "curriculum").mkdir()
     (tmp_path / "curriculum" / "series.yaml").write_text("title: ours\n")
-    assert load_config().curriculum_dir == str(tmp_path / "curriculum")  # a workshop folder of one's own
+    workshop = load_config()  # a workshop folder of one's own: its content, its data beside it
+    assert workshop.curriculum_dir == str(tmp_path / "curriculum")
+    assert workshop.modules_dir == str(tmp_path / "modules")
+    assert workshop.data_dir == str(tmp_path / "workshop-data")
     env = handover_environment(workshop)
-    assert env == {"WORKSHOP_DATA_DIR": workshop.data_dir, "WORKSHOP_CONTENT_DIR": workshop.content_dir}
+    assert env == {"WORKSHOP_DATA_DIR": workshop.data_dir, "WORKSHOP_CONTENT_DIR": workshop.content_dir,
+                   "WORKSHOP_CURRICULUM_DIR": workshop.curriculum_dir, "WORKSHOP_MODULES_DIR": workshop.modules_dir}
     monkeypatch.chdir(tmp_path / "..")
     for name, value in env.items():
         monkeypatch.setenv(name, value)

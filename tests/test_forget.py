@@ -4,8 +4,15 @@ import os
 
 import pytest
 
-from coproduction_kit.store import Store
+from coproduction_kit.store import Store, migrate
 from coproduction_kit.cli import main
+
+
+def made_store(data):
+    """The data folder's store, its tables made as `workshop serve` makes them."""
+    url = f"sqlite:///{data / 'store.sqlite'}"
+    migrate(url)
+    return Store(url)
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +27,7 @@ def pytest_umask():
 def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WORKSHOP_ID", "to-forget")
     data = tmp_path / "data"
-    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    store = made_store(data)
     sam, _ = store.add_participant("to-forget", "sam")
     store.save_answer(sam, "payment", "payment.personal-experience", "gone soon")
     kept, _ = store.add_participant("another-workshop", "sam")
@@ -56,7 +63,7 @@ def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, 
 
     monkeypatch.setenv("WORKSHOP_ID", "reported")
     data = tmp_path / "data"
-    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    store = made_store(data)
     sam, _ = store.add_participant("reported", "sam")
     answer = store.save_answer(sam, "payment", "payment.personal-experience", "shared words", share="room")
     store.record_submission(sam, "payment", [answer], datetime.now(timezone.utc), "folder")
@@ -72,7 +79,7 @@ def test_forget_leaves_no_byte_of_the_answers_in_the_store_files(tmp_path, monke
     """SQLite kept deleted rows in free pages and in a write-ahead log never emptied (issue #14, item 6)."""
     monkeypatch.setenv("WORKSHOP_ID", "bytes")
     data = tmp_path / "data"
-    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    store = made_store(data)
     sam, _ = store.add_participant("bytes", "sam")
     for n in range(5):
         store.save_answer(sam, "payment", "payment.personal-experience", f"Wq9ForgottenWords draft {n}")

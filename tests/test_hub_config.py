@@ -149,6 +149,34 @@ def test_the_single_user_config_file_applies_the_role_from_the_environment(monke
     assert _load_singleuser_file().ServerApp.default_url == "/lab"
 
 
+@pytest.mark.parametrize("environment, active", [
+    ({"JUPYTERHUB_USER": "sam", "WORKSHOP_IDENTITY": "hub", "WORKSHOP_ROLE": "participant"}, True),
+    ({"JUPYTERHUB_USER": "sam", "WORKSHOP_IDENTITY": "hub"}, True),
+    ({"JUPYTERHUB_USER": "ana", "WORKSHOP_IDENTITY": "hub", "WORKSHOP_ROLE": "facilitator"}, False),
+    ({"JUPYTERHUB_USER": "sam"}, False),  # another hub's server, without the kit's settings
+    ({"WORKSHOP_IDENTITY": "hub"}, False),  # not started by a hub: a facilitator's laptop
+    ({}, False),
+])
+def test_the_start_page_extension_works_only_in_a_participants_hub_server(monkeypatch, environment, active):
+    """Installing the kit switches it on in every server of the environment (jupyter-config/)."""
+    from coproduction_kit.server import hub_extension
+
+    for name in ("JUPYTERHUB_USER", "WORKSHOP_IDENTITY", "WORKSHOP_ROLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    added = []
+    app = SimpleNamespace(web_app=SimpleNamespace(add_handlers=lambda host, handlers: added.extend(handlers),
+                                                  settings={"base_url": "/user/sam/"}),
+                          log=SimpleNamespace(info=lambda *a: None))
+    if active:
+        monkeypatch.setenv("WORKSHOP_SERVICE_URL", SERVICE)
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t")
+    hub_extension._load_jupyter_server_extension(app)
+    assert hub_extension.in_participants_hub_server() is active
+    assert bool(added) is active
+
+
 @pytest.mark.parametrize("change, message", [
     ({"JUPYTERHUB_USER": None}, "no JUPYTERHUB_USER"),
     ({"WORKSHOP_ROLE": "admin"}, "WORKSHOP_ROLE must be"),

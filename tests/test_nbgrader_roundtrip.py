@@ -9,7 +9,7 @@ import pytest
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.export import load, write_csv
-from coproduction_kit.store import FACILITATORS, ROOM, Store
+from coproduction_kit.store import FACILITATORS, ROOM, Store, migrate
 from coproduction_kit.nbgrader.exchange import escape_markdown, grade_id, submit_module
 from coproduction_kit.nbgrader.course import collect, prepare
 
@@ -23,6 +23,7 @@ def course(tmp_path_factory):
     workshop = load_config(tmp_path_factory.mktemp("course") / "data", workshop_id="roundtrip")
     curriculum = load_curriculum(workshop.curriculum_dir)
     prepare(workshop, curriculum, say=lambda _: None)
+    migrate(workshop.store_url)  # as `workshop prepare` does
     store = Store(workshop.store_url)
     exercises = curriculum.exercises("payment")
     ana, _ = store.add_participant(workshop.workshop_id, "ana")
@@ -137,6 +138,7 @@ def test_forty_participants_submitting_at_once_all_reach_the_gradebook(tmp_path_
     workshop = load_config(tmp_path_factory.mktemp("crowd") / "data", workshop_id="crowd")
     curriculum = load_curriculum(workshop.curriculum_dir)
     prepare(workshop, curriculum, say=lambda _: None)
+    migrate(workshop.store_url)  # as `workshop prepare` does
     store = Store(workshop.store_url)
     people = []
     for n in range(40):

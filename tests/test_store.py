@@ -12,15 +12,23 @@ import sqlalchemy as sa
 
 from coproduction_kit.store import (
     FACILITATORS, PRIVATE, ROOM, AnswerTooLong, PromptLocked, PseudonymTaken, SavingTooFast, Store,
-    StoreError, metadata,
+    StoreError, metadata, migrate,
 )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, workshop):
+def bare_store_url(request, tmp_path):
+    """Where a store will be, with no tables yet."""
     if request.param == "sqlite":
-        return workshop.store_url
+        return f"sqlite:///{tmp_path / 'data' / 'store.sqlite'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store_url(bare_store_url):
+    """A store whose tables are made, as `workshop serve` makes them before any page opens."""
+    migrate(bare_store_url)
+    return bare_store_url
 
 
 @pytest.fixture
@@ -167,6 +175,7 @@ def test_a_store_from_before_blind_review_is_upgraded_in_place(tmp_path):
     old.execute("INSERT INTO participants VALUES (1, 'w1', 'sam', 'sam', 'abc', '2026-11-01 10:00:00')")
     old.commit()
     old.close()
+    migrate(f"sqlite:///{path}")  # `workshop migrate` (or serve) adopts it
     store = Store(f"sqlite:///{path}")
     sam = store.participant_by_pseudonym("w1", "sam")
     assert sam.pseudonym == "sam" and sam.review_id.startswith("r") and len(sam.review_id) == 8
@@ -236,8 +245,9 @@ def test_a_hub_participant_needs_a_username(store):
         store.hub_participant("w1", "")
 
 
-def test_a_store_from_before_the_hub_gains_the_hub_column(store_url):
+def test_a_store_from_before_the_hub_gains_the_hub_column(bare_store_url):
     """A store made before the JupyterHub configuration: participants have no hub_user yet."""
+    store_url = bare_store_url
     if store_url.startswith("sqlite:///"):
         Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
     engine = sa.create_engine(store_url)
@@ -257,6 +267,7 @@ def test_a_store_from_before_the_hub_gains_the_hub_column(store_url):
                              "review_id, created_at) VALUES ('w1', 'sam', 'sam', 'abc', 'rabcdefg', "
                              "'2026-11-01 10:00:00')"))
     engine.dispose()
+    migrate(store_url)  # `workshop migrate` (or serve) adopts it
     store = Store(store_url)
     assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
     assert store.hub_participant("w1", "sam").pseudonym == "sam-2"

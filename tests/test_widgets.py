@@ -151,7 +151,7 @@ def test_saving_too_fast_keeps_the_text_on_the_page_and_saves_the_latest_when_al
     import asyncio
     import threading
 
-    import coproduction_kit.store as store_module
+    import coproduction_kit.store.saves as store_module
 
     monkeypatch.setattr(store_module, "RATE_WINDOW", 1.0)  # a one-second "minute", for the test
     participant_session.store.max_saves_per_minute = 2

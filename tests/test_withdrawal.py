@@ -16,7 +16,7 @@ import pytest
 
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
-from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
+from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store, migrate
 from coproduction_kit.nbgrader.exchange import submit_module
 from coproduction_kit.cli import main
 from coproduction_kit.nbgrader.course import collect, prepare, release_feedback
@@ -66,6 +66,7 @@ def held(tmp_path_factory):
     old = os.umask(0o022)  # nbgrader and the kit must set private modes themselves, whatever the umask
     try:
         prepare(workshop, curriculum, say=lambda _: None)
+        migrate(workshop.store_url)  # as `workshop prepare` does
         store = Store.for_workshop(workshop)
         ana, _ = store.add_participant(workshop.workshop_id, "ana")
         ben, _ = store.add_participant(workshop.workshop_id, "ben")
@@ -147,8 +148,10 @@ def test_withdrawal_removes_every_copy_down_to_the_bytes(held):
 def test_the_withdrawal_page_names_what_went_and_what_is_left_to_do_by_hand(held, tmp_path):
     import jinja2
 
+    from coproduction_kit.server import landing
+
     workshop, _, _, ana = held
-    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "workshop" / "templates"),
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(landing.__file__).parent / "templates"),
                                    autoescape=True)
     done = {"answers": 2, "revisions": 3, "submissions": 1, "feedback pages": 1, "collected copies": 3,
             "gradebook entries": 1, "rebuilt": ["/x/exports/shared.csv"], "removed": ["/x/exports/old.csv"],

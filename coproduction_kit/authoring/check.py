@@ -3,7 +3,8 @@
 In the spirit of the Carpentries lesson validator, every problem is named with its file (and
 line or cell, where there is one) and nothing stops at the first problem:
 
-- every YAML file against its schema (with the line of the offending value);
+- every YAML file against its schema (with the line of the offending value), and ``kinds.yaml``
+  has minutes for every exercise kind the kit has;
 - every ready module has a notebook and a facilitator guide;
 - exercise ids are unique; each is used by exactly one notebook call of the matching kind, and
   every call names a declared exercise;
@@ -22,17 +23,13 @@ from pathlib import Path
 
 import yaml
 
-from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_curriculum, validate
+from coproduction_kit.core.curriculum import (
+    Curriculum, CurriculumError, load_curriculum, load_schema, read_yaml, validate,
+)
+from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
 from coproduction_kit.authoring.guides import timing_block_problem
 
-# notebook call -> the exercise kind it shows
-CALLS = {
-    "reflect": "reflection", "scale": "scale", "choose": "choice", "checklist": "checklist",
-    "sort": "sort", "form": "form", "power_map": "power_map",
-    "payment_calculator": "payment_calculator", "budget_planner": "budget_planner",
-    "vignettes": "vignettes", "credit_matrix": "credit_matrix",
-}
 MODULE_CALLS = {"welcome", "keypoints", "submit", "check_in", "debrief"}
 _CALL = re.compile(r'\b([a-z_]+)\(\s*"([^"]*)"\s*\)')
 _CITATION = re.compile(r"\(([^()]*?(?:\b\d{4}[a-z]?|\bn\.d\.))\)")
@@ -76,6 +73,34 @@ def schema_problems(curriculum: Curriculum) -> list[Problem]:
         location = [int(p) if p.isdigit() else p for p in where.split("/")] if where != "(top level)" else []
         line = _yaml_line(Path(file), location)
         problems.append(Problem(f"{file}:{line}" if line else file, f"{where}: {text}"))
+    return problems
+
+
+def kinds_problems(curriculum: Curriculum) -> list[Problem]:
+    """``kinds.yaml`` (minutes per kind) against its schema, with a line for every kind and no other.
+
+    A workshop folder made before the file existed has none; that is not a problem yet.
+    """
+    path = curriculum.folder / MINUTES_FILE
+    if not path.exists():
+        return []
+    try:
+        data = read_yaml(path)
+    except CurriculumError as err:
+        return [Problem(*str(err).split(": ", 1))]
+    import jsonschema  # slow to import, as in validate()
+
+    problems = []
+    validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, "kinds"))
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+        where = "/".join(str(p) for p in err.path) or "(top level)"
+        line = _yaml_line(path, list(err.path))
+        problems.append(Problem(f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
+    listed = data.get("kinds") if isinstance(data, dict) else None
+    if isinstance(listed, dict):
+        problems += [Problem(str(path), f"kind {name!r} has no minutes") for name in KINDS if name not in listed]
+        problems += [Problem(f"{path}:{_yaml_line(path, ['kinds', name])}", f"{name!r} is not an exercise kind")
+                     for name in listed if name not in KINDS]
     return problems
 
 
@@ -185,6 +210,7 @@ def check(root: Path) -> list[Problem]:
         return [Problem(*str(err).split(": ", 1))] if ": " in str(err) else [Problem(str(root), str(err))]
     return (
         schema_problems(curriculum)
+        + kinds_problems(curriculum)
         + notebook_problems(root, curriculum)
         + session_problems(curriculum)
         + guide_problems(root, curriculum)

@@ -35,8 +35,9 @@ SUBCOMMANDS = {
                "Rewrite the timing tables in the facilitator guides from the curriculum data."),
     "plan": ("coproduction_kit.cli.authoring.PlanApp", "Write the printable session plan (HTML)."),
     "init": ("coproduction_kit.cli.authoring.InitApp",
-             "Copy the kit's curriculum, notebooks and guides into a folder of your own (workshop init DIR)."),
-    "migrate": ("coproduction_kit.cli.store.MigrateApp", "Bring the answer store up to this version of the kit."),
+             "Copy the kit's curriculum, modules, guides and views into a new folder to adapt (workshop init DIR)."),
+    "migrate": ("coproduction_kit.cli.store.MigrateApp",
+                "Make or update the store's tables (serve and prepare do it too); keeps every answer."),
 }
 _ABOUT = " ".join(__doc__.split("\n\n")[1].split())
 # Options that take a value, so that `workshop --data-dir DIR COMMAND` finds COMMAND after DIR.

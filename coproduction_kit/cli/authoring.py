@@ -69,20 +69,21 @@ class PlanApp(Command):
 class InitApp(Command):
     """Copy the kit's content into a folder of your own, to adapt it."""
 
-    description = ("Copy the kit's curriculum, module notebooks, facilitator guides and views into a folder "
-                   "(the current one if none is given); run `workshop` commands from there to use them.")
-    writes_data = False
+    description = ("Copy the kit's curriculum, modules, guides and views into a new folder to adapt "
+                   "(workshop init DIR). The folder may be new or empty.")
+    uses_data = False  # content only, nothing private: no data folder, the usual umask
 
     def run(self, workshop) -> int:
+        from coproduction_kit.authoring.init import InitError, init_folder
+
+        if len(self.extra_args) != 1:
+            raise CommandError("give the folder to make, e.g. `workshop init our-workshop`.")
+        folder = self.extra_args[0]
         try:
-            from coproduction_kit.authoring.init import init_folder
-        except ImportError:
-            raise CommandError("this version of the kit has no `workshop init` yet "
-                               "(coproduction_kit.authoring.init is missing).") from None
-        if len(self.extra_args) > 1:
-            raise CommandError("give one folder, e.g. `workshop init my-workshop`.")
-        dest = Path(self.extra_args[0] if self.extra_args else ".").resolve()
-        written = init_folder(dest)
-        say(f"Copied {len(written)} file(s) into {dest}. Edit them there, and run `workshop check` "
-            "and `workshop serve` from that folder.")
+            init_folder(Path(folder))
+        except InitError as err:
+            raise CommandError(str(err)) from None
+        say(f"Made the workshop folder {folder}: curriculum, modules, facilitator guides and views, "
+            "and a README. Change them to fit your programme, then run `workshop check`, "
+            f"`workshop prepare` and `workshop serve` in {folder}.")
         return 0

@@ -21,7 +21,7 @@ from coproduction_kit.core.settings import WorkshopConfig, file_config, load_con
 # Every command takes these before or after its name: `workshop --data-dir D report` and
 # `workshop report --data-dir D` are the same.
 WORKSHOP_ALIASES = {
-    "data-dir": ("WorkshopConfig.data_dir", "The workshop's data folder (default: ./workshop-data)."),
+    "data-dir": ("WorkshopConfig.data_dir", "The workshop's data folder (default: workshop-data in the workshop folder, or here)."),
     "content-dir": ("WorkshopConfig.content_dir",
                     "The folder with the workshop's curriculum/, modules/ and guides (default: the current "
                     "folder if it has them, else the kit's own)."),
@@ -57,6 +57,8 @@ class Command(Application):
     # Whether the command writes in the data folder (then it closes it to other local users first;
     # `check` only reads).
     writes_data = True
+    # Whether the command works on a workshop at all (`init` only copies the content).
+    uses_data = True
     exit_code = 0
 
     def __init_subclass__(cls, **kwargs):
@@ -91,13 +93,15 @@ class Command(Application):
         # nbgrader's and jupyter's own apps are singletons too (NbGraderApp.instance()): this
         # command, its options read, gives up the place before it calls them.
         type(self).clear_instance()
-        from coproduction_kit.core.curriculum import CurriculumError
         from coproduction_kit.core.private_files import make_private, private_folder, umask_for
 
         # nbgrader runs `alembic` and jupyter its kernels by name: find this environment's first.
         bin_dir = str(Path(sys.executable).parent)
         if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+        if not self.uses_data:
+            self.exit_code = self._run_plainly(None)
+            return
         workshop = self.load_workshop()
         # Everything the kit writes holds participants' words: no other local user may read it.
         os.umask(umask_for(workshop.data_dir))
@@ -105,10 +109,16 @@ class Command(Application):
             # A folder made by an earlier version (0755, files 0644) is closed at the first command.
             private_folder(workshop.data_dir)
             make_private(workshop.data_dir)
+        self.exit_code = self._run_plainly(workshop)
+
+    def _run_plainly(self, workshop) -> int:
+        """``run``, with a problem it names said in one sentence."""
+        from coproduction_kit.core.curriculum import CurriculumError
+
         try:
-            self.exit_code = self.run(workshop)
+            return self.run(workshop)
         except (CurriculumError, CommandError) as err:
-            self.exit_code = fail(str(err))
+            return fail(str(err))
 
     def run(self, workshop: WorkshopConfig) -> int:
         raise NotImplementedError

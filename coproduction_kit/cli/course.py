@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coproduction_kit.cli.command import Command, checked_curriculum, say
+from coproduction_kit.cli.store import ready_store
 
 
 class PrepareApp(Command):
@@ -16,6 +17,7 @@ class PrepareApp(Command):
         curriculum = checked_curriculum(workshop)
         say(f"Preparing the nbgrader course for workshop '{workshop.workshop_id}'...")
         modules = prepare(workshop, curriculum, say=say)
+        ready_store(workshop)
         say(f"Prepared {len(modules)} module(s). Course: {workshop.course_dir}  Exchange: {workshop.exchange_root}")
         return 0
 

@@ -1,24 +1,24 @@
-"""``workshop migrate``: bring the answer store's tables up to this version of the kit."""
+"""``workshop migrate``: make or update the answer store's tables (``serve`` and ``prepare`` do it too)."""
 
 from __future__ import annotations
 
-from coproduction_kit.cli.command import Command, CommandError, say
+from coproduction_kit.cli.command import Command, say
+
+
+def ready_store(workshop) -> str:
+    """The store's tables made if missing and brought up to date (Alembic); every answer kept."""
+    from coproduction_kit.store import migrate
+
+    revision = migrate(workshop.store_url)
+    say(f"The workshop's store is ready (schema {revision}).")
+    return revision
 
 
 class MigrateApp(Command):
-    """Bring the answer store up to this version of the kit."""
+    """Make or update the store's tables."""
 
-    description = ("Bring the answer store's tables up to this version of the kit (run it after an "
-                   "upgrade, with the servers stopped).")
+    description = "Make or update the store's tables (serve and prepare do it too); keeps every answer."
 
     def run(self, workshop) -> int:
-        # The store's own helper does the work; this command only finds the store and reports.
-        try:
-            from coproduction_kit.store import migrate
-        except ImportError:
-            raise CommandError("this version of the kit has no store migrations "
-                               "(coproduction_kit.store.migrate is missing).") from None
-        outcome = migrate(workshop.store_url)
-        say(f"The answer store of workshop '{workshop.workshop_id}' is up to date"
-            + (f": {outcome}." if outcome else "."))
+        ready_store(workshop)
         return 0

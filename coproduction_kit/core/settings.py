@@ -34,8 +34,10 @@ from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
 from coproduction_kit.core.content import content_root
 
-# The repository checkout (tests and the hub's files use it); the content in use is ``content_dir``.
+# The checkout's root (tests and the hub's files use it; in an installed kit, the folder holding the
+# package: not a place for data). The content in use is ``content_dir``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 CONFIG_FILE_NAME = "workshop_config.py"
 # nbgrader uses the workshop id as its course id, which becomes a folder name.
 _WORKSHOP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -64,7 +66,8 @@ class WorkshopConfig(Configurable):
 
     data_dir = Unicode(
         help="Folder for everything the workshop writes: store, nbgrader course, exchange, exports "
-        "(default: workshop-data in the current folder)."
+        "(default: workshop-data in the content folder when it is a workshop folder or the checkout, "
+        "else in the current folder)."
     ).tag(config=True)
 
     content_dir = Unicode(
@@ -159,7 +162,7 @@ class WorkshopConfig(Configurable):
 
     @default("data_dir")
     def _default_data_dir(self):
-        return str(Path.cwd() / "workshop-data")
+        return str(default_data_dir(Path(self.content_dir)))
 
     @default("content_dir")
     def _default_content_dir(self):
@@ -198,6 +201,15 @@ class WorkshopConfig(Configurable):
         return Path(self.content_dir) / "facilitator_views"
 
 
+
+def default_data_dir(content: Path | None = None) -> Path:
+    """``workshop-data`` beside the content in use when a programme can edit it (a workshop folder
+    made by ``workshop init``, or the checkout), else in the current folder: never inside the
+    installed package."""
+    root = Path(content) if content is not None else content_root()
+    return (Path.cwd() if root.resolve().is_relative_to(_PACKAGE) else root) / "workshop-data"
+
+
 def handed_over(environ=None) -> Config:
     """The settings the starting process handed over in ``WORKSHOP_*`` environment variables."""
     environ = os.environ if environ is None else environ
@@ -219,10 +231,11 @@ def given_upstream(environ=None) -> Config:
 
 
 def handover_environment(workshop: WorkshopConfig) -> dict[str, str]:
-    """What a process started by this one needs to see the same workshop: the data folder and the
-    content folder (their defaults depend on the current folder, which a kernel's is not), and the
-    settings given on a command line (``workshop serve --timezone …``)."""
-    env = {"WORKSHOP_DATA_DIR": workshop.data_dir, "WORKSHOP_CONTENT_DIR": workshop.content_dir}
+    """What a process started by this one needs to see the same workshop: the data and content
+    folders (their defaults depend on the current folder, which a kernel's is not: it starts in the
+    notebooks' folder), and the settings given on a command line (``workshop serve --timezone …``)."""
+    env = {name: getattr(workshop, setting) for name, setting in HANDOVER.items()
+           if setting in ("data_dir", "content_dir", "curriculum_dir", "modules_dir")}
     given = {name: getattr(workshop, name) for name in sorted(workshop.from_command_line)}
     if given:
         env[COMMAND_LINE_ENV] = json.dumps(given)
@@ -265,5 +278,5 @@ def load_config(data_dir: str | os.PathLike | None = None, command_line: Config 
         cfg.WorkshopConfig[key] = value
     workshop = WorkshopConfig(config=cfg)
     given = set(given_upstream().WorkshopConfig) | set((command_line or Config()).WorkshopConfig)
-    workshop.from_command_line = given - {"data_dir", "content_dir"}  # those two are handed over anyway
+    workshop.from_command_line = given - {"data_dir", "content_dir", "curriculum_dir", "modules_dir"}  # handed over anyway
     return workshop

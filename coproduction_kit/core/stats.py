@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from coproduction_kit.core.answers_text import READINGS
+from coproduction_kit.core.credit import icmje
+from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS  # noqa: F401 (report.py imports them from here)
+
 # Common English words that say nothing about what people wrote.
 STOPWORDS = frozenset(
     """about above after again against all also and any are because been before being below between
@@ -70,10 +74,6 @@ def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, in
     ]
 
 
-TEXT_KINDS = ("reflection", "form")  # answers made of free text
-GROUPED_KINDS = ("sort", "vignettes", "credit_matrix")
-
-
 def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str, int]]]]:
     """For exercises with several parts: (part, [(label, count)]) for each part, in order.
 
@@ -86,15 +86,11 @@ def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str
         return [(item["text"], [(c, sum(1 for v in answers if v.get(item["id"]) == c)) for c in entry["categories"]])
                 for item in entry["items"]]
     if kind == "vignettes":
-        from coproduction_kit.widgets.kinds.vignettes import READINGS
-
         return [(f"{item['setting']}: {item['text']}",
                  [(label, sum(1 for v in answers if (v.get(item["id"]) or {}).get("what") == code))
                   for label, code in READINGS])
                 for item in entry["items"]]
     if kind == "credit_matrix":
-        from coproduction_kit.widgets.kinds.credit_matrix import icmje
-
         groups = []
         for person in entry["team"]:
             authors = sum(1 for v in answers if all(icmje(v.get(person["id"], {})).values()))

@@ -29,13 +29,15 @@ import os
 import secrets
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 
+from coproduction_kit.core.kinds import answer_text  # still importable from here (export, journal)
 from coproduction_kit.core.private_files import create_private_file, file_mode, folder_mode, private_folder
-from coproduction_kit.store import FACILITATORS, ROOM, Answer, Participant, Store
+from coproduction_kit.store import FACILITATORS, ROOM, Participant, Store
+# What a Submit ends with lives in the store, so its hub client can name it; imported from here too.
+from coproduction_kit.store.outcomes import SubmitError, SubmitResult  # noqa: F401
 
 SHARED = (FACILITATORS, ROOM)
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
@@ -43,18 +45,6 @@ NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_
 # browser lays out right-to-left text by its first strong letter, and white space is kept.
 _ANSWER_OPEN = ('<div class="workshop-answer tex2jax_ignore mathjax_ignore" dir="auto" '
                 'style="white-space: pre-wrap">')
-
-
-class SubmitError(Exception):
-    """The submission could not be placed; the message says what a facilitator should do."""
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    module_id: str
-    sent: list[Answer]
-    submitted_at: datetime
-    folder: Path
 
 
 def grade_id(exercise_id: str) -> str:
@@ -74,44 +64,6 @@ def escape_markdown(text: str) -> str:
     """
     body = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
     return _ANSWER_OPEN + body.replace("\n", "&#10;") + "</div>"
-
-
-def answer_text(value, entry: dict) -> str:
-    """An answer as a reviewer reads it: text as typed, a rating with its scale, a choice, …"""
-    kind = entry["kind"]
-    if kind == "scale":
-        spec = entry["scale"]
-        return f"{value} on a scale from {spec['min']} ({spec['min_label']}) to {spec['max']} ({spec['max_label']})"
-    if kind == "checklist":
-        return "\n".join(f"- {option}" for option in value or [])
-    if kind == "sort":
-        texts = {item["id"]: item["text"] for item in entry["items"]}
-        return "\n".join(f"{texts.get(item_id, item_id)} → {category}" for item_id, category in (value or {}).items())
-    if kind == "payment_calculator":
-        return ", ".join(f"{name}: {setting}" for name, setting in (value or {}).items())
-    if kind == "budget_planner":
-        from coproduction_kit.widgets.kinds.budget_planner import budget_rows
-
-        rows = budget_rows(entry["items"], value)
-        return "\n".join(f"{label}: {q:g} {unit} × {c:.2f} = {t:.2f}" for label, unit, q, c, t in rows) + \
-            f"\nTotal: {sum(r[4] for r in rows):.2f}"
-    if kind == "vignettes":
-        settings = {item["id"]: item["setting"] for item in entry["items"]}
-        return "\n".join(f"{settings.get(i, i)}: credibility {a.get('credibility')}/5; what happened: {a.get('what')}"
-                         for i, a in (value or {}).items())
-    if kind == "credit_matrix":
-        from coproduction_kit.widgets.kinds.credit_matrix import statement
-
-        lines, authors, thanked = statement(entry["team"], value)
-        return "\n".join([*lines, f"Authors: {', '.join(authors) or 'none'}",
-                          f"Acknowledged: {', '.join(thanked) or 'none'}"])
-    if kind == "power_map":
-        return "\n".join(f"{role}: formal authority {a}/10, recognised expertise {e}/10"
-                         for role, (a, e) in (value or {}).items())
-    if kind == "form":
-        labels = {field["id"]: field["label"] for field in entry["fields"]}
-        return "\n".join(f"{labels.get(field_id, field_id)}: {text}" for field_id, text in (value or {}).items())
-    return str(value)
 
 
 def student_id(participant: Participant, blind: bool) -> str:

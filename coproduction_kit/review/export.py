@@ -15,7 +15,7 @@ from coproduction_kit.core.curriculum import Curriculum, CurriculumError
 from coproduction_kit.store import Store
 from coproduction_kit.core.private_files import create_private_file, private_file, private_folder
 from coproduction_kit.core.spreadsheet import neutralise_formula
-from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.core.kinds import answer_text
 
 COLUMNS = [
     "workshop", "pseudonym", "module", "exercise_id", "prompt", "share_level", "answer",

@@ -6,11 +6,11 @@ for any editor; HTML to open in a browser or print.  Everything they typed is es
 
 from __future__ import annotations
 
-import html
 from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
-from coproduction_kit.nbgrader.exchange import answer_text
+from coproduction_kit.core.kinds import answer_text
+from coproduction_kit.review.templating import render
 
 SHARE_WORDS = {
     "private": "kept private",
@@ -28,8 +28,13 @@ def kept_versions(count: int) -> str:
     )
 
 
-def journal_entries(store: Store, participant: Participant, curriculum: Curriculum) -> list[dict]:
-    """Per module in series order, each answered or passed exercise with its prompt."""
+# A date and time as the journal shows it, on the workshop's clock: 2027-01-14 10:42 GMT.
+WHEN = "%Y-%m-%d %H:%M %Z"
+
+
+def journal_entries(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> list[dict]:
+    """Per module in series order, each answered or passed exercise with its prompt, and when it
+    was saved as the journal shows it (``saved``: on ``config``'s clock, this computer's if None)."""
     kept = {(a.module_id, a.exercise_id): a for a in store.answers_for(participant)}
     entries = []
     for module_id, module in curriculum.modules.items():
@@ -40,14 +45,11 @@ def journal_entries(store: Store, participant: Participant, curriculum: Curricul
                 continue
             text = "" if answer.passed or answer.value is None else answer_text(answer.value, exercise)
             items.append({"prompt": exercise["prompt"], "text": text, "passed": answer.passed,
-                          "share": SHARE_WORDS[answer.share], "saved_at": answer.saved_at})
+                          "share": SHARE_WORDS[answer.share], "saved_at": answer.saved_at,
+                          "saved": clock.shown(answer.saved_at, config, WHEN)})
         if items:
             entries.append({"title": module["title"], "items": items})
     return entries
-
-
-# A date and time as the journal shows it, on the workshop's clock: 2027-01-14 10:42 GMT.
-WHEN = "%Y-%m-%d %H:%M %Z"
 
 
 def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
@@ -55,7 +57,7 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
     lines = [f"# My journal: {curriculum.series['title']}", "",
              f"Pseudonym: {participant.pseudonym}. Downloaded {clock.now(config):{WHEN}}.", "",
              kept_versions(store.max_revisions), ""]
-    for module in journal_entries(store, participant, curriculum):
+    for module in journal_entries(store, participant, curriculum, config):
         lines += [f"## {module['title']}", ""]
         for item in module["items"]:
             lines += [f"**{item['prompt']}**", ""]
@@ -63,29 +65,13 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
                 lines += ["_Passed._", ""]
             else:
                 lines += [line if line else "" for line in item["text"].splitlines()] + [""]
-                lines += [f"_({item['share']}; saved {clock.shown(item['saved_at'], config, WHEN)})_", ""]
+                lines += [f"_({item['share']}; saved {item['saved']})_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def journal_html(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
-    """The participant's journal as one HTML page; times in ``config``'s time zone."""
-    parts = []
-    for module in journal_entries(store, participant, curriculum):
-        parts.append(f"<h2>{html.escape(module['title'])}</h2>")
-        for item in module["items"]:
-            body = ("<p><em>Passed.</em></p>" if item["passed"] else
-                    f"<p>{html.escape(item['text']).replace(chr(10), '<br>')}</p>"
-                    f"<p class='meta'>{html.escape(item['share'])}; saved {clock.shown(item['saved_at'], config, WHEN)}</p>")
-            parts.append(f"<h3>{html.escape(item['prompt'])}</h3>{body}")
-    title = html.escape(f"My journal: {curriculum.series['title']}")
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;"
-        "padding:1rem;line-height:1.55;color:#1b1b1b}h3{font-size:1.05rem}.meta{color:#444;font-size:.9rem}"
-        "</style></head><body><main>"
-        f"<h1>{title}</h1><p>Pseudonym: {html.escape(participant.pseudonym)}.</p>"
-        f"<p>{html.escape(kept_versions(store.max_revisions))}</p>"
-        + ("".join(parts) or "<p>You have not answered anything yet.</p>")
-        + "</main></body></html>"
-    )
+    """The journal as one page (``templates/journal.html``) to open in a browser or print; times
+    in ``config``'s time zone."""
+    return render("journal.html", title=f"My journal: {curriculum.series['title']}",
+                  pseudonym=participant.pseudonym, kept=kept_versions(store.max_revisions),
+                  modules=journal_entries(store, participant, curriculum, config))

@@ -1,17 +1,19 @@
 """The reviewing facilitators' report: per prompt, how many shared or passed, and what was said.
 
-``summarise`` gives one row per exercise of the curriculum (counts, lengths, ratings and
-choices counted, frequent words); ``write_xlsx`` and ``write_html`` put the shared answers and
-that summary where a facilitator reads them; ``build_report`` writes every file at once.
-Everything a participant typed is escaped in the HTML and inert text in the spreadsheets.
+``prompt_summaries`` counts each exercise of the curriculum (answers, passes, lengths, ratings
+and choices counted, frequent words); ``report_page`` gathers those counts, the shared answers
+and the evaluation into the structure the HTML page is drawn from (``report_html``);
+``summarise`` gives the same counts as the summary table of the CSV and the spreadsheet
+(``report_xlsx``); ``build_report`` writes every file at once.  Everything a participant typed
+is escaped in the HTML and inert text in the spreadsheets.
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -19,24 +21,57 @@ from typing import Callable
 import pandas as pd
 
 from coproduction_kit.core.curriculum import Curriculum, CurriculumError
-from coproduction_kit.review.export import COLUMNS, load, neutralise_formula, new_private_file, write_csv
-from coproduction_kit.core.private_files import private_file, private_folder
-from coproduction_kit.store import Store
-from coproduction_kit.core.stats import TEXT_KINDS, average_positions, grouped_tallies, tally, words
+from coproduction_kit.core.private_files import private_folder
+from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS, TEXT_KINDS  # CHART_KINDS: drawn as bars
+from coproduction_kit.core.stats import average_positions, grouped_tallies, tally, words
+from coproduction_kit.review.export import COLUMNS, load, write_csv
+from coproduction_kit.review.report_html import write_html
+from coproduction_kit.review.report_xlsx import write_xlsx
+from coproduction_kit.store import ROOM, Store
 
 SUMMARY_COLUMNS = [
     "module", "exercise_id", "kind", "prompt", "responses", "passes", "median_length",
     "distribution", "frequent_words",
 ]
-CHART_KINDS = ("scale", "choice", "checklist")
 EVALUATION = ".evaluation-"
 WITHHELD = "Not shown until at least"  # an anonymous prompt with fewer than k answers
 TOP_WORDS = 8
-EXCEL_MAX_CHARS = 32_767
 
 
-def summarise(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str, int]) -> pd.DataFrame:
-    """One row per exercise, in curriculum order, answered or not: what a facilitator scans first.
+@dataclass(frozen=True)
+class PromptSummary:
+    """One exercise's counts: the columns of the summary table, and what its chart is drawn from.
+
+    ``counts`` is, for a scale, choice or checklist (``CHART_KINDS``), each point or option with
+    how many chose it, in order (empty for other kinds and while ``withheld``); ``ends`` names a
+    scale's two end points.  ``withheld`` is True for an anonymous prompt fewer than k people
+    answered: only its number of answers is shown.
+    """
+
+    module: str
+    exercise_id: str
+    kind: str
+    prompt: str
+    responses: int
+    passes: int
+    median_length: float | None
+    distribution: str
+    frequent_words: str
+    counts: tuple[tuple[str, int], ...] = ()
+    ends: dict = field(default_factory=dict)
+    withheld: bool = False
+
+    @property
+    def is_evaluation(self) -> bool:
+        return EVALUATION in self.exercise_id
+
+    def row(self) -> dict:
+        """The summary table's columns (``SUMMARY_COLUMNS``)."""
+        return {column: getattr(self, column) for column in SUMMARY_COLUMNS}
+
+
+def prompt_summaries(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str, int]) -> list[PromptSummary]:
+    """One summary per exercise, in curriculum order, answered or not: what a facilitator scans first.
 
     ``responses`` counts shared, submitted answers and ``passes`` those who passed (never who).
     ``median_length`` (characters typed) and ``frequent_words`` (top 8, each with how many
@@ -54,41 +89,59 @@ def summarise(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str
             continue
         answered.setdefault(exercise_id, []).append(value)
         module_of.setdefault(exercise_id, module_id)
-    rows = []
+    summaries = []
     for module_id, module in curriculum.modules.items():
         for entry in module["exercises"]:
-            rows.append(_summary_row(module_id, entry, answered.pop(entry["id"], []), pass_counts))
+            summaries.append(_summary(module_id, entry, answered.pop(entry["id"], []), pass_counts))
     # Answers to an exercise since removed from the curriculum are still counted, at the end.
     for exercise_id in sorted(answered):
         entry = {"id": exercise_id, "kind": "reflection", "prompt": "(no longer in the curriculum)"}
         values = [str(v) for v in answered[exercise_id]]
-        rows.append(_summary_row(module_of[exercise_id], entry, values, pass_counts))
-    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    summary["median_length"] = summary["median_length"].astype(float)
-    return summary
+        summaries.append(_summary(module_of[exercise_id], entry, values, pass_counts))
+    return summaries
 
 
-def with_anonymous(summary: pd.DataFrame, curriculum: Curriculum, sent: dict[str, list], k: int) -> pd.DataFrame:
-    """The summary with each anonymous exercise's row made from its anonymous answers.
+def with_anonymous_summaries(summaries: list[PromptSummary], curriculum: Curriculum, sent: dict[str, list],
+                             k: int) -> list[PromptSummary]:
+    """The summaries, each anonymous exercise's made from its anonymous answers.
 
     Those answers are linked to no one (``Store.send_anonymously``); they are counted and, once at
     least ``k`` people answered, summarised like any other.  Under ``k`` only the count shows.
     """
+    made = []
+    for summary in summaries:
+        try:
+            entry = curriculum.exercise(summary.exercise_id)
+        except CurriculumError:
+            entry = {}
+        made.append(_anonymous(summary.module, entry, sent.get(entry["id"], []), summary.passes, k)
+                    if entry.get("anonymous") else summary)
+    return made
+
+
+def summary_frame(summaries: list[PromptSummary]) -> pd.DataFrame:
+    """The summary table (``SUMMARY_COLUMNS``) of the CSV and the spreadsheet."""
+    summary = pd.DataFrame([s.row() for s in summaries], columns=SUMMARY_COLUMNS)
+    summary["median_length"] = summary["median_length"].astype(float)
+    return summary
+
+
+def summarise(frame: pd.DataFrame, curriculum: Curriculum, pass_counts: dict[str, int]) -> pd.DataFrame:
+    """``prompt_summaries`` as the summary table."""
+    return summary_frame(prompt_summaries(frame, curriculum, pass_counts))
+
+
+def with_anonymous(summary: pd.DataFrame, curriculum: Curriculum, sent: dict[str, list], k: int) -> pd.DataFrame:
+    """The summary table with each anonymous exercise's row made from its anonymous answers (as above)."""
     summary = summary.copy()
     for index, row in summary.iterrows():
         try:
             entry = curriculum.exercise(row["exercise_id"])
         except CurriculumError:
             continue
-        if not entry.get("anonymous"):
-            continue
-        values = sent.get(entry["id"], [])
-        made = _summary_row(row["module"], entry, values if len(values) >= k else [], {})
-        made.update(responses=len(values), passes=row["passes"])
-        if len(values) < k:
-            made["distribution"] = f"{WITHHELD} {k} people answer."
-        for column, value in made.items():
-            summary.at[index, column] = value
+        if entry.get("anonymous"):
+            for column, value in _anonymous(row["module"], entry, sent.get(entry["id"], []), row["passes"], k).row().items():
+                summary.at[index, column] = value
     summary["median_length"] = summary["median_length"].astype(float)
     return summary
 
@@ -111,16 +164,26 @@ def evaluation(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[summary["exercise_id"].str.contains(EVALUATION, regex=False)].reset_index(drop=True)
 
 
-def _summary_row(module_id: str, entry: dict, values: list, pass_counts: dict[str, int]) -> dict:
+def _summary(module_id: str, entry: dict, values: list, pass_counts: dict[str, int]) -> PromptSummary:
     kind = entry["kind"]
     pieces = [_typed_pieces(value, kind) for value in values] if kind in TEXT_KINDS else []
-    return {
-        "module": module_id, "exercise_id": entry["id"], "kind": kind, "prompt": entry["prompt"],
-        "responses": len(values), "passes": int(pass_counts.get(entry["id"], 0)),
-        "median_length": statistics.median(sum(map(len, p)) for p in pieces) if pieces else None,
-        "distribution": _distribution(entry, values),
-        "frequent_words": _frequent_words(pieces),
-    }
+    scale = entry.get("scale", {})
+    return PromptSummary(
+        module=module_id, exercise_id=entry["id"], kind=kind, prompt=entry["prompt"],
+        responses=len(values), passes=int(pass_counts.get(entry["id"], 0)),
+        median_length=statistics.median(sum(map(len, p)) for p in pieces) if pieces else None,
+        distribution=_distribution(entry, values), frequent_words=_frequent_words(pieces),
+        counts=tuple(tally(entry, values)) if kind in CHART_KINDS else (),
+        ends={scale[end]: scale.get(f"{end}_label") for end in ("min", "max") if end in scale},
+    )
+
+
+def _anonymous(module_id: str, entry: dict, values: list, passes: int, k: int) -> PromptSummary:
+    """An anonymous exercise's summary: counted always, summarised only once ``k`` people answered."""
+    if len(values) >= k:
+        return replace(_summary(module_id, entry, values, {}), passes=int(passes))
+    return replace(_summary(module_id, entry, [], {}), responses=len(values), passes=int(passes), counts=(),
+                   distribution=f"{WITHHELD} {k} people answer.", withheld=True)
 
 
 def _typed_pieces(value, kind: str) -> list[str]:
@@ -167,70 +230,69 @@ def _distribution(entry: dict, values: list) -> str:
     return ""
 
 
-# Spreadsheet --------------------------------------------------------------------------------
-# XML cannot hold these control characters; a cell keeps the text around them.
-_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The HTML page's structure --------------------------------------------------------------------
+@dataclass(frozen=True)
+class SharedAnswer:
+    """An answer a participant shared and submitted, with their pseudonym (for follow-up)."""
+
+    pseudonym: str
+    text: str
+    with_room: bool  # shared anonymously with the room as well as with the facilitators
 
 
-def _excel_value(value):
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, datetime):  # pandas Timestamps too; Excel cannot hold a time zone
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-    if isinstance(value, str):
-        # Control characters first: removing one must not uncover a leading "=".
-        text = neutralise_formula(_ILLEGAL_IN_XLSX.sub("", value))
-        return text if len(text) <= EXCEL_MAX_CHARS else text[: EXCEL_MAX_CHARS - 30] + " … (cut: see the CSV)"
-    return value.item() if hasattr(value, "item") else value
+@dataclass(frozen=True)
+class PromptReport:
+    """A prompt's counts, its shared answers, and (anonymous prompts) the answers linked to no one."""
+
+    summary: PromptSummary
+    shared: tuple[SharedAnswer, ...] = ()
+    unlinked: tuple[str, ...] | None = None  # None: not listed (not free text, or under k answers)
 
 
-def _write_column(sheet, number: int, series: pd.Series) -> None:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        if series.dt.tz is not None:  # Excel cannot hold a time zone: naive UTC
-            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-        for row, moment in enumerate(series.dt.to_pydatetime(), start=1):
-            if moment is not pd.NaT and moment == moment:
-                sheet.write_datetime(row, number, moment)
-        return
-    for row, value in enumerate(series.tolist(), start=1):
-        value = _excel_value(value)
-        if isinstance(value, str):
-            sheet.write_string(row, number, value)
-        elif value is not None:
-            sheet.write(row, number, value)
+@dataclass(frozen=True)
+class ModuleReport:
+    id: str
+    title: str
+    prompts: tuple[PromptReport, ...]
 
 
-def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
-    """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula.
+@dataclass(frozen=True)
+class ReportPage:
+    """Everything the HTML report shows, in its order: modules, the evaluation, the shared answers."""
 
-    Written with XlsxWriter, told never to turn text into a formula or a link; text that a
-    spreadsheet could still read as one is neutralised as in the CSV.
-    """
-    import xlsxwriter
+    title: str
+    made: datetime
+    answers: int  # shared answers
+    participants: int  # who shared them
+    modules: tuple[ModuleReport, ...]
+    evaluation: tuple[PromptReport, ...]
 
-    path = new_private_file(path)
-    book = xlsxwriter.Workbook(str(path), {
-        "constant_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd hh:mm:ss",
-    })
-    bold = book.add_format({"bold": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40}
-    reflections = frame[[c for c in frame.columns if c != "value"]]
-    try:
-        for title, table in (("Shared reflections", reflections), ("Summary", summary)):
-            sheet = book.add_worksheet(title)
-            sheet.freeze_panes(1, 0)
-            for number, column in enumerate(table.columns):
-                sheet.set_column(number, number, wide.get(column, 18), wrap if column in wide else None)
-            sheet.write_row(0, 0, list(table.columns), bold)
-            for number, column in enumerate(table.columns):  # a column at a time: one kind of value
-                _write_column(sheet, number, table[column])
-    finally:
-        book.close()
-    return private_file(path)
+
+def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
+                curriculum: Curriculum | None = None, anonymous: dict[str, list[str]] | None = None) -> ReportPage:
+    """The report's structure from the shared answers (``frame``, the columns of ``export.COLUMNS``)
+    and the summaries.  ``curriculum`` gives module titles; ``anonymous`` the evaluation's free-text
+    answers, linked to no one, in random order (only where enough people answered: ``anonymous_texts``)."""
+    shared: dict[str, list[SharedAnswer]] = {}
+    for row in frame.itertuples():
+        if row.answer:
+            shared.setdefault(row.exercise_id, []).append(
+                SharedAnswer(row.pseudonym, row.answer, row.share_level == ROOM))
+    anonymous = anonymous or {}
+    prompts = [PromptReport(s, tuple(shared.get(s.exercise_id, ())),
+                            tuple(anonymous[s.exercise_id]) if s.exercise_id in anonymous else None)
+               for s in summaries]
+    by_module: dict[str, list[PromptReport]] = {}
+    for prompt in prompts:
+        by_module.setdefault(prompt.summary.module, []).append(prompt)
+    modules = tuple(
+        ModuleReport(module_id, curriculum.title(module_id) if curriculum and module_id in curriculum.modules
+                     else module_id, tuple(module_prompts))
+        for module_id, module_prompts in by_module.items()
+    )
+    return ReportPage(title=title, made=datetime.now(timezone.utc), answers=len(frame),
+                      participants=int(frame["pseudonym"].nunique()), modules=modules,
+                      evaluation=tuple(p for p in prompts if p.summary.is_evaluation))
 
 
 def build_report(
@@ -245,11 +307,11 @@ def build_report(
     if not out.exists():
         private_folder(out)
     say(f"Reading the shared answers of workshop {workshop_id} …")
-    from coproduction_kit.review.report_html import write_html
-
     frame = load(store, workshop_id, curriculum, keep_values=True)
     sent = store.anonymous_answers(workshop_id)
-    summary = with_anonymous(summarise(frame, curriculum, store.pass_counts(workshop_id)), curriculum, sent, k)
+    summaries = with_anonymous_summaries(prompt_summaries(frame, curriculum, store.pass_counts(workshop_id)),
+                                         curriculum, sent, k)
+    summary = summary_frame(summaries)
     table = frame[COLUMNS]
     paths = {
         "reflections": write_csv(table, out / "shared-reflections.csv"),
@@ -259,6 +321,6 @@ def build_report(
     paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
-    paths["html"] = write_html(table, summary, out / "report.html", title, curriculum=curriculum,
-                               anonymous=anonymous_texts(curriculum, sent, k))
+    page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k))
+    paths["html"] = write_html(page, out / "report.html")
     return paths

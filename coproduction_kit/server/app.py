@@ -45,7 +45,7 @@ from coproduction_kit.core.identity import SERVER_CERT_ENV
 from coproduction_kit.core.private_files import umask_for
 from coproduction_kit.store import Store
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 from coproduction_kit.server import log_privacy
 from coproduction_kit.server.join_door import JoinTokenIdentityProvider
 from coproduction_kit.server.kernel_doors import (
@@ -225,11 +225,10 @@ def main(argv: list[str] | None = None) -> None:
     app.parse_command_line(argv)
     workshop = load_config(command_line=app.cli_config)
     os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
-    # Kernels and the server must find the same workshop (data folder, content) and templates.
+    # Kernels and the server must find the same workshop (data folder, content) and templates:
+    # a kernel starts in the notebooks' folder, not the workshop folder.
     os.environ.update(handover_environment(workshop))
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    )
+    os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
     plan = None
     if app.room > 0:
         pages = [f"{page.strip()}.ipynb" for page in app.pages.split(",") if page.strip()]

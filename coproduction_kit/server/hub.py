@@ -33,7 +33,7 @@ from traitlets.config import Config
 from coproduction_kit.core.settings import WorkshopConfig, handed_over, load_config
 from coproduction_kit.store.client import SERVICE_URL_ENV
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 
 ROLE_ENV = "WORKSHOP_ROLE"
 PARTICIPANT, FACILITATOR = "participant", "facilitator"
@@ -174,9 +174,7 @@ def prepare_singleuser_environment() -> None:
     if not os.environ.get("JUPYTERHUB_USER"):
         raise HubSetupError("This configuration is for servers started by JupyterHub (no JUPYTERHUB_USER).")
     os.environ["WORKSHOP_IDENTITY"] = "hub"
-    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    if str(TEMPLATE_ROOT) not in paths:
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *paths])
+    os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
 
 
 def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False) -> Config:

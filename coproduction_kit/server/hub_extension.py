@@ -8,16 +8,28 @@ server, so there is no pseudonym form and no participant cookie; the answers, fe
 withdrawal go through the workshop service (``hub_service.py``) with the server's hub token.
 Voilà, a server extension in the same server, serves the modules at
 ``<server>/voila/render/<module>.ipynb``.
+
+Installing the kit switches the extension on in every Jupyter server of its environment
+(``jupyter-config/jupyter_server_config.d/coproduction_kit.json``, installed to
+``etc/jupyter/``), as Voilà switches its own on.  Everywhere but a participant's server under
+the hub it does nothing: a facilitator's JupyterLab, on a laptop or behind the hub (whose
+settings also switch it off), gets no pages and no messages from it.
 """
 
 from __future__ import annotations
 
+import os
+
 from jupyter_server.utils import url_path_join
 
-from coproduction_kit.core.settings import load_config
-from coproduction_kit.store.client import StoreClient
 
-from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, WithdrawHandler
+def in_participants_hub_server() -> bool:
+    """Whether this server is a participant's, started by JupyterHub with the kit's hub settings
+    (``hub_singleuser/jupyter_server_config.py`` sets the identity; the hub sets the role)."""
+    from coproduction_kit.core.settings import handed_over
+
+    return (bool(os.environ.get("JUPYTERHUB_USER")) and handed_over().WorkshopConfig.get("identity") == "hub"
+            and os.environ.get("WORKSHOP_ROLE", "participant") == "participant")
 
 
 def _jupyter_server_extension_points():
@@ -25,9 +37,15 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(server_app) -> None:
+    if not in_participants_hub_server():
+        return  # switched on by the installed kit everywhere; only a participant's hub server uses it
+    # Imported here, so that the servers where it does nothing do not load the store.
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.store.client import StoreClient
+
+    from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, WithdrawHandler
+
     workshop = load_config()
-    if workshop.identity != "hub":
-        raise RuntimeError("coproduction_kit.server.hub_extension runs only with WORKSHOP_IDENTITY=hub (see coproduction_kit/server/hub.py)")
     # No store login here: the workshop service answers for this server's hub user only.
     store = StoreClient.from_environment()
     base = server_app.web_app.settings["base_url"]

@@ -43,7 +43,7 @@ from tornado import httpserver, ioloop, web
 from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.core.curriculum import CurriculumError, load_curriculum
 from coproduction_kit.core.private_files import umask_for
-from coproduction_kit.store import SHARE_LEVELS, Participant, Store, StoreError
+from coproduction_kit.store import SHARE_LEVELS, Participant, Store, StoreError, migrate
 from coproduction_kit.nbgrader.exchange import SubmitError, student_id, submit_module
 
 from coproduction_kit.server.hub import SERVICE_NAME
@@ -247,6 +247,7 @@ def main() -> None:
     bind = urlparse(os.environ.get("WORKSHOP_SERVICE_BIND_URL") or os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
     os.umask(umask_for(workshop.data_dir))  # what it writes in the data folder: no other local user
+    migrate(workshop.store_url)  # the store's tables, made or updated once here, never in a kernel
     store = Store.for_workshop(workshop)  # the workshop's limits: answer length, versions, saves
     store.refresh_pseudonym_keys()  # once per start, as `workshop serve` does
     server = httpserver.HTTPServer(make_app(Door(workshop, store), prefix), xheaders=True)

@@ -26,7 +26,7 @@ from coproduction_kit.core.settings import WorkshopConfig, handover_environment
 from coproduction_kit.core.identity import trusting
 from coproduction_kit.core.private_files import create_private_file, private_folder, write_private
 
-from coproduction_kit.server import TEMPLATE_ROOT
+from coproduction_kit.server import with_template
 from coproduction_kit.server.join_door import fingerprint, self_signed_certificate
 
 PLAIN_HTTP_WARNING = ("Warning: participants connect over plain HTTP. Anyone on the room's network can read "
@@ -102,10 +102,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, con
     return False
 
 
-def _refresh_pseudonym_keys(workshop: WorkshopConfig) -> None:
-    """Once per start, not per kernel: keys made by an earlier pseudonym rule follow today's."""
-    from coproduction_kit.store import Store
+def _ready_store(workshop: WorkshopConfig) -> None:
+    """Once per start, not per kernel: the store's tables made or brought up to date (Alembic),
+    and keys made by an earlier pseudonym rule follow today's."""
+    from coproduction_kit.store import Store, migrate
 
+    migrate(workshop.store_url)
     store = Store.for_workshop(workshop)
     try:
         store.refresh_pseudonym_keys()
@@ -148,7 +150,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     data.mkdir(parents=True, exist_ok=True)
     say(f"Preparing workshop '{workshop.workshop_id}' (data folder: {data})...")
     prepare(workshop, curriculum, say=say)
-    _refresh_pseudonym_keys(workshop)
+    _ready_store(workshop)
 
     participant_ip = "0.0.0.0" if args.lan else "127.0.0.1"
     hosts = lan_addresses() if args.lan else ["127.0.0.1"]
@@ -164,8 +166,9 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
 
+    # Kernels start in the notebooks' folders: they are told where the workshop is, not left to find it.
     env = dict(os.environ, **handover_environment(workshop))
-    env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+    env["JUPYTER_PATH"] = with_template(env.get("JUPYTER_PATH"))
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
     logs = private_folder(data / "logs")
@@ -185,9 +188,10 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
-    # The facilitator views live in the content folder, formgrader's course in the data folder:
-    # JupyterLab's root must hold both.
-    lab_root = Path(os.path.commonpath([Path(workshop.content_dir).resolve(), data.resolve()]))
+    # The facilitator views live in the content folder (the workshop folder, the checkout or the
+    # installed kit), formgrader's course in the data folder: JupyterLab's root must hold both.
+    views_dir = workshop.facilitator_views_dir.resolve()
+    lab_root = Path(os.path.commonpath([views_dir.parent, data.resolve()]))
     # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
     # Voilà serving participants has them; the server extension defaults them: say None here too.
     # The facilitator token goes in this file (0600), never on the command line.
@@ -252,7 +256,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         say(PLAIN_HTTP_WARNING)
     say("Facilitator link (JupyterLab; formgrader is under Nbgrader > Formgrader):")
     say(f"{lab}lab?token={facilitator_token}")
-    views = workshop.facilitator_views_dir.resolve().relative_to(lab_root)
+    views = views_dir.relative_to(lab_root)
     for name, label in [("room", "Room view (with controls)"), ("projector", "Projector (revealed answers only)"),
                         ("session", "Session plan and timers"), ("join_card", "Join card (QR code)")]:
         say(f"{label}:")

@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 from coproduction_kit.store import (PRIVATE, Answer, AnswerTooLong, Participant, PromptLocked, PseudonymTaken, SavingTooFast,
                     StoreError)
-from coproduction_kit.nbgrader.exchange import SubmitError, SubmitResult
+from coproduction_kit.store.outcomes import SubmitError, SubmitResult
 
 SERVICE_URL_ENV = "WORKSHOP_SERVICE_URL"
 _ERRORS = {cls.__name__: cls for cls in (StoreError, AnswerTooLong, PromptLocked, PseudonymTaken, SavingTooFast,

@@ -11,7 +11,7 @@ prompt:
   new answer, no edit and no answer newly shared with the room, though each person can still
   make theirs private);
 - free text is listed with its frequent words; scales, choices and sorts are drawn as bars with
-  their numbers beside them (the text alternative).
+  their numbers beside them and in a table (the text alternative), by ``core.charts``.
 
 No pseudonym ever appears here.  The view refreshes itself every few seconds.
 """
@@ -23,26 +23,12 @@ import html
 
 import ipywidgets as w
 
+from coproduction_kit.core.charts import bar_chart, bars, power_chart, tally_bars, unit
 from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
-from coproduction_kit.nbgrader.exchange import answer_text
-from coproduction_kit.widgets.kinds.power_map import power_chart
-from coproduction_kit.core.stats import GROUPED_KINDS, TEXT_KINDS, average_positions, frequent_words, grouped_tallies, tally
-
-
-
-def bars(counts: list[tuple[str, int]], caption: str) -> str:
-    """A bar chart as an HTML table: each bar has its number beside it, so colour is not needed."""
-    total = sum(n for _, n in counts) or 1
-    rows = "".join(
-        f"<tr><th scope='row'>{html.escape(label)}</th><td>"
-        f"<span class='workshop-bar' style='display:inline-block;height:1em;background:#1f5f8b;"
-        f"width:{round(100 * n / total)}%;min-width:{2 if n else 0}px' aria-hidden='true'></span> "
-        f"<strong>{n}</strong></td></tr>"
-        for label, n in counts
-    )
-    return f"<table class='workshop-bars'><caption>{html.escape(caption)}</caption>{rows}</table>"
+from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS, answer_text
+from coproduction_kit.core.stats import average_positions, frequent_words, grouped_tallies, tally
 
 
 def room_power_map(maps: list[dict]) -> str:
@@ -149,8 +135,10 @@ class PromptPanel(w.VBox):
         if kind == "power_map":
             return note + [w.HTML(room_power_map(values))]
         if kind in GROUPED_KINDS:
-            return note + [w.HTML("".join(bars(counts, part) for part, counts in grouped_tallies(self.entry, values)))]
-        return note + [w.HTML(bars(tally(self.entry, values), f"{len(values)} answers"))]
+            return note + [w.HTML("".join(bar_chart(bars(counts), caption=part)
+                                          for part, counts in grouped_tallies(self.entry, values)))]
+        chart = tally_bars(kind, tally(self.entry, values))
+        return note + [w.HTML(bar_chart(chart, total=len(values), unit=unit(kind)))]
 
 
 class RoomView(w.VBox):

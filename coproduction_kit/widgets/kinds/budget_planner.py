@@ -14,20 +14,8 @@ import io
 import ipywidgets as w
 
 from coproduction_kit.widgets.exercise import Exercise
+from coproduction_kit.core.answers_text import OWN_ROW, budget_rows
 from coproduction_kit.core.spreadsheet import neutralise_formula
-
-OWN_ROW = "own"
-
-
-def budget_rows(items: list[dict], value: dict) -> list[tuple[str, str, float, float, float]]:
-    """(label, unit, quantity, unit cost, line total) for every item with a quantity."""
-    rows = []
-    for item in [*items, {"id": OWN_ROW, "label": (value or {}).get(OWN_ROW, {}).get("label", ""), "unit": ""}]:
-        entry = (value or {}).get(item["id"], {})
-        quantity, unit_cost = float(entry.get("quantity", 0) or 0), float(entry.get("unit_cost", 0) or 0)
-        if quantity and item["label"]:
-            rows.append((item["label"], item.get("unit", ""), quantity, unit_cost, quantity * unit_cost))
-    return rows
 
 
 def budget_csv(rows) -> str:

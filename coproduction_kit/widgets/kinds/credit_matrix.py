@@ -5,7 +5,8 @@ whether they approved the final version and agree to be accountable.  The widget
 contribution statement and checks each person against ICMJE's four criteria:
 1. a substantial contribution to conception, design, data or analysis (here: a lead or equal part
    in one of those roles), 2. drafting or critical revision (any part in either writing role),
-3. final approval, 4. accountability.  Those meeting fewer are acknowledged instead.
+3. final approval, 4. accountability.  Those meeting fewer are acknowledged instead.  (The rules
+are in ``core/credit.py``: the answer text and the counts use them too.)
 """
 
 from __future__ import annotations
@@ -14,41 +15,8 @@ import html
 
 import ipywidgets as w
 
+from coproduction_kit.core.credit import CREDIT_ROLES, PARTS, icmje, statement
 from coproduction_kit.widgets.exercise import Exercise
-
-CREDIT_ROLES = [
-    "Conceptualization", "Data curation", "Formal analysis", "Funding acquisition", "Investigation",
-    "Methodology", "Project administration", "Resources", "Software", "Supervision", "Validation",
-    "Visualization", "Writing – original draft", "Writing – review & editing",
-]
-PARTS = ["lead", "equal", "supporting"]
-SUBSTANTIAL = {"Conceptualization", "Methodology", "Investigation", "Data curation", "Formal analysis",
-               "Validation", "Visualization", "Software"}
-WRITING = {"Writing – original draft", "Writing – review & editing"}
-
-
-def icmje(member: dict) -> dict[str, bool]:
-    """Which of ICMJE's four criteria a member's marks meet."""
-    roles = member.get("roles", {})
-    return {
-        "substantial contribution": any(roles.get(r) in ("lead", "equal") for r in SUBSTANTIAL),
-        "drafting or revision": any(roles.get(r) in PARTS for r in WRITING),
-        "final approval": bool(member.get("approved")),
-        "accountability": bool(member.get("accountable")),
-    }
-
-
-def statement(team: list[dict], value: dict) -> tuple[list[str], list[str], list[str]]:
-    """(contribution statement lines, authors, acknowledged), in the team's order."""
-    lines, authors, thanked = [], [], []
-    for person in team:
-        member = (value or {}).get(person["id"], {})
-        roles = [f"{role} ({part})" for role in CREDIT_ROLES if (part := member.get("roles", {}).get(role))]
-        who = f"{person['name']} ({person['role']})"
-        if roles:
-            lines.append(f"{who}: {'; '.join(roles)}.")
-        (authors if all(icmje(member).values()) else thanked).append(who)
-    return lines, authors, thanked
 
 
 class CreditMatrix(Exercise):

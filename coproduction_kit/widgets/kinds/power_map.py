@@ -9,49 +9,10 @@ never the only way to read it.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
+from coproduction_kit.core.charts import TOP, power_chart
 from coproduction_kit.widgets.exercise import Exercise
-
-SIZE, PAD, TOP = 320, 40, 10  # chart size in px, room for axis labels, scale maximum
-
-
-def _xy(authority: float, expertise: float) -> tuple[float, float]:
-    span = SIZE - 2 * PAD
-    return PAD + span * authority / TOP, SIZE - PAD - span * expertise / TOP
-
-
-def power_chart(points: list[tuple[str, float, float]], before: dict | None = None, caption: str = "") -> str:
-    """An inline SVG of numbered points, earlier positions hollow with a line to the new one, and
-    the same information as a list (the text alternative)."""
-    shapes = [
-        f'<line x1="{PAD}" y1="{SIZE - PAD}" x2="{SIZE - PAD}" y2="{SIZE - PAD}" stroke="#333"/>',
-        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{SIZE - PAD}" stroke="#333"/>',
-        f'<text x="{SIZE / 2}" y="{SIZE - 8}" text-anchor="middle" font-size="13">Formal authority →</text>',
-        f'<text x="14" y="{SIZE / 2}" text-anchor="middle" font-size="13" '
-        f'transform="rotate(-90 14 {SIZE / 2})">Recognised expertise →</text>',
-    ]
-    items = []
-    for number, (role, authority, expertise) in enumerate(points, start=1):
-        x, y = _xy(authority, expertise)
-        text = f"{html.escape(role)}: authority {authority:g}, expertise {expertise:g}"
-        if before and role in before:
-            bx, by = _xy(*before[role])
-            shapes.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="9" fill="none" stroke="#555" stroke-dasharray="3 2"/>'
-                          f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#555"/>')
-            if tuple(before[role]) != (authority, expertise):
-                text += f" (was authority {before[role][0]:g}, expertise {before[role][1]:g})"
-        shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="#1f5f8b"/>'
-                      f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="12" fill="#fff">{number}</text>')
-        items.append(f"<li>{text}</li>")
-    label = html.escape(caption or "Power map")
-    return (
-        f'<figure class="workshop-power-map"><svg role="img" aria-label="{label}: see the numbered list" '
-        f'viewBox="0 0 {SIZE} {SIZE}" style="width:100%;max-width:{SIZE}px">{"".join(shapes)}</svg>'
-        f'<figcaption>{label}</figcaption><ol>{"".join(items) or "<li>No roles placed yet.</li>"}</ol></figure>'
-    )
 
 
 class PowerMap(Exercise):

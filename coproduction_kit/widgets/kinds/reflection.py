@@ -7,8 +7,8 @@ import html
 import ipywidgets as w
 
 from coproduction_kit.core.curriculum import CurriculumError, load_curriculum
+from coproduction_kit.core.kinds import answer_text
 from coproduction_kit.widgets.exercise import Exercise
-from coproduction_kit.nbgrader.exchange import answer_text
 
 
 class Reflection(Exercise):

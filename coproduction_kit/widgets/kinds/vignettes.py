@@ -13,14 +13,9 @@ from collections import Counter
 
 import ipywidgets as w
 
+from coproduction_kit.core.answers_text import READINGS
 from coproduction_kit.widgets.exercise import Exercise
 
-READINGS = [
-    ("Testimonial injustice", "testimonial"),
-    ("Hermeneutical injustice", "hermeneutical"),
-    ("Neither", "neither"),
-    ("Unsure", "unsure"),
-]
 CREDIBILITY = [
     ("1: far less than they deserved", 1), ("2", 2), ("3: about what they deserved", 3), ("4", 4),
     ("5: more than they deserved", 5),

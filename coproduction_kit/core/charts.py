@@ -1,0 +1,150 @@
+"""The kit's two charts, as HTML with inline SVG: bars of counts, and the power map.
+
+The room view, the power map exercise and the facilitators' report all draw with these, so a
+chart reads the same wherever it appears.  Each is a picture with its text alternative beside it
+(a table of the numbers, or a numbered list), so the picture is never the only way to read it:
+a screen reader hears the numbers, a printout keeps them, and colour is never needed (every bar
+has its number written beside it).  Colours and fonts are SVG attributes, not a style sheet, so
+a chart looks the same in a Voilà page and in the report's single HTML file; nothing is fetched
+from the network.  Everything a participant typed (an option, a role) is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+INK, BAR, AXIS = "#1b1b1b", "#1f5f8b", "#333333"  # on white: about 17:1, 7:1 and 12:1
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+ROW, BAR_WIDTH, LABEL_CHARS = 30, 380, 24  # px per bar, px of the longest bar, characters shown beside a bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: ``label`` is written beside it; ``full``, when given, names it in the table of numbers."""
+
+    label: str
+    count: int
+    full: str = ""
+
+
+def bars(counts: list[tuple[str, int]]) -> list[Bar]:
+    """A bar per (label, count), labelled as it is."""
+    return [Bar(str(label), int(n)) for label, n in counts]
+
+
+def numbered(counts: list[tuple[str, int]]) -> list[Bar]:
+    """A bar per option, labelled "Option 1", "Option 2" …; the table of numbers gives each in full.
+
+    Options are sentences: beside a bar they would be cut, and two cut alike could not be told apart.
+    """
+    return [Bar(f"Option {i}", int(n), f"Option {i}: {label}") for i, (label, n) in enumerate(counts, start=1)]
+
+
+def tally_bars(kind: str, counts: list[tuple[str, int]], ends: dict | None = None) -> list[Bar]:
+    """The bars of a scale's points (``ends`` names its end points in the table), or of the options
+    of a choice or checklist (numbered), from ``stats.tally``'s counts."""
+    if kind in ("choice", "checklist"):
+        return numbered(counts)
+    ends = {str(point): words for point, words in (ends or {}).items() if words}
+    return [Bar(str(label), int(n), f"{label} ({ends[str(label)]})" if str(label) in ends else "") for label, n in counts]
+
+
+def unit(kind: str) -> str:
+    """What a chart of this kind counts: a scale counts ratings, a checklist the people who ticked."""
+    return {"scale": "ratings", "checklist": "people"}.get(kind, "answers")
+
+
+def _cut(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def bar_chart(chart: list[Bar], total: int | None = None, unit: str = "answers", caption: str = "") -> str:
+    """A horizontal bar chart with each number beside its bar, and the same numbers as a table.
+
+    ``total`` is how many people or answers were counted (the sum of the bars when not given:
+    a checklist's bars add up to more than the people who ticked); the table gives each bar's
+    share of it.  ``caption``, when given, titles the chart (a heading above it may do instead).
+    """
+    if total is None:
+        total = sum(bar.count for bar in chart)
+    if not chart:
+        return f"<p class='workshop-chart-empty'>{escape(caption + ': ' if caption else '')}Nothing to count yet.</p>"
+    top = max([bar.count for bar in chart] + [1])
+    # Room for the longest label (about 8 px a character), never so little that the bars swell.
+    label_width = max(min(max(len(_cut(bar.label)) for bar in chart) * 8 + 16, LABEL_CHARS * 8 + 16), 64)
+    shapes = []
+    for i, bar in enumerate(chart):
+        y = i * ROW
+        width = round(BAR_WIDTH * bar.count / top, 1)
+        if bar.count:
+            width = max(width, 2)  # a single answer still shows
+        shapes.append(
+            f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end">{escape(_cut(bar.label))}</text>'
+            f'<rect x="{label_width}" y="{y + 6}" width="{width}" height="{ROW - 12}" fill="{BAR}"></rect>'
+            f'<text x="{label_width + width + 6}" y="{y + 20}">{bar.count}</text>'
+        )
+    described = f"Bar chart of {total} {unit}: " + "; ".join(f"{bar.label}: {bar.count}" for bar in chart)
+    if caption:
+        described = f"{caption}. {described}"
+    body = "".join(
+        f"<tr><th scope='row'>{escape(bar.full or bar.label)}</th><td class='num'>{bar.count}</td>"
+        f"<td class='num'>{round(100 * bar.count / total) if total else 0}%</td></tr>"
+        for bar in chart
+    )
+    title = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        f"<figure class='workshop-chart'>{title}"
+        f'<svg class="chart" role="img" aria-label="{escape(described)}" '
+        f'viewBox="0 0 {label_width + BAR_WIDTH + 50} {len(chart) * ROW}" '
+        f'style="width:100%;max-width:42rem;height:auto" font-family="{FONT}" font-size="15" fill="{INK}">'
+        f"{''.join(shapes)}</svg>"
+        f"<div class='scroll' style='overflow-x:auto'><table class='workshop-chart-numbers'>"
+        f"<caption>The numbers in the chart ({total} {escape(unit)})</caption>"
+        f"<thead><tr><th scope='col'>Answer</th><th scope='col'>Count</th><th scope='col'>Of {escape(unit)}</th></tr>"
+        f"</thead><tbody>{body}</tbody></table></div></figure>"
+    )
+
+
+# The power map ---------------------------------------------------------------------------------
+SIZE, PAD, TOP = 320, 40, 10  # chart size in px, room for axis labels, scale maximum
+
+
+def _xy(authority: float, expertise: float) -> tuple[float, float]:
+    span = SIZE - 2 * PAD
+    return PAD + span * authority / TOP, SIZE - PAD - span * expertise / TOP
+
+
+def power_chart(points: list[tuple[str, float, float]], before: dict | None = None, caption: str = "") -> str:
+    """Roles as numbered points on two axes (formal authority, recognised expertise), and the same as a list.
+
+    ``before`` maps a role to its earlier ``[authority, expertise]``: drawn as a dashed circle with
+    a line to where the role is now, and said in words when it moved.
+    """
+    shapes = [
+        f'<line x1="{PAD}" y1="{SIZE - PAD}" x2="{SIZE - PAD}" y2="{SIZE - PAD}" stroke="{AXIS}"/>',
+        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{SIZE - PAD}" stroke="{AXIS}"/>',
+        f'<text x="{SIZE / 2}" y="{SIZE - 8}" text-anchor="middle" font-size="13">Formal authority →</text>',
+        f'<text x="14" y="{SIZE / 2}" text-anchor="middle" font-size="13" '
+        f'transform="rotate(-90 14 {SIZE / 2})">Recognised expertise →</text>',
+    ]
+    items = []
+    for number, (role, authority, expertise) in enumerate(points, start=1):
+        x, y = _xy(authority, expertise)
+        text = f"{escape(role)}: authority {authority:g}, expertise {expertise:g}"
+        if before and role in before:
+            bx, by = _xy(*before[role])
+            shapes.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="9" fill="none" stroke="#555555" stroke-dasharray="3 2"/>'
+                          f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#555555"/>')
+            if tuple(before[role]) != (authority, expertise):
+                text += f" (was authority {before[role][0]:g}, expertise {before[role][1]:g})"
+        shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{BAR}"/>'
+                      f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="12" fill="#fff">{number}</text>')
+        items.append(f"<li>{text}</li>")
+    label = escape(caption or "Power map")
+    return (
+        f'<figure class="workshop-power-map"><svg role="img" aria-label="{label}: see the numbered list" '
+        f'viewBox="0 0 {SIZE} {SIZE}" style="width:100%;max-width:{SIZE}px" font-family="{FONT}" fill="{INK}">'
+        f'{"".join(shapes)}</svg>'
+        f'<figcaption>{label}</figcaption><ol>{"".join(items) or "<li>No roles placed yet.</li>"}</ol></figure>'
+    )

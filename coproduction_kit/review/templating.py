@@ -1,0 +1,50 @@
+"""The review's HTML pages (the report, the journal) drawn from Jinja2 templates in ``templates/``.
+
+Autoescape is on: everything a participant typed is escaped wherever a template shows it; only
+the charts (``core.charts``, which escape their own labels) go in as markup.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from coproduction_kit.core.charts import bar_chart, tally_bars, unit
+
+
+def short(prompt: str, limit: int = 90) -> str:
+    """A prompt's first sentence (cut at a word) for a heading; the full prompt follows it."""
+    first = re.split(r"(?<=[?.!])\s", prompt.strip(), maxsplit=1)[0]
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def number(value) -> str:
+    """A number as short as it reads (28, 27.5), or nothing when there is none."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:g}"
+
+
+def lines(text: str) -> Markup:
+    """Text with its line breaks kept, as ``<br>``."""
+    return escape(text).replace("\n", Markup("<br>"))
+
+
+def chart(summary) -> Markup:
+    """A summary's bar chart (``report.PromptSummary``: a scale, choice or checklist), with its numbers."""
+    drawn = tally_bars(summary.kind, list(summary.counts), summary.ends)
+    return Markup(bar_chart(drawn, total=summary.responses, unit=unit(summary.kind)))
+
+
+environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+)
+environment.filters.update(short=short, number=number, lines=lines)
+environment.globals.update(chart=chart)
+
+
+def render(template: str, **values) -> str:
+    return environment.get_template(template).render(**values)

@@ -1,0 +1,102 @@
+"""The kit's one chart module: bars of counts and the power map, each with its text alternative."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from coproduction_kit.core.charts import (
+    AXIS, BAR, INK, Bar, bar_chart, bars, numbered, power_chart, tally_bars, unit,
+)
+
+MARKUP = "<img src=x onerror=alert(1)> & \"quoted\" 'option'"
+
+
+class _Page(HTMLParser):
+    """The text a reader hears, and every attribute value, of a piece of HTML."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags, self.text, self.attributes = [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += [value or "" for _, value in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_bars_carry_their_numbers_in_the_picture_and_in_a_table():
+    chart = bar_chart(bars([("1", 1), ("2", 0), ("3", 4)]), unit="ratings")
+    assert re.search(r'<svg[^>]*role="img"[^>]*aria-label="Bar chart of 5 ratings: 1: 1; 2: 0; 3: 4"', chart)
+    assert re.findall(r"<th scope='row'>(\d)</th><td class='num'>(\d+)</td><td class='num'>(\d+)%</td>", chart) == [
+        ("1", "1", "20"), ("2", "0", "0"), ("3", "4", "80")]
+    assert "<caption>The numbers in the chart (5 ratings)</caption>" in chart
+    labels = re.findall(r'<text [^>]*text-anchor="end">([^<]+)</text>', chart)
+    numbers = re.findall(r'<text x="[\d.]+" y="\d+">(\d+)</text>', chart)  # each number beside its bar
+    assert (labels, numbers) == (["1", "2", "3"], ["1", "0", "4"])
+
+
+def test_labels_with_markup_are_escaped_everywhere():
+    chart = bar_chart([Bar(MARKUP, 2, full=MARKUP + " in full")], caption=MARKUP)
+    page = _Page(chart)
+    assert "img" not in page.tags and "<img" not in chart
+    assert MARKUP + " in full" in "".join(page.text)  # the table names it in full
+    assert any(MARKUP in value for value in page.attributes)  # the text alternative, unharmed
+    power = power_chart([(MARKUP, 3, 4)], before={MARKUP: [1, 1]}, caption=MARKUP)
+    assert "<img" not in power and f"{MARKUP}: authority 3, expertise 4 (was authority 1, expertise 1)" in "".join(_Page(power).text)
+
+
+def test_zero_counts_draw_no_bar_but_keep_their_row():
+    chart = bar_chart(bars([("yes", 0), ("no", 0)]))
+    assert re.findall(r'<rect [^>]*width="([\d.]+)"', chart) == ["0.0", "0.0"]
+    assert "Bar chart of 0 answers: yes: 0; no: 0" in chart
+    assert chart.count("<td class='num'>0%</td>") == 2  # no division by zero
+    one = bar_chart(bars([("few", 1), ("many", 1000)]))
+    assert float(re.findall(r'<rect [^>]*width="([\d.]+)"', one)[0]) >= 2  # a single answer still shows
+
+
+def test_empty_data_says_so_and_draws_nothing():
+    assert "<svg" not in bar_chart([]) and "Nothing to count yet" in bar_chart([], caption="Vignette 1")
+    assert "<svg" in power_chart([]) and "No roles placed yet." in power_chart([])
+
+
+def test_options_are_numbered_beside_the_bars_and_named_in_full_in_the_table():
+    long = "A sentence far too long to stand beside a bar in the chart"
+    chart = bar_chart(numbered([(long, 3), ("Short", 1)]), total=3, unit="people")
+    assert "Bar chart of 3 people: Option 1: 3; Option 2: 1" in chart
+    assert f"<th scope='row'>Option 1: {long}</th><td class='num'>3</td><td class='num'>100%</td>" in chart
+    cut = bar_chart(bars([(long, 1)]))
+    assert long not in re.findall(r"<text [^>]*>([^<]+)</text>", cut)[0] and f"<th scope='row'>{long}</th>" in cut
+
+
+def test_scales_name_their_ends_in_the_table_and_kinds_their_unit():
+    drawn = tally_bars("scale", [(1, 2), (2, 0), (3, 1)], ends={1: "Not at all", 3: "Completely"})
+    assert [(b.label, b.full) for b in drawn] == [("1", "1 (Not at all)"), ("2", ""), ("3", "3 (Completely)")]
+    assert [b.label for b in tally_bars("choice", [("x", 1), ("y", 2)])] == ["Option 1", "Option 2"]
+    assert (unit("scale"), unit("checklist"), unit("choice")) == ("ratings", "people", "answers")
+
+
+def test_the_power_map_shows_before_and_after_and_lists_every_point():
+    power = power_chart([("Resident", 2, 9), ("Funder", 8, 1)], before={"Resident": [2, 4]}, caption="Your map")
+    items = re.findall(r"<li>([^<]+)</li>", power)
+    assert items == ["Resident: authority 2, expertise 9 (was authority 2, expertise 4)",
+                     "Funder: authority 8, expertise 1"]
+    assert power.count("stroke-dasharray") == 1 and 'aria-label="Your map: see the numbered list"' in power
+    assert re.findall(r'fill="#fff">(\d+)</text>', power) == ["1", "2"]
+
+
+@pytest.mark.parametrize("chart", [bar_chart(bars([("a", 1)]), caption="c"), power_chart([("a", 1, 1)])])
+def test_charts_need_no_network_and_are_readable_without_colour_or_style_sheet(chart):
+    assert not re.search(r"(?:src|href)\s*=|url\(|@import|<link|<script", chart, re.I)
+    assert f'fill="{INK}"' in chart  # the ink is the chart's own, not the page's style sheet
+    for colour in (INK, BAR, AXIS):  # against white, at least WCAG's 4.5:1
+        assert (1.05) / (_luminance(colour) + 0.05) >= 4.5, colour
