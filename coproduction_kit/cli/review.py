@@ -53,7 +53,10 @@ class ReportApp(Command):
         curriculum = load_curriculum(workshop.curriculum_dir)
         out = Path(self.out) if self.out else workshop.exports_dir / f"report-{workshop.workshop_id}-{_stamp(workshop)}"
         store = Store(workshop.store_url)
-        paths = build_report(store, workshop.workshop_id, curriculum, out, say=say, k=workshop.room_min_answers)
+        from coproduction_kit.core import clock
+
+        paths = build_report(store, workshop.workshop_id, curriculum, out, say=say, k=workshop.room_min_answers,
+                             made=clock.now(workshop))
         store.remember_export(workshop.workshop_id, out, "report")  # so a withdrawal rebuilds it
         say(f"Report written to {out}: " + ", ".join(p.name for p in paths.values())
             + f". Open {paths['html']} in a browser; it needs no network.")
