@@ -390,3 +390,16 @@ def test_build_report_writes_the_four_files(report, big, curriculum):
     expected = with_anonymous(big[2], curriculum, big[0].anonymous_answers(WORKSHOP), k=5)
     assert Counter(summary["responses"].astype(int)) == Counter(expected["responses"])
     assert set(summary.loc[summary["exercise_id"].str.contains(".evaluation-", regex=False), "responses"]) == {0}
+
+
+def test_the_report_says_when_it_was_made_on_the_workshops_clock(small, curriculum, tmp_path):
+    from coproduction_kit.core import clock
+    from coproduction_kit.core.settings import load_config
+
+    store, frame, _ = small
+    summaries = prompt_summaries(frame, curriculum, store.pass_counts("small"))
+    auckland = load_config(tmp_path, timezone="Pacific/Auckland")
+    made = clock.now(auckland)
+    page = write_html(report_page(frame[COLUMNS], summaries, "Small", curriculum, made=made),
+                      tmp_path / "r.html").read_text("utf-8")
+    assert f"made {made:%Y-%m-%d %H:%M} {made:%Z}" in page and made.strftime("%Z") in ("NZDT", "NZST")

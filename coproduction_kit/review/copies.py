@@ -81,10 +81,11 @@ def withdraw_from_copies(store: Store, workshop, pseudonym: str, curriculum=None
             if reflections.exists() and not _mentions(reflections, pseudonym):
                 continue  # a report without their answers: counts only, left as it is
             from coproduction_kit.core.curriculum import load_curriculum
+            from coproduction_kit.core import clock
             from coproduction_kit.review.report import build_report
 
             build_report(store, workshop.workshop_id, curriculum or load_curriculum(workshop.curriculum_dir), path,
-                         k=workshop.room_min_answers)
+                         k=workshop.room_min_answers, made=clock.now(workshop))
             make_private(path)
             done.rebuilt.append(path)
         except Exception:  # unreadable or not rebuildable: it must not keep their words

@@ -6,8 +6,7 @@ for any editor; HTML to open in a browser or print.  Everything they typed is es
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
 from coproduction_kit.core.kinds import answer_text
@@ -29,8 +28,13 @@ def kept_versions(count: int) -> str:
     )
 
 
-def journal_entries(store: Store, participant: Participant, curriculum: Curriculum) -> list[dict]:
-    """Per module in series order, each answered or passed exercise with its prompt."""
+# A date and time as the journal shows it, on the workshop's clock: 2027-01-14 10:42 GMT.
+WHEN = "%Y-%m-%d %H:%M %Z"
+
+
+def journal_entries(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> list[dict]:
+    """Per module in series order, each answered or passed exercise with its prompt, and when it
+    was saved as the journal shows it (``saved``: on ``config``'s clock, this computer's if None)."""
     kept = {(a.module_id, a.exercise_id): a for a in store.answers_for(participant)}
     entries = []
     for module_id, module in curriculum.modules.items():
@@ -41,17 +45,19 @@ def journal_entries(store: Store, participant: Participant, curriculum: Curricul
                 continue
             text = "" if answer.passed or answer.value is None else answer_text(answer.value, exercise)
             items.append({"prompt": exercise["prompt"], "text": text, "passed": answer.passed,
-                          "share": SHARE_WORDS[answer.share], "saved_at": answer.saved_at})
+                          "share": SHARE_WORDS[answer.share], "saved_at": answer.saved_at,
+                          "saved": clock.shown(answer.saved_at, config, WHEN)})
         if items:
             entries.append({"title": module["title"], "items": items})
     return entries
 
 
-def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum) -> str:
+def journal_markdown(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
+    """The participant's journal as Markdown; times in ``config``'s time zone (this computer's if None)."""
     lines = [f"# My journal: {curriculum.series['title']}", "",
-             f"Pseudonym: {participant.pseudonym}. Downloaded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", "",
+             f"Pseudonym: {participant.pseudonym}. Downloaded {clock.now(config):{WHEN}}.", "",
              kept_versions(store.max_revisions), ""]
-    for module in journal_entries(store, participant, curriculum):
+    for module in journal_entries(store, participant, curriculum, config):
         lines += [f"## {module['title']}", ""]
         for item in module["items"]:
             lines += [f"**{item['prompt']}**", ""]
@@ -59,12 +65,13 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
                 lines += ["_Passed._", ""]
             else:
                 lines += [line if line else "" for line in item["text"].splitlines()] + [""]
-                lines += [f"_({item['share']}; saved {item['saved_at']:%Y-%m-%d %H:%M} UTC)_", ""]
+                lines += [f"_({item['share']}; saved {item['saved']})_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def journal_html(store: Store, participant: Participant, curriculum: Curriculum) -> str:
-    """The journal as one page (``templates/journal.html``) to open in a browser or print."""
+def journal_html(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
+    """The journal as one page (``templates/journal.html``) to open in a browser or print; times
+    in ``config``'s time zone."""
     return render("journal.html", title=f"My journal: {curriculum.series['title']}",
                   pseudonym=participant.pseudonym, kept=kept_versions(store.max_revisions),
-                  modules=journal_entries(store, participant, curriculum))
+                  modules=journal_entries(store, participant, curriculum, config))

@@ -269,10 +269,12 @@ class ReportPage:
 
 
 def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
-                curriculum: Curriculum | None = None, anonymous: dict[str, list[str]] | None = None) -> ReportPage:
+                curriculum: Curriculum | None = None, anonymous: dict[str, list[str]] | None = None,
+                made: datetime | None = None) -> ReportPage:
     """The report's structure from the shared answers (``frame``, the columns of ``export.COLUMNS``)
     and the summaries.  ``curriculum`` gives module titles; ``anonymous`` the evaluation's free-text
-    answers, linked to no one, in random order (only where enough people answered: ``anonymous_texts``)."""
+    answers, linked to no one, in random order (only where enough people answered: ``anonymous_texts``);
+    ``made`` the time it says it was made (in the workshop's time zone: ``core.clock.now``; UTC if not given)."""
     shared: dict[str, list[SharedAnswer]] = {}
     for row in frame.itertuples():
         if row.answer:
@@ -290,14 +292,14 @@ def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
                      else module_id, tuple(module_prompts))
         for module_id, module_prompts in by_module.items()
     )
-    return ReportPage(title=title, made=datetime.now(timezone.utc), answers=len(frame),
+    return ReportPage(title=title, made=made or datetime.now(timezone.utc), answers=len(frame),
                       participants=int(frame["pseudonym"].nunique()), modules=modules,
                       evaluation=tuple(p for p in prompts if p.summary.is_evaluation))
 
 
 def build_report(
     store: Store, workshop_id: str, curriculum: Curriculum, out_dir: str | Path,
-    say: Callable[[str], None] = lambda _: None, k: int = 5,
+    say: Callable[[str], None] = lambda _: None, k: int = 5, made: datetime | None = None,
 ) -> dict[str, Path]:
     """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``.
 
@@ -321,6 +323,6 @@ def build_report(
     paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
-    page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k))
+    page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k), made)
     paths["html"] = write_html(page, out / "report.html")
     return paths

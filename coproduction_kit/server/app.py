@@ -19,7 +19,7 @@ Measured with plain Voilà (shared/FIELD-NOTES.md): a closed page's kernel is ne
 so idle kernels with no open page are culled; and with many pages opened at once the TCP
 kernel-port race can freeze the server, so kernels talk over IPC sockets instead.
 
-Run it as ``python -m workshop.server`` (``workshop serve`` does, with the facilitators' server).
+Run it as ``python -m coproduction_kit.server.app`` (``workshop serve`` does, with the facilitators' server).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import sys
 import voila.app
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Instance, Int, Unicode
+from traitlets import Float, Instance, Int, Unicode, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -40,7 +40,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from coproduction_kit.core.settings import WorkshopConfig, load_config
+from coproduction_kit.core.settings import WorkshopConfig, handover_environment, load_config
 from coproduction_kit.core.identity import SERVER_CERT_ENV
 from coproduction_kit.core.private_files import umask_for
 from coproduction_kit.store import Store
@@ -107,17 +107,49 @@ class WorkshopVoila(Voila):
     """Voilà with the workshop's start page at ``/``, no file listings, and pools that follow the room."""
 
     name = "workshop-voila"
-    workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
+    # The workshop's own settings (data folder, id, limits) are WorkshopConfig's, given whole.
+    workshop = Instance(WorkshopConfig, help="The workshop's settings (core/settings.py).")
     page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
     kernels_per_participant = Int(
         3, help="Module pages (kernels) one participant may have open at once; past it, their pages no "
                 "browser has open are closed first, then a page asks them to close one.").tag(config=True)
     max_kernels = Int(
-        60, help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
-                 "together; past it, a page asks people to wait a minute.").tag(config=True)
+        None, allow_none=True,
+        help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
+             "together; past it, a page asks people to wait a minute (default: 60, or twice the room "
+             "if that is more).").tag(config=True)
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
+    room = Int(0, help="Participants expected at once; 0 starts every kernel on demand.").tag(config=True)
+    pages = Unicode("", help="Today's modules in order, comma-separated (e.g. power or orientation,power).").tag(
+        config=True)
+    reserve = Int(2, help="Pooled kernels kept on a page the room has reached (latecomers, reloads).").tag(
+        config=True)
+
+    # The options `workshop serve` and the tests give; Voilà's own (e.g. --token) are left out on
+    # purpose: no secret goes on a command line, where `ps` shows it to every local user.
+    aliases = {
+        "ip": "Voila.ip",
+        "port": "Voila.port",
+        "data-dir": "WorkshopConfig.data_dir",
+        "room": "WorkshopVoila.room",
+        "pages": "WorkshopVoila.pages",
+        "reserve": "WorkshopVoila.reserve",
+        "page-grace": "WorkshopVoila.page_grace",
+        "kernels-per-participant": "WorkshopVoila.kernels_per_participant",
+        "max-kernels": "WorkshopVoila.max_kernels",
+        "tls-cert": "WorkshopVoila.certfile",
+        "tls-key": "WorkshopVoila.keyfile",
+    }
+    flags = {name: flag for name, flag in Voila.flags.items() if name != "token"}
+    classes = [*Voila.classes, WorkshopConfig]
+
+    examples = "python -m coproduction_kit.server.app --port 8866 --data-dir workshop-data --room 30 --pages power"
+
+    @default("ip")
+    def _default_ip(self):
+        return "127.0.0.1"  # this laptop only, unless `workshop serve --lan` says 0.0.0.0
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -133,10 +165,11 @@ class WorkshopVoila(Voila):
             voila.app.voila_kernel_manager_factory = original
 
     def init_handlers(self):
-        workshop = load_config(self.workshop_data_dir or None)
+        workshop = self.workshop or load_config()
         store = Store.for_workshop(workshop)  # its limits, as the kernels have them
         owners = KernelOwners(self.kernel_manager, store, workshop.workshop_id,
-                              KernelCaps(self.kernels_per_participant, self.max_kernels))
+                              KernelCaps(self.kernels_per_participant,
+                                         self.max_kernels if self.max_kernels is not None else max(60, 2 * self.room)))
         # Voilà's handlers, with every door to a kernel replaced by one that checks its owner.
         replaced = {
             KernelHandler: (OwnedKernelHandler, {"owners": owners}),
@@ -183,53 +216,29 @@ class WorkshopVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Start the participants' server: ``python -m workshop.server --ip=… --port=… [--token=…]``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m workshop.server")
-    parser.add_argument("--ip", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8866)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--room", type=int, default=0,
-                        help="Participants expected at once; 0 starts every kernel on demand.")
-    parser.add_argument("--pages", default="",
-                        help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
-    parser.add_argument("--page-grace", type=float, default=20.0,
-                        help="Seconds before the kernel of a page its participant has left may be shut down.")
-    parser.add_argument("--reserve", type=int, default=2,
-                        help="Pooled kernels kept on a page the room has reached (latecomers, reloads).")
-    parser.add_argument("--kernels-per-participant", type=int, default=3,
-                        help="Module pages one participant may have open at once.")
-    parser.add_argument("--max-kernels", type=int, default=None,
-                        help="Module pages open at once on this server, all participants together "
-                             "(default: 60, or twice --room if that is more).")
-    parser.add_argument("--tls-cert", default="", help="TLS certificate (PEM): serve HTTPS.")
-    parser.add_argument("--tls-key", default="", help="The TLS certificate's private key (PEM).")
-    args = parser.parse_args(argv)
+    """Start the participants' server: ``python -m coproduction_kit.server.app --port=… --data-dir=…``
+    (``--help`` lists every option; the join token comes in ``WORKSHOP_JOIN_TOKEN``, never on the
+    command line)."""
     log_privacy.install()
     token = os.environ.pop("WORKSHOP_JOIN_TOKEN", None) or None  # not passed on to kernels
-    workshop = load_config(args.data_dir)
+    app = WorkshopVoila()
+    app.parse_command_line(argv)
+    workshop = load_config(command_line=app.cli_config)
     os.umask(umask_for(workshop.data_dir))  # the store, logs and kernels' files: no other local user
-    # Kernels and the server must find the same data folder and templates.
-    os.environ["WORKSHOP_DATA_DIR"] = workshop.data_dir
-    # ...and the same content: a kernel starts in the notebooks' folder, not the workshop folder.
-    os.environ["WORKSHOP_CURRICULUM_DIR"] = workshop.curriculum_dir
-    os.environ["WORKSHOP_MODULES_DIR"] = workshop.modules_dir
+    # Kernels and the server must find the same workshop (data folder, content) and templates:
+    # a kernel starts in the notebooks' folder, not the workshop folder.
+    os.environ.update(handover_environment(workshop))
     os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
     plan = None
-    if args.room > 0:
-        pages = [f"{page.strip()}.ipynb" for page in args.pages.split(",") if page.strip()]
-        plan = RoomPlan(pages=pages, room=args.room, reserve=min(args.reserve, args.room))
-    if args.tls_cert:
-        os.environ[SERVER_CERT_ENV] = os.path.abspath(args.tls_cert)  # pooled kernels check it
-    config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert))
-    config.WorkshopVoila.workshop_data_dir = workshop.data_dir
-    config.WorkshopVoila.page_grace = args.page_grace
-    config.WorkshopVoila.kernels_per_participant = args.kernels_per_participant
-    config.WorkshopVoila.max_kernels = args.max_kernels or max(60, 2 * args.room)
-    config.WorkshopVoila.certfile = args.tls_cert
-    config.WorkshopVoila.keyfile = args.tls_key
-    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
+    if app.room > 0:
+        pages = [f"{page.strip()}.ipynb" for page in app.pages.split(",") if page.strip()]
+        plan = RoomPlan(pages=pages, room=app.room, reserve=min(app.reserve, app.room))
+    if app.certfile:
+        os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)  # pooled kernels check it
+    config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile))
+    config.merge(app.cli_config)
+    app.update_config(config)
+    app.workshop, app.room_plan = workshop, plan or RoomPlan()
     app.initialize([])
     app.start()
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from jupyter_server.auth import Authorizer
 from traitlets.config import Config
 
-from coproduction_kit.core.settings import WorkshopConfig, load_config
+from coproduction_kit.core.settings import WorkshopConfig, handed_over, load_config
 from coproduction_kit.store.client import SERVICE_URL_ENV
 
 from coproduction_kit.server import with_template
@@ -139,6 +139,10 @@ def configure_hub(c: Config, *, data_dir, store_url: str, workshop_id: str, faci
     c.JupyterHub.extra_user_scopes = {SERVICE_SCOPE}
     c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
     c.Spawner.environment = singleuser_environment(workshop_id, service_url)
+    # Participants' servers cannot read workshop_config.py (no data folder): hand them its time zone.
+    zone = load_config(data_dir, workshop_id=workshop_id).timezone
+    if zone:
+        c.Spawner.environment["WORKSHOP_TIMEZONE"] = zone
     c.Spawner.pre_spawn_hook = make_pre_spawn_hook(facilitators_group,
                                                     facilitator_environment(data_dir, store_url))
     c.JupyterHub.load_groups = {facilitators_group: {"users": list(facilitators)}}
@@ -201,9 +205,8 @@ def singleuser_config(role: str, workshop: WorkshopConfig, as_root: bool = False
         c.ServerApp.authorizer_class = ParticipantAuthorizer
     else:
         c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "coproduction_kit.server.hub_extension": False}
-        # JupyterLab's root holds the facilitator views (beside the curriculum) and the course (in the data).
-        content = Path(workshop.curriculum_dir).resolve().parent
-        c.ServerApp.root_dir = os.path.commonpath([content, Path(workshop.data_dir).resolve()])
+        # JupyterLab's root holds the facilitator views (in the content) and the course (in the data).
+        c.ServerApp.root_dir = os.path.commonpath([Path(workshop.content_dir).resolve(), Path(workshop.data_dir).resolve()])
         c.ServerApp.default_url = "/lab"
         c.VoilaConfiguration.show_tracebacks = True
         # formgrader reads the course from here (as `workshop prepare`'s nbgrader_config.py says).
@@ -220,7 +223,9 @@ def load_singleuser_config() -> Config:
     if not os.environ.get(SERVICE_URL_ENV):
         raise HubSetupError(f"{SERVICE_URL_ENV} must name the workshop service (see coproduction_kit/server/hub.py).")
     if role == PARTICIPANT:
-        held = [name for name in ("WORKSHOP_STORE_URL", "WORKSHOP_DATA_DIR") if os.environ.get(name)]
+        given = handed_over().WorkshopConfig
+        held = [name for name, setting in (("WORKSHOP_STORE_URL", "store_url"), ("WORKSHOP_DATA_DIR", "data_dir"))
+                if setting in given]
         if held:
             # Code a participant runs here could read them: refuse rather than hand them out.
             raise HubSetupError(f"A participant's server must not be given {' or '.join(held)}: only the "

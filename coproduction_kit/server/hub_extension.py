@@ -26,7 +26,9 @@ from jupyter_server.utils import url_path_join
 def in_participants_hub_server() -> bool:
     """Whether this server is a participant's, started by JupyterHub with the kit's hub settings
     (``hub_singleuser/jupyter_server_config.py`` sets the identity; the hub sets the role)."""
-    return (bool(os.environ.get("JUPYTERHUB_USER")) and os.environ.get("WORKSHOP_IDENTITY") == "hub"
+    from coproduction_kit.core.settings import handed_over
+
+    return (bool(os.environ.get("JUPYTERHUB_USER")) and handed_over().WorkshopConfig.get("identity") == "hub"
             and os.environ.get("WORKSHOP_ROLE", "participant") == "participant")
 
 

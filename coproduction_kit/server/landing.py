@@ -23,6 +23,7 @@ import jinja2
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+from coproduction_kit.core import clock
 from coproduction_kit.core.settings import WorkshopConfig
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.core.identity import (
@@ -44,7 +45,7 @@ def module_url(base_url: str, module_id: str) -> str:
     return f"{base_url}voila/render/{module_id}.ipynb"
 
 
-def describe_progress(entry: dict | None, total: int) -> str:
+def describe_progress(entry: dict | None, total: int, config=None) -> str:
     if not entry:
         return f"Not started ({total} exercises)."
     done = entry["answered"] + entry["passed"]
@@ -54,7 +55,7 @@ def describe_progress(entry: dict | None, total: int) -> str:
     if done >= total:
         text += " (all done)"
     submitted = entry.get("submitted_at")
-    text += f". Submitted at {submitted.astimezone():%H:%M}." if submitted else ". Not submitted yet."
+    text += f". Submitted at {clock.shown(submitted, config, '%H:%M')}." if submitted else ". Not submitted yet."
     return text
 
 
@@ -139,7 +140,7 @@ class LandingHandler(_ParticipantHandler):
                 "title": entry["title"],
                 "summary": entry.get("summary", ""),
                 "url": module_url(self.base_url, module_id),
-                "progress": describe_progress(progress.get(module_id), len(entry["exercises"])),
+                "progress": describe_progress(progress.get(module_id), len(entry["exercises"]), self.workshop),
                 "feedback": module_id in feedback,
                 "feedback_url": f"{self.base_url}feedback/{module_id}",
             }
@@ -262,10 +263,10 @@ class JournalHandler(_ParticipantHandler):
         participant = self._require_participant()
         curriculum = load_curriculum(self.workshop.curriculum_dir)
         if extension == "md":
-            body = journal_markdown(self.store, participant, curriculum)
+            body = journal_markdown(self.store, participant, curriculum, self.workshop)
             self.set_header("Content-Type", "text/markdown; charset=UTF-8")
         else:
-            body = journal_html(self.store, participant, curriculum)
+            body = journal_html(self.store, participant, curriculum, self.workshop)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
         name = f"journal-{participant.pseudonym}.{extension}"
         self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}")

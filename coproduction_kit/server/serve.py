@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from coproduction_kit.core.settings import WorkshopConfig
+from coproduction_kit.core.settings import WorkshopConfig, handover_environment
 from coproduction_kit.core.identity import trusting
 from coproduction_kit.core.private_files import create_private_file, private_folder, write_private
 
@@ -166,9 +166,8 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participant_port = _free_port(participant_ip, args.port)
     facilitator_port = _free_port("127.0.0.1", args.facilitator_port)
 
-    # Kernels start in the notebooks' folders: they are told where the content is, not left to find it.
-    env = dict(os.environ, WORKSHOP_DATA_DIR=str(data), WORKSHOP_CURRICULUM_DIR=workshop.curriculum_dir,
-               WORKSHOP_MODULES_DIR=workshop.modules_dir)
+    # Kernels start in the notebooks' folders: they are told where the workshop is, not left to find it.
+    env = dict(os.environ, **handover_environment(workshop))
     env["JUPYTER_PATH"] = with_template(env.get("JUPYTER_PATH"))
     if join_token:
         env["WORKSHOP_JOIN_TOKEN"] = join_token
@@ -189,9 +188,9 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
-    # The facilitator views live beside the curriculum (the workshop folder, the checkout or the
+    # The facilitator views live in the content folder (the workshop folder, the checkout or the
     # installed kit), formgrader's course in the data folder: JupyterLab's root must hold both.
-    views_dir = Path(workshop.curriculum_dir).resolve().parent / "facilitator_views"
+    views_dir = workshop.facilitator_views_dir.resolve()
     lab_root = Path(os.path.commonpath([views_dir.parent, data.resolve()]))
     # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
     # Voilà serving participants has them; the server extension defaults them: say None here too.

@@ -14,6 +14,7 @@ import html
 import ipywidgets as w
 from traitlets import Any, Bool, Enum, Instance, Int, Unicode, observe
 
+from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import is_core, load_curriculum
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, SavingTooFast, StoreError
@@ -239,6 +240,6 @@ class Exercise(w.VBox):
         css = "workshop-status workshop-status-problem" if problem else "workshop-status"
         self._status.value = f'<span class="{css}" role="status" aria-live="polite">{message}</span>'
 
-    @staticmethod
-    def _clock(moment) -> str:
-        return moment.astimezone().strftime("%H:%M:%S") if moment else "just now"
+    def _clock(self, moment) -> str:
+        """The time of a save on the room's clock (``WorkshopConfig.timezone``), e.g. 10:42:03."""
+        return clock.shown(moment, self.session.config)

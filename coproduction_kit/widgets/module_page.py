@@ -9,6 +9,7 @@ import html
 
 import ipywidgets as w
 
+from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.journal import kept_versions
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
@@ -117,7 +118,7 @@ class SubmitPanel(w.VBox):
         last = self.session.store.last_submission(self.session.participant, self.module_id) if self.session.can_save else None
         if last:
             self._result.value = (
-                f"<p>You last submitted at {last['submitted_at'].astimezone():%H:%M} "
+                f"<p>You last submitted at {clock.shown(last['submitted_at'], self.session.config, '%H:%M')} "
                 f"({last['answers_sent']} answer(s)). Submitting again replaces it.</p>"
             )
 
@@ -183,7 +184,7 @@ class SubmitPanel(w.VBox):
             for a in result.sent
         )
         self._result.value = (
-            f'<div role="status"><p>Sent at {result.submitted_at.astimezone():%H:%M:%S}: '
+            f'<div role="status"><p>Sent at {clock.shown(result.submitted_at, self.session.config)}: '
             f"{len(result.sent)} answer(s).</p><ul>{items}</ul></div>"
         )
         return result

@@ -4,8 +4,9 @@
 import os
 
 from coproduction_kit.core.private_files import umask_for
+from coproduction_kit.core.settings import handed_over
 from coproduction_kit.server.hub import load_singleuser_config
 
 c = get_config()  # noqa: F821 (given by jupyter_server when it loads this file)
 c.merge(load_singleuser_config())
-os.umask(umask_for(os.environ.get("WORKSHOP_DATA_DIR", "")))  # what this server and its kernels write: no other user
+os.umask(umask_for(handed_over().WorkshopConfig.get("data_dir", "")))  # what this server and its kernels write: no other user

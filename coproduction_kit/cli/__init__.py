@@ -1,0 +1,98 @@
+"""The facilitators' command line.
+
+``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
+``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``init`` starts a
+workshop folder of your own, ``migrate`` updates the store after an upgrade; ``forget`` deletes.
+
+Every command ends by saying what it did and where the results are.  ``workshop --help`` lists
+the commands, ``workshop COMMAND --help`` a command's options and ``--help-all`` every setting.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from traitlets import TraitError
+
+from coproduction_kit.cli.command import Command, fail
+
+# name -> (the command's class, loaded only when it runs; its line in `workshop --help`)
+SUBCOMMANDS = {
+    "serve": ("coproduction_kit.cli.serve.ServeApp",
+              "Start the workshop: participants' pages and facilitators' workbench."),
+    "prepare": ("coproduction_kit.cli.course.PrepareApp", "Make the nbgrader course and exchange from the curriculum."),
+    "collect": ("coproduction_kit.cli.course.CollectApp", "Collect every submission into nbgrader, ready for formgrader."),
+    "feedback": ("coproduction_kit.cli.course.FeedbackApp",
+                 "Generate and release the facilitators' feedback to participants."),
+    "export": ("coproduction_kit.cli.review.ExportApp", "Write the shared, submitted answers as a CSV file."),
+    "report": ("coproduction_kit.cli.review.ReportApp",
+               "Write the review report: CSV, XLSX and an HTML summary of shared reflections."),
+    "forget": ("coproduction_kit.cli.review.ForgetApp",
+               "Delete all of this workshop's data (answers, course, exchange)."),
+    "check": ("coproduction_kit.cli.authoring.CheckApp",
+              "Check the curriculum, notebooks and guides (schema, ids, minutes, references, links)."),
+    "guides": ("coproduction_kit.cli.authoring.GuidesApp",
+               "Rewrite the timing tables in the facilitator guides from the curriculum data."),
+    "plan": ("coproduction_kit.cli.authoring.PlanApp", "Write the printable session plan (HTML)."),
+    "init": ("coproduction_kit.cli.authoring.InitApp",
+             "Copy the kit's curriculum, modules, guides and views into a new folder to adapt (workshop init DIR)."),
+    "migrate": ("coproduction_kit.cli.store.MigrateApp",
+                "Make or update the store's tables (serve and prepare do it too); keeps every answer."),
+}
+_ABOUT = " ".join(__doc__.split("\n\n")[1].split())
+# Options that take a value, so that `workshop --data-dir DIR COMMAND` finds COMMAND after DIR.
+_VALUED = ("--data-dir", "--content-dir", "--timezone")
+
+
+class WorkshopApp(Command):
+    """The ``workshop`` command: one of the subcommands below."""
+
+    description = _ABOUT
+    subcommands = SUBCOMMANDS
+    examples = "\n".join([
+        'workshop serve --session 2',
+        'workshop --data-dir spring-2027 report',
+        'workshop serve --help',
+    ])
+
+    def start(self):
+        if self.subapp is None:
+            unknown = f"there is no command {self.extra_args[0]!r}" if self.extra_args else "say which command to run"
+            self.exit_code = fail(f"{unknown}; `workshop --help` lists them (e.g. `workshop serve`).")
+            return
+        super().start()
+
+
+def _command_first(argv: list[str]) -> list[str]:
+    """``argv`` with the command's name first: options given before it belong to it too."""
+    if argv[:1] == ["help"]:
+        return [*argv[1:], "--help"]  # `workshop help serve` is `workshop serve --help`
+    for i, arg in enumerate(argv):
+        if arg in SUBCOMMANDS and (i == 0 or argv[i - 1] not in _VALUED):
+            return [arg, *argv[:i], *argv[i + 1:]]
+        if arg in ("-h", "--help", "--help-all"):
+            break
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``workshop`` with ``argv`` (default: this process's); returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    WorkshopApp.clear_instance()
+    app = WorkshopApp()
+    try:
+        app.initialize(_command_first(argv))
+        app.start()
+    except TraitError as err:
+        return fail(f"{err}")
+    except SystemExit as stop:  # --help, or an option the command does not have (argparse says so)
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else fail(str(stop.code)))
+    finally:
+        # Applications are singletons: let the next main() in this process (tests do) make its own.
+        for ran in (app.subapp, app):
+            if ran is not None:
+                type(ran).clear_instance()
+    return app.exit_code
+
+
+__all__ = ["main", "WorkshopApp", "Command"]
