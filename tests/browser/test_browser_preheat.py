@@ -10,8 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import start_voila, stop_voila, wait_in_log
-from tests.test_accessibility import serious_violations
+from tests.helpers import serious_violations, start_voila, stop_voila, wait_in_log
 from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser

@@ -113,14 +113,11 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
         assert review_id not in {s.id for s in gb.students}
 
 
-def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
+def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, prepared_copy):
     """kill -9 the server while a participant is answering; after a restart the draft is there."""
-    from tests.conftest import start_voila, stop_voila
-    from coproduction_kit.core.settings import load_config
-    from coproduction_kit.nbgrader.course import prepare
+    from tests.helpers import start_voila, stop_voila
 
-    workshop = load_config(tmp_path / "data", workshop_id="restart-test")
-    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    workshop = prepared_copy
     process, url = start_voila(workshop)
     context = chromium.new_context()
     page = context.new_page()

@@ -3,18 +3,9 @@ width: no serious or critical violation on the start page, every module, the jou
 
 import pytest
 
-from tests.test_voila_render import module_paths
+from tests.helpers import module_paths, serious_violations
 
 pytestmark = pytest.mark.browser
-SERIOUS = ("serious", "critical")
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]
-            if v["impact"] in SERIOUS]
 
 
 @pytest.fixture(scope="module")

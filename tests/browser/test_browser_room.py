@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.test_serve import link_after, serve, stop
+from tests.helpers import link_after, serious_violations, serve, stop_serve
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import ROOM, Store
@@ -64,8 +64,6 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         projector.get_by_text("Not revealed yet").first.wait_for()
         assert projector.get_by_text("Browser answer 0").count() == 0
 
-        from tests.test_accessibility import serious_violations
-
         assert serious_violations(room) == [] and serious_violations(projector) == []
         prompt = room.locator(".widget-vbox", has=room.get_by_text("5 shared with the room · not revealed")).last
         prompt.get_by_role("button", name="Reveal to the room").click()
@@ -93,4 +91,4 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
     finally:
         for context in contexts:
             context.close()
-        stop(process)
+        stop_serve(process)
