@@ -23,7 +23,17 @@ from pathlib import Path
 
 from coproduction_kit.core.settings import PROJECT_ROOT
 
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def missing(message: str) -> None:
+    """Something a test needs is not installed: in CI that fails the test; elsewhere it skips it."""
+    import pytest
+
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 # Waiting ---------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from tests.conftest import TEST_WORKSHOP
-from tests.helpers import free_port, wait_for
+from tests.helpers import free_port, missing, wait_for
 from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 
@@ -198,7 +198,7 @@ def hub_postgres():
 
     bindir = postgres_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql")
+        missing("PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql")
     server = PostgresServer(bindir, password=secrets.token_urlsafe(16))
     try:
         yield server.start()
