@@ -18,7 +18,9 @@ TEXT = "payment.personal-experience"
 
 
 def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(chromium, tmp_path):
-    process, lines = serve(tmp_path)
+    # Today's page made ready for the three participants driven below (the default readies two
+    # pages of every module: twelve kernels on a 2-core test machine).
+    process, lines = serve(tmp_path, "--today", "payment", "--room", "3")
     contexts = []
     try:
         participant_link = link_after(lines, "Participant link")

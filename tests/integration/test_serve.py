@@ -73,7 +73,9 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "join-token").write_text("stale-token")  # from an earlier day: never used again
-    process, lines = serve(tmp_path, "--lan")
+    # One page made ready for one person: a pooled kernel among the processes checked below,
+    # without the twelve that a room's default would start on a 2-core test machine.
+    process, lines = serve(tmp_path, "--lan", "--today", "payment", "--room", "1")
     try:
         participant = link_after(lines, "Participant link")
         assert "?token=" in participant
