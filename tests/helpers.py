@@ -165,6 +165,13 @@ def serious_violations(page):
             if v["impact"] in ("serious", "critical")]
 
 
+def choose_pseudonym(page, url: str, pseudonym: str) -> None:
+    """In a Playwright ``page``: open the start page at ``url`` and take part as ``pseudonym``."""
+    page.goto(url)
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_role("button", name="Continue").click()
+
+
 # The nbgrader course, prepared once ------------------------------------------------------------
 
 def prepare_template(workshop) -> None:

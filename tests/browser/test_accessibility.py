@@ -3,7 +3,7 @@ width: no serious or critical violation on the start page, every module, the jou
 
 import pytest
 
-from tests.helpers import module_paths, serious_violations
+from tests.helpers import choose_pseudonym, module_paths, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +45,7 @@ def test_pages_reflow_at_320_pixels_like_400_percent_zoom(chromium, voila_server
     page = context.new_page()
     page.set_default_timeout(120_000)
     try:
-        page.goto(voila_server)
-        page.get_by_label("Pseudonym").fill(f"narrow-{len(path)}")
-        page.get_by_role("button", name="Continue").click()
+        choose_pseudonym(page, voila_server, f"narrow-{len(path)}")
         page.goto(voila_server + path)
         if path:
             page.locator(".workshop-exercise").first.wait_for()

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
+from tests.helpers import choose_pseudonym
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.nbgrader.course import collect
 
@@ -33,9 +34,7 @@ def first_exercise(page):
 
 
 def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, prepared):
-    page.goto(voila_server)
-    page.get_by_label("Pseudonym").fill("browser-tester")
-    page.get_by_role("button", name="Continue").click()
+    choose_pseudonym(page, voila_server, "browser-tester")
     page.get_by_text("You are taking part as").wait_for()
     page.get_by_role("link", name=load_curriculum(prepared.curriculum_dir).module("payment")["title"]).click()
 
@@ -123,9 +122,7 @@ def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, prepared_co
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:
-        page.goto(url)
-        page.get_by_label("Pseudonym").fill("restart-tester")
-        page.get_by_role("button", name="Continue").click()
+        choose_pseudonym(page, url, "restart-tester")
         page.goto(url + "voila/render/payment.ipynb")
         box = first_exercise(page).locator("textarea")
         box.press_sequentially("Written before the crash.", delay=10)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.helpers import link_after, serious_violations, serve, stop_serve
+from tests.helpers import choose_pseudonym, link_after, serious_violations, serve, stop_serve
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import ROOM, Store
@@ -30,9 +30,7 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
             contexts.append(context)
             page = context.new_page()
             page.set_default_timeout(TIMEOUT)
-            page.goto(participant_link)
-            page.get_by_label("Pseudonym").fill(f"room-person-{n}")
-            page.get_by_role("button", name="Continue").click()
+            choose_pseudonym(page, participant_link, f"room-person-{n}")
             page.goto(participant_link + "voila/render/payment.ipynb")
             exercise = page.locator(".workshop-exercise").nth(1)  # the first after the check-in
             exercise.locator("textarea").press_sequentially(f"Browser answer {n}", delay=5)
