@@ -18,10 +18,32 @@ from tests.helpers import (  # noqa: F401 - tests written before tests/helpers.p
 )
 
 CHROMIUM = "/usr/bin/chromium"
+TESTS = Path(__file__).parent
 TEST_WORKSHOP = "test-workshop"  # the tests' workshop id: one course prepared for all
 
 # nbgrader runs `alembic` by name: make this environment's scripts findable.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+
+# What each folder may use (README.md, "What is where"): a unit test starts no server, runs no
+# nbgrader command and drives no browser; a browser test says so with its marker.
+HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
+HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    misplaced = []
+    for item in items:
+        path = Path(str(item.path))
+        layer = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
+        marks = {mark.name for mark in item.iter_markers()}
+        heavy = sorted(marks & HEAVY_MARKERS | HEAVY_FIXTURES & set(item.fixturenames))
+        if layer == "unit" and heavy:
+            misplaced.append(f"{item.nodeid}: uses {heavy}; move it to tests/integration or tests/browser")
+        elif layer == "browser" and "browser" not in marks:
+            misplaced.append(f"{item.nodeid}: in tests/browser without the browser marker")
+    if misplaced:
+        raise pytest.UsageError("tests in the wrong layer:\n" + "\n".join(misplaced))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -29,7 +51,7 @@ def pytest_runtest_makereport(item, call):
     """In CI (CI=true) a browser, server, nbgrader or hub test that skips fails instead: CI has
     Chromium and PostgreSQL, so a skip there means a test that did not run."""
     report = yield
-    heavy = {"browser", "server", "nbgrader", "hub"} & {mark.name for mark in item.iter_markers()}
+    heavy = HEAVY_MARKERS & {mark.name for mark in item.iter_markers()}
     if IN_CI and report.skipped and heavy and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"
