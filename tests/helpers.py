@@ -1,5 +1,6 @@
-"""What many tests do the same way: find a free port, wait for a server, start the workshop's
-Voilà server, visit it over HTTP, and give a workshop a course copied from one prepared once.
+"""What many tests do the same way: find a free port, wait for a server or a log line, start the
+workshop's Voilà server or `workshop serve`, visit a server over HTTP or choose a pseudonym in a
+browser, check a page with axe-core, and give a workshop a course copied from one prepared once.
 
 Fixtures live in ``tests/conftest.py``; this module holds the plain functions they and the tests
 share.  Import them as ``from tests.helpers import ...``.
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import signal
 import re
+import signal
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from coproduction_kit.core.settings import PROJECT_ROOT
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -29,8 +32,6 @@ KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 def missing(message: str) -> None:
     """Something a test needs is not installed: in CI that fails the test; elsewhere it skips it."""
-    import pytest
-
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
