@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config, items):
         path = Path(str(item.path))
         layer = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
         marks = {mark.name for mark in item.iter_markers()}
-        heavy = sorted(marks & HEAVY_MARKERS | HEAVY_FIXTURES & set(item.fixturenames))
+        heavy = sorted(marks & HEAVY_MARKERS | HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
         if layer == "unit" and heavy:
             misplaced.append(f"{item.nodeid}: uses {heavy}; move it to tests/integration or tests/browser")
         elif layer == "browser" and "browser" not in marks:
