@@ -3,57 +3,59 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from coproduction_kit.core.settings import PROJECT_ROOT, load_config
+from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
+from tests.helpers import (  # noqa: F401 - tests written before tests/helpers.py import them from here
+    IN_CI, copy_course, free_port, missing, prepare_template, start_voila, stop_voila, wait_for, wait_in_log,
+)
 
 CHROMIUM = "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TESTS = Path(__file__).parent
+TEST_WORKSHOP = "test-workshop"  # the tests' workshop id: one course prepared for all
 
 # nbgrader runs `alembic` by name: make this environment's scripts findable.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# What each folder may use (README.md, "What is where"): a unit test starts no server, runs no
+# nbgrader command and drives no browser; a browser test says so with its marker.
+HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
+HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
 
 
-def wait_in_log(log: Path, pattern: str, seconds: float = 120) -> str:
-    """Wait until ``pattern`` (a regex) appears in a server's log; returns the log's text."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        if re.search(pattern, text):
-            return text
-        time.sleep(0.5)
-    raise AssertionError(f"{pattern!r} never appeared in {log}:\n{log.read_text(errors='replace')[-3000:]}")
+def pytest_collection_modifyitems(config, items):
+    misplaced = []
+    for item in items:
+        path = Path(str(item.path))
+        layer = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
+        marks = {mark.name for mark in item.iter_markers()}
+        heavy = sorted(marks & HEAVY_MARKERS | HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if layer == "unit" and heavy:
+            misplaced.append(f"{item.nodeid}: uses {heavy}; move it to tests/integration or tests/browser")
+        elif layer == "browser" and "browser" not in marks:
+            misplaced.append(f"{item.nodeid}: in tests/browser without the browser marker")
+    if misplaced:
+        raise pytest.UsageError("tests in the wrong layer:\n" + "\n".join(misplaced))
 
 
-def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (CI=true) a browser, server, nbgrader or hub test that skips fails instead: CI has
+    Chromium and PostgreSQL, so a skip there means a test that did not run."""
+    report = yield
+    heavy = HEAVY_MARKERS & {mark.name for mark in item.iter_markers()}
+    if IN_CI and report.skipped and heavy and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +76,7 @@ def workshop(tmp_path):
     test_widgets.py tests the pause on its own loop.  Its store's tables are made here, as
     ``workshop serve`` makes them before any page opens the store.
     """
-    config = load_config(tmp_path / "data", workshop_id="test-workshop", autosave_delay=0)
+    config = load_config(tmp_path / "data", workshop_id=TEST_WORKSHOP, autosave_delay=0)
     migrate(config.store_url)
     return config
 
@@ -106,44 +108,39 @@ def preview_session(workshop):
 
 
 @pytest.fixture(scope="session")
-def prepared(tmp_path_factory):
-    """A workshop with its nbgrader course prepared once for the session (real nbgrader)."""
-    from coproduction_kit.nbgrader.course import prepare
+def prepared_course(tmp_path_factory):
+    """``prepared_course(workshop)`` gives a workshop a course copied from one prepared once.
 
-    data = tmp_path_factory.mktemp("prepared") / "data"
-    workshop = load_config(data, workshop_id="test-workshop")
-    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
-    migrate(workshop.store_url)  # as `workshop prepare` does
-    return workshop
-
-
-def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = ()):
-    """Start the workshop's Voilà server as a separate process; returns (process, base URL).
-
-    Its log is ``<data>/voila-<port>.log``; ``args`` go to ``python -m workshop.server``.
+    nbgrader's ``prepare`` (generate and release every module) takes seconds; it runs once per
+    workshop id in a test run (the tests use ``TEST_WORKSHOP``), into a template folder, and each
+    workshop gets its own copy: no test sees another's participants or submissions.
     """
-    port = port or free_port()
-    env = dict(os.environ, WORKSHOP_DATA_DIR=workshop.data_dir, WORKSHOP_ID=workshop.workshop_id)
-    log = open(Path(workshop.data_dir) / f"voila-{port}.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port), "--data-dir", workshop.data_dir, *args],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    wait_for(url, process)
-    return process, url
+    templates = {}
+
+    def give(workshop):
+        template = templates.get(workshop.workshop_id)
+        if template is None:
+            template = load_config(tmp_path_factory.mktemp("course-template") / "data",
+                                   workshop_id=workshop.workshop_id)
+            prepare_template(template)
+            templates[workshop.workshop_id] = template
+        copy_course(template, workshop)
+        return workshop
+
+    return give
 
 
-def stop_voila(process, kill: bool = False) -> None:
-    if kill:
-        process.kill()
-    else:
-        process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory, prepared_course):
+    """A prepared workshop shared by the session's Voilà server and the tests that visit it."""
+    data = tmp_path_factory.mktemp("prepared") / "data"
+    return prepared_course(load_config(data, workshop_id=TEST_WORKSHOP))
+
+
+@pytest.fixture
+def prepared_copy(tmp_path, prepared_course):
+    """A prepared workshop of this test's own (a copy of the course prepared once)."""
+    return prepared_course(load_config(tmp_path / "data", workshop_id=TEST_WORKSHOP))
 
 
 @pytest.fixture(scope="session")
@@ -160,10 +157,7 @@ def voila_server(prepared):
 def chromium():
     """Debian's Chromium driven by Playwright. In CI a missing browser fails; it never skips."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{CHROMIUM} is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -184,10 +178,7 @@ def postgres():
 
     bindir = postgres_bindir()
     if bindir is None:
-        message = "PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql")
     server = PostgresServer(bindir)
     try:
         yield server.start()

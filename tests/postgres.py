@@ -13,23 +13,18 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from tests.helpers import free_port
 
 
 def postgres_bindir() -> Path | None:
     """Debian's PostgreSQL programs (the newest installed version), or None."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PostgresServer:
@@ -42,7 +37,7 @@ class PostgresServer:
         self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="workshop-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = os.geteuid() == 0
         if self.as_postgres:
             entry = pwd.getpwnam("postgres")

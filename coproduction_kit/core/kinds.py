@@ -19,7 +19,7 @@ each kind, what the rest of the kit needs to know:
   the file's figures for every exercise (reading speed, choosing a share level, the room's
   discussion), ``timing()`` estimates what one exercise takes.
 
-Adding a kind (``tests/test_kinds.py`` checks that every part agrees):
+Adding a kind (``tests/unit/test_kinds.py`` checks that every part agrees):
 
 1. its widget: ``coproduction_kit/widgets/kinds/<kind>.py``, a subclass of ``Exercise``; what the
    answer text or the counts also need (pure functions, no widgets) goes in core beside it

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
-from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store, migrate
+from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
 from coproduction_kit.nbgrader.exchange import submit_module
 from coproduction_kit.cli import main
-from coproduction_kit.nbgrader.course import collect, prepare, release_feedback
+from coproduction_kit.nbgrader.course import collect, release_feedback
+from tests.conftest import TEST_WORKSHOP
 from coproduction_kit.review.forget import withdraw
 
 pytestmark = pytest.mark.nbgrader
@@ -55,18 +56,17 @@ def holds(path: Path, needle: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def held(tmp_path_factory):
+def held(tmp_path_factory, prepared_course):
     """The workshop after prepare, submit, collect, feedback, export and report; ana about to withdraw."""
     data = tmp_path_factory.mktemp("withdrawal") / "data"
     data.mkdir()
-    (data / "workshop_config.py").write_text('c.WorkshopConfig.workshop_id = "withdrawal"\n')
+    (data / "workshop_config.py").write_text(f'c.WorkshopConfig.workshop_id = "{TEST_WORKSHOP}"\n')
     (data / "workshop_config.py").chmod(0o600)  # the facilitator's own file, not the kit's
     workshop = load_config(data)
     curriculum = load_curriculum(workshop.curriculum_dir)
     old = os.umask(0o022)  # nbgrader and the kit must set private modes themselves, whatever the umask
     try:
-        prepare(workshop, curriculum, say=lambda _: None)
-        migrate(workshop.store_url)  # as `workshop prepare` does
+        prepared_course(workshop)  # a copy of the course prepared once, under umask 022 too
         store = Store.for_workshop(workshop)
         ana, _ = store.add_participant(workshop.workshop_id, "ana")
         ben, _ = store.add_participant(workshop.workshop_id, "ben")
@@ -173,7 +173,7 @@ def test_the_command_line_makes_the_data_folder_and_its_files_private(tmp_path):
         path.chmod(old_mode)
     result = subprocess.run(
         [sys.executable, "-m", "coproduction_kit.cli", "--data-dir", str(data), "plan"],
-        capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022), cwd=Path(__file__).parent.parent,
+        capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022), cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(data.stat().st_mode) == 0o700

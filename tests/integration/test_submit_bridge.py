@@ -51,6 +51,12 @@ def test_nbgrader_forbidden_ids_are_refused(tmp_path):
         place_in_exchange(tmp_path, "c", "a+b", "payment", {}, datetime.now(timezone.utc))
 
 
+@pytest.fixture
+def prepared(prepared_copy):
+    """Each test here submits to a course of its own (a copy of the one prepared once)."""
+    return prepared_copy
+
+
 @pytest.mark.nbgrader
 def test_shared_answers_reach_the_exchange_escaped_and_private_ones_never(prepared, curriculum):
     from coproduction_kit.store import Store

@@ -1,7 +1,8 @@
 """Reviewers read an answer exactly as it was typed: in formgrader and in the feedback page.
 
 Both pages are rendered by nbconvert with nbgrader's own templates (``formgrade`` and
-``feedback``); the text is read back from the HTML, and from the page in Chromium as a person sees it.
+``feedback``); the text is read back from the HTML here, and from the page in Chromium as a person
+sees it in tests/browser/test_answer_text_in_chromium.py.
 """
 
 from __future__ import annotations
@@ -95,21 +96,3 @@ def test_the_cell_is_one_line_so_markdown_never_reads_inside_it():
     escaped = escape_markdown(TYPED["layout"] + "\r\nand a Windows line end\rand an old Mac one")
     assert "\n" not in escaped and "\r" not in escaped
     assert "<script" not in escape_markdown(TYPED["markup"])
-
-
-@pytest.mark.browser
-def test_formgrader_shows_each_answer_as_typed_in_a_browser(chromium):
-    """What a reviewer sees: the rendered text, line breaks and spaces kept, right-to-left laid out so."""
-    context = chromium.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda route: route.abort())  # nothing is fetched: the page stands alone
-    try:
-        for name, typed in TYPED.items():
-            page.set_content(_render(typed, "formgrade"))
-            answer = page.locator(".workshop-answer")
-            assert answer.inner_text() == typed, name
-            assert page.locator(".workshop-answer script, .workshop-answer a, .workshop-answer b").count() == 0
-            if name == "right-to-left":
-                assert answer.evaluate("el => getComputedStyle(el).direction") == "rtl"
-    finally:
-        context.close()

@@ -5,10 +5,7 @@ idle cull (ten minutes).  Store-level rules first, then a real server.
 """
 
 import asyncio
-import re
 import threading
-import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
@@ -16,10 +13,7 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import start_voila, stop_voila
-from tests.test_voila_render import Visitor
-
-KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+from tests.helpers import Visitor, open_page, start_voila, stop_voila, wait_until
 
 
 def test_a_page_is_left_once_its_participant_opens_another(workshop, store):
@@ -52,15 +46,6 @@ def kernel_alive(server: psutil.Process, kernel_id: str) -> bool:
     return False
 
 
-def wait_until(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 @pytest.fixture
 def quick_server(prepared):
     process, url = start_voila(prepared, args=("--page-grace", "0"))
@@ -68,12 +53,6 @@ def quick_server(prepared):
         yield url, psutil.Process(process.pid)
     finally:
         stop_voila(process)
-
-
-def open_page(visitor, module_id) -> str:
-    status, page = visitor.get(f"voila/render/{module_id}.ipynb")
-    assert status == 200
-    return KERNEL_ID.search(page).group(0)
 
 
 @pytest.mark.server

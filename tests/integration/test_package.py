@@ -23,9 +23,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import free_port
-from tests.test_serve import link_after, status_of, stop
-from tests.test_voila_render import CELL_ERROR, Visitor
+from tests.helpers import Visitor, free_port, link_after, stop_serve as stop
+from tests.integration.test_serve import status_of
+from tests.integration.test_voila_render import CELL_ERROR
 from coproduction_kit.core.content import FOLDERS
 from coproduction_kit.core.settings import PROJECT_ROOT
 

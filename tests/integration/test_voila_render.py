@@ -1,54 +1,15 @@
 """A real workshop Voilà server on a loopback port, spoken to over HTTP (no browser)."""
 
 import html
-import http.cookiejar
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from coproduction_kit.core.settings import load_config
-from coproduction_kit.core.curriculum import load_curriculum
+from tests.helpers import Visitor, module_paths
 
 pytestmark = pytest.mark.server
 CELL_ERROR = "There was an error when executing cell"
-
-
-class Visitor:
-    """One participant's browser, as far as HTTP goes: cookies kept, redirects followed."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, path=""):
-        try:
-            with self.opener.open(self.base + path, timeout=120) as r:
-                return r.status, r.read().decode("utf-8")
-        except urllib.error.HTTPError as err:
-            return err.code, err.read().decode("utf-8")
-
-    def cookie(self, name):
-        return next((c.value for c in self.jar if c.name == name), None)
-
-    def post(self, path, **fields):
-        self.get("")  # as a browser would, load the form first (it sets the _xsrf cookie)
-        fields.setdefault("_xsrf", self.cookie("_xsrf"))
-        data = urllib.parse.urlencode(fields).encode()
-        try:
-            with self.opener.open(self.base + path, data=data, timeout=60) as r:
-                return r.status, r.read().decode("utf-8")
-        except urllib.error.HTTPError as err:
-            return err.code, err.read().decode("utf-8")
-
-
-def module_paths():
-    curriculum = load_curriculum(load_config().curriculum_dir)
-    return [f"voila/render/{m}.ipynb" for m in curriculum.modules]
 
 
 def test_start_page_offers_a_labelled_pseudonym_field(voila_server):

@@ -25,7 +25,7 @@ import yaml
 
 from coproduction_kit.core.settings import PROJECT_ROOT
 
-CATALOGUE = Path(__file__).with_name("privacy_promises.yaml")
+CATALOGUE = Path(__file__).parents[1] / "privacy_promises.yaml"
 PROMISE_WORDS = re.compile(
     r"\b(private|privately|anonymous|anonymously|never|no one|nobody|only|removes?|removed|deleted?|deletes|"
     r"withdraw\w*|linked|links|cannot|nothing|hash|secret|encrypt\w*|plain HTTP|can read|refused)\b", re.I)

@@ -10,8 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import start_voila, stop_voila, wait_in_log
-from tests.test_accessibility import serious_violations
+from tests.helpers import choose_pseudonym, serious_violations, start_voila, stop_voila, wait_in_log
 from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = pytest.mark.browser
@@ -36,9 +35,7 @@ def test_a_pooled_page_binds_to_its_participant_and_the_room_plan_moves_on(chrom
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:
-        page.goto(url)
-        page.get_by_label("Pseudonym").fill("pooled-page")
-        page.get_by_role("button", name="Continue").click()
+        choose_pseudonym(page, url, "pooled-page")
         title = load_curriculum(prepared.curriculum_dir).module("orientation")["title"]
         page.get_by_role("link", name=title).click()
 
@@ -88,9 +85,7 @@ def test_a_personal_link_switches_this_browser_only_on_the_button(chromium, preh
             if name == "link-opener":
                 secret = next(c["value"] for c in context.cookies() if c["name"] == "workshop_participant")
                 page.get_by_role("button", name=re.compile("Start with another pseudonym")).click()
-            page.goto(url)
-            page.get_by_label("Pseudonym").fill(name)
-            page.get_by_role("button", name="Continue").click()
+            choose_pseudonym(page, url, name)
             page.get_by_text(f"You are taking part as {name}").wait_for()
         page.goto(f"{url}?resume={secret}")
         page.get_by_text("This browser is signed in as link-opener").wait_for()

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
+from tests.helpers import choose_pseudonym
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.nbgrader.course import collect
 
@@ -33,9 +34,7 @@ def first_exercise(page):
 
 
 def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, prepared):
-    page.goto(voila_server)
-    page.get_by_label("Pseudonym").fill("browser-tester")
-    page.get_by_role("button", name="Continue").click()
+    choose_pseudonym(page, voila_server, "browser-tester")
     page.get_by_text("You are taking part as").wait_for()
     page.get_by_role("link", name=load_curriculum(prepared.curriculum_dir).module("payment")["title"]).click()
 
@@ -113,24 +112,17 @@ def test_answer_is_saved_restored_submitted_and_collected(page, voila_server, pr
         assert review_id not in {s.id for s in gb.students}
 
 
-def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, tmp_path):
+def test_a_server_killed_mid_workshop_loses_no_saved_draft(chromium, prepared_copy):
     """kill -9 the server while a participant is answering; after a restart the draft is there."""
-    from tests.conftest import start_voila, stop_voila
-    from coproduction_kit.core.settings import load_config
-    from coproduction_kit.nbgrader.course import prepare
-    from coproduction_kit.store import migrate
+    from tests.helpers import start_voila, stop_voila
 
-    workshop = load_config(tmp_path / "data", workshop_id="restart-test")
-    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
-    migrate(workshop.store_url)  # as `workshop prepare` does
+    workshop = prepared_copy
     process, url = start_voila(workshop)
     context = chromium.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:
-        page.goto(url)
-        page.get_by_label("Pseudonym").fill("restart-tester")
-        page.get_by_role("button", name="Continue").click()
+        choose_pseudonym(page, url, "restart-tester")
         page.goto(url + "voila/render/payment.ipynb")
         box = first_exercise(page).locator("textarea")
         box.press_sequentially("Written before the crash.", delay=10)

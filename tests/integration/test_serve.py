@@ -1,52 +1,17 @@
 """`workshop serve` from the command line: it prepares, starts both servers and prints the links."""
 
-import os
 import re
-import signal
 import ssl
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import psutil
 import pytest
 
-from tests.conftest import free_port, wait_in_log
+from tests.helpers import link_after, serve, stop_serve, wait_in_log
 from coproduction_kit.server.serve import PLAIN_HTTP_WARNING
 
 pytestmark = pytest.mark.server
-
-
-def serve(tmp_path, *extra):
-    env = dict(os.environ, WORKSHOP_ID="serve-test")
-    env.pop("WORKSHOP_DATA_DIR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coproduction_kit.cli", "--data-dir", str(tmp_path / "data"), "serve",
-         "--port", str(free_port()), "--facilitator-port", str(free_port()), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    lines = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip("\n"))
-        if "Press Ctrl+C" in line:
-            return process, lines
-    process.kill()
-    raise AssertionError("serve did not print its links:\n" + "\n".join(lines))
-
-
-def stop(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
 
 
 def status_of(url):
@@ -55,13 +20,6 @@ def status_of(url):
             return response.status, response.url
     except urllib.error.HTTPError as err:
         return err.code, url
-
-
-def link_after(lines, heading):
-    index = next(i for i, line in enumerate(lines) if line.startswith(heading))
-    link = lines[index + 1]
-    assert re.fullmatch(r"https?://\S+", link), f"not a full URL on its own line: {link!r}"
-    return link
 
 
 def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
@@ -92,7 +50,7 @@ def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
         view = link_after(lines, "Room view").split("?")[0]
         assert status_of(view)[1].count("/login") == 1  # not without the token
     finally:
-        assert stop(process) == 0
+        assert stop_serve(process) == 0
 
 
 def mode(path):
@@ -115,7 +73,9 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "join-token").write_text("stale-token")  # from an earlier day: never used again
-    process, lines = serve(tmp_path, "--lan")
+    # One page made ready for one person: a pooled kernel among the processes checked below,
+    # without the twelve that a room's default would start on a 2-core test machine.
+    process, lines = serve(tmp_path, "--lan", "--today", "payment", "--room", "1")
     try:
         participant = link_after(lines, "Participant link")
         assert "?token=" in participant
@@ -134,7 +94,7 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
         assert secrets_on_command_lines(process, [token, facilitator_token]) == []
         assert token not in (data / "logs" / "participants.log").read_text()
     finally:
-        stop(process)
+        stop_serve(process)
 
 
 def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(tmp_path):
@@ -157,4 +117,4 @@ def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(tmp_path)
         with urllib.request.urlopen(f"https://127.0.0.1:{port}/?token={token}", timeout=60, context=context) as r:
             assert r.status == 200
     finally:
-        stop(process)
+        stop_serve(process)

@@ -9,9 +9,10 @@ import pytest
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.export import load, write_csv
-from coproduction_kit.store import FACILITATORS, ROOM, Store, migrate
+from coproduction_kit.store import FACILITATORS, ROOM, Store
 from coproduction_kit.nbgrader.exchange import escape_markdown, grade_id, submit_module
-from coproduction_kit.nbgrader.course import collect, prepare
+from coproduction_kit.nbgrader.course import collect
+from tests.conftest import TEST_WORKSHOP
 
 pytestmark = pytest.mark.nbgrader
 SCRIPT = "<script>alert('x')</script> I felt my time was valued."
@@ -19,11 +20,9 @@ TEXT_ID = "payment.personal-experience"
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    workshop = load_config(tmp_path_factory.mktemp("course") / "data", workshop_id="roundtrip")
+def course(tmp_path_factory, prepared_course):
+    workshop = prepared_course(load_config(tmp_path_factory.mktemp("course") / "data", workshop_id=TEST_WORKSHOP))
     curriculum = load_curriculum(workshop.curriculum_dir)
-    prepare(workshop, curriculum, say=lambda _: None)
-    migrate(workshop.store_url)  # as `workshop prepare` does
     store = Store(workshop.store_url)
     exercises = curriculum.exercises("payment")
     ana, _ = store.add_participant(workshop.workshop_id, "ana")
@@ -129,16 +128,14 @@ def test_export_writes_one_tidy_row_per_shared_answer(course, tmp_path):
     assert {r["pseudonym"] for r in rows} == {"ana", "Zoë"}
 
 
-def test_forty_participants_submitting_at_once_all_reach_the_gradebook(tmp_path_factory):
+def test_forty_participants_submitting_at_once_all_reach_the_gradebook(prepared_copy):
     """nbgrader's own exchange has lost concurrent submissions (#919); this bridge must not."""
     import threading
 
     from nbgrader.api import Gradebook
 
-    workshop = load_config(tmp_path_factory.mktemp("crowd") / "data", workshop_id="crowd")
+    workshop = prepared_copy
     curriculum = load_curriculum(workshop.curriculum_dir)
-    prepare(workshop, curriculum, say=lambda _: None)
-    migrate(workshop.store_url)  # as `workshop prepare` does
     store = Store(workshop.store_url)
     people = []
     for n in range(40):

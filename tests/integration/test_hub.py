@@ -37,13 +37,14 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import TEST_WORKSHOP
+from tests.helpers import free_port, missing, wait_for
 from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 
-WORKSHOP_ID = "hub-cohort"
+WORKSHOP_ID = TEST_WORKSHOP  # one nbgrader course prepared for the whole test run
 PASSWORD = "a-test-password-only"
 FACILITATOR = "ana-facilitator"
 # A username that is not a valid pseudonym (shown as "river-stone"), and one that is. (No "@":
@@ -197,7 +198,7 @@ def hub_postgres():
 
     bindir = postgres_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql")
+        missing("PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql")
     server = PostgresServer(bindir, password=secrets.token_urlsafe(16))
     try:
         yield server.start()
@@ -206,17 +207,15 @@ def hub_postgres():
 
 
 @pytest.fixture(scope="module")
-def hub(hub_postgres, system_accounts, tmp_path_factory):
+def hub(hub_postgres, system_accounts, tmp_path_factory, prepared_course):
     """JupyterHub on loopback with the kit's configuration; yields its settings as a dict."""
-    from coproduction_kit.nbgrader.course import prepare
-
     # Outside pytest's own folder (which only root may enter) so that facilitators can reach it.
     data_dir = Path(tempfile.mkdtemp(prefix="wd-")) / "workshop-data"
     root = data_dir.parent
     root.chmod(0o711)  # facilitators pass through to the data folder; no one may list it
     store_url = hub_postgres.database()
     workshop = load_config(data_dir, workshop_id=WORKSHOP_ID, store_url=store_url)
-    prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+    prepared_course(workshop)
     gid = system_accounts["group"] if system_accounts else None
     _share_with_facilitators(data_dir, gid)
 

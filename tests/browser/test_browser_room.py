@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.test_serve import link_after, serve, stop
+from tests.helpers import choose_pseudonym, link_after, serious_violations, serve, stop_serve
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import ROOM, Store
@@ -18,7 +18,9 @@ TEXT = "payment.personal-experience"
 
 
 def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(chromium, tmp_path):
-    process, lines = serve(tmp_path)
+    # Today's page made ready for the three participants driven below (the default readies two
+    # pages of every module: twelve kernels on a 2-core test machine).
+    process, lines = serve(tmp_path, "--today", "payment", "--room", "3")
     contexts = []
     try:
         participant_link = link_after(lines, "Participant link")
@@ -28,9 +30,7 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
             contexts.append(context)
             page = context.new_page()
             page.set_default_timeout(TIMEOUT)
-            page.goto(participant_link)
-            page.get_by_label("Pseudonym").fill(f"room-person-{n}")
-            page.get_by_role("button", name="Continue").click()
+            choose_pseudonym(page, participant_link, f"room-person-{n}")
             page.goto(participant_link + "voila/render/payment.ipynb")
             exercise = page.locator(".workshop-exercise").nth(1)  # the first after the check-in
             exercise.locator("textarea").press_sequentially(f"Browser answer {n}", delay=5)
@@ -64,8 +64,6 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         projector.get_by_text("Not revealed yet").first.wait_for()
         assert projector.get_by_text("Browser answer 0").count() == 0
 
-        from tests.test_accessibility import serious_violations
-
         assert serious_violations(room) == [] and serious_violations(projector) == []
         prompt = room.locator(".widget-vbox", has=room.get_by_text("5 shared with the room · not revealed")).last
         prompt.get_by_role("button", name="Reveal to the room").click()
@@ -93,4 +91,4 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
     finally:
         for context in contexts:
             context.close()
-        stop(process)
+        stop_serve(process)

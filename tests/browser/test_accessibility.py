@@ -4,18 +4,9 @@ the facilitators' report."""
 
 import pytest
 
-from tests.test_voila_render import module_paths
+from tests.helpers import choose_pseudonym, module_paths, serious_violations
 
 pytestmark = pytest.mark.browser
-SERIOUS = ("serious", "critical")
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]
-            if v["impact"] in SERIOUS]
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +73,7 @@ def test_pages_reflow_at_320_pixels_like_400_percent_zoom(chromium, voila_server
     page = context.new_page()
     page.set_default_timeout(120_000)
     try:
-        page.goto(voila_server)
-        page.get_by_label("Pseudonym").fill(f"narrow-{len(path)}")
-        page.get_by_role("button", name="Continue").click()
+        choose_pseudonym(page, voila_server, f"narrow-{len(path)}")
         page.goto(voila_server + path)
         if path:
             page.locator(".workshop-exercise").first.wait_for()

@@ -3,7 +3,7 @@
 The large fixture is a seeded workshop of 100 participants (over 1,000 shared reflections)
 written through the real store.  To rewrite the golden summary after a deliberate change
 (to the fixture, the curriculum's exercises or wording, or the summary), run
-``REPORT_UPDATE_GOLDEN=1 pytest tests/test_report.py`` and read the diff before committing.
+``REPORT_UPDATE_GOLDEN=1 pytest tests/unit/test_report.py`` and read the diff before committing.
 """
 
 import csv
@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.core.settings import PROJECT_ROOT
 from coproduction_kit.review.export import COLUMNS, load, write_csv
 from coproduction_kit.review.report import (
     SUMMARY_COLUMNS, build_report, evaluation, prompt_summaries, report_page, summarise, with_anonymous, write_xlsx,
@@ -27,8 +28,7 @@ from coproduction_kit.review.report import (
 from coproduction_kit.review.report_html import write_html
 from coproduction_kit.store import FACILITATORS, PRIVATE, ROOM, Store
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden" / "report_summary.csv"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "report_summary.csv"
 SUBMITTED_AT = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 SEED = 20261122
 PARTICIPANTS = 100
@@ -63,7 +63,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def curriculum():
-    return load_curriculum(ROOT / "curriculum")
+    return load_curriculum(PROJECT_ROOT / "curriculum")
 
 
 def _value(rng: random.Random, entry: dict):
@@ -289,7 +289,7 @@ def test_the_page_is_drawn_from_the_structure_and_imports_nothing_of_report():
     import ast
 
     for name in ("report_html.py", "templating.py"):
-        tree = ast.parse((ROOT / "coproduction_kit" / "review" / name).read_text("utf-8"))
+        tree = ast.parse((PROJECT_ROOT / "coproduction_kit" / "review" / name).read_text("utf-8"))
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         assert "coproduction_kit.review.report" not in imported, name

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import ssl
 import threading
@@ -27,13 +26,11 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import free_port, start_voila, stop_voila, wait_for, wait_in_log
-from tests.test_voila_render import Visitor
+from tests.helpers import KERNEL_ID, Visitor, free_port, open_page, start_voila, stop_voila, wait_in_log, wait_until
 from coproduction_kit.store import Store
 from coproduction_kit.server.kernel_doors import SETTLE_SECONDS
 
 pytestmark = pytest.mark.server
-KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def kernel_ids(server: psutil.Process) -> set[str]:
@@ -57,15 +54,6 @@ def kernel_env(server: psutil.Process, kernel_id: str) -> dict:
         except psutil.Error:
             continue
     raise AssertionError(f"no kernel {kernel_id}")
-
-
-def wait_until(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def in_thread(coroutine_function, *args):
@@ -104,12 +92,6 @@ def request(url: str, method: str = "GET", cookie: str = "", context=None) -> in
 
 def cookie_header(visitor: Visitor) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in visitor.jar)
-
-
-def open_page(visitor: Visitor, module_id: str) -> str:
-    status, page = visitor.get(f"voila/render/{module_id}.ipynb")
-    assert status == 200, page[-500:]
-    return KERNEL_ID.search(page).group(0)
 
 
 @pytest.fixture(scope="module")
@@ -290,7 +272,7 @@ def test_a_personal_link_says_who_you_will_continue_as_and_switches_only_on_a_bu
 
 def test_wrong_join_tokens_are_limited_per_address(prepared):
     token = "right-" + "x" * 40
-    process, url = start_voila_with_token(prepared, free_port(), token)
+    process, url = start_voila(prepared, env={"WORKSHOP_JOIN_TOKEN": token}, ready=f"?token={token}")
     try:
         assert request(f"{url}?token={token}") == 200
         participant = Visitor(url)
@@ -313,40 +295,15 @@ def test_wrong_join_tokens_are_limited_per_address(prepared):
         stop_voila(process)
 
 
-def start_voila_with_token(prepared, port, token):
-    process, url = None, f"http://127.0.0.1:{port}/"
-    import subprocess
-    import sys
-
-    from coproduction_kit.core.settings import PROJECT_ROOT
-
-    env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id,
-               WORKSHOP_JOIN_TOKEN=token)
-    log = open(Path(prepared.data_dir) / f"voila-{port}.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port),
-                                "--data-dir", prepared.data_dir], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
-    wait_for(f"{url}?token={token}", process)
-    return process, url
-
-
 def test_with_tls_pages_are_https_cookies_secure_and_pooled_pages_still_bind(prepared, tmp_path):
     from coproduction_kit.server.join_door import self_signed_certificate
 
     cert, key = self_signed_certificate(tmp_path, ["127.0.0.1"])
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     port = free_port()
-    import subprocess
-    import sys
-
-    from coproduction_kit.core.settings import PROJECT_ROOT
-
-    env = dict(os.environ, WORKSHOP_DATA_DIR=prepared.data_dir, WORKSHOP_ID=prepared.workshop_id)
     log_path = Path(prepared.data_dir) / f"voila-{port}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coproduction_kit.server.app", "--port", str(port), "--data-dir", prepared.data_dir,
-         "--room", "1", "--pages", "orientation", "--reserve", "1", "--tls-cert", str(cert), "--tls-key", str(key)],
-        env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+    process, _ = start_voila(prepared, port, ready=None, args=(
+        "--room", "1", "--pages", "orientation", "--reserve", "1", "--tls-cert", str(cert), "--tls-key", str(key)))
     try:
         wait_in_log(log_path, r"Kernel pool of orientation\.ipynb is filled with 1")
         context = ssl.create_default_context(cafile=str(cert))
@@ -417,3 +374,19 @@ def test_the_join_card_asks_to_scan_a_link_too_long_to_type():
     card = join_card_html("http://10.0.0.2:8866/?token=" + "x" * 43, "Workshop")
     assert "Scan the code" in card and "type the address" not in card
     assert "type the address" in join_card_html("http://127.0.0.1:8866/", "Workshop")
+
+
+# Nothing else ----------------------------------------------------------------------------------
+
+GUESSED_KERNEL = "5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f"  # fixed: the same test ids in every run and worker
+
+
+@pytest.mark.parametrize("path", [
+    "api/kernels", f"api/kernels/{GUESSED_KERNEL}", "api/contents", "api/sessions", "lab", "tree",
+    "voila/tree", "voila/api/contents/", "voila/files/payment.ipynb", "voila/files/../workshop-data/store.sqlite",
+    "voila/render/%2e%2e/facilitator_views/room.ipynb", "voila/render/../facilitator_views/room.ipynb",
+    "formgrader", "store.sqlite", "feedback/payment", "journal.md",
+])
+def test_guessed_urls_reach_nothing(voila_server, path):
+    status, _ = Visitor(voila_server).get(path)
+    assert status in (403, 404), f"{path} answered {status}"
