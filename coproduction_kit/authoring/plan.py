@@ -1,8 +1,10 @@
 """``workshop plan``: the session plan a facilitator prints, generated from the curriculum data.
 
 One self-contained HTML page (no network, print-friendly): for every session of every format,
-its timetable, the modules' objectives with their CanMEDS roles, the questions they answer and
-the preparation section of each module's facilitator guide.
+its timetable, the modules' objectives with their CanMEDS roles (cited to the CanMEDS 2015
+framework), the questions they answer, who made each module, and the preparation section of each
+module's facilitator guide; at the end, "About this kit": the contributor statement and how a
+programme adapts the kit with its service-user educators (``curriculum/contributors.yaml``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import mistune
 
+from coproduction_kit.authoring.contributors import about_section, credit_line, load_contributors
 from coproduction_kit.core.curriculum import Curriculum, session_rows
 
 _markdown = mistune.create_markdown(escape=True)  # guides are ours, but escape all the same
@@ -58,7 +61,12 @@ def _timetable(rows, session_minutes: int) -> str:
     )
 
 
-def _module_section(root: Path, curriculum: Curriculum, module_id: str) -> str:
+CANMEDS_NOTE = ("<p class='canmeds-source'>CanMEDS roles are those of the CanMEDS 2015 Physician Competency "
+                "Framework (Frank, Snell and Sherbino, 2015; Royal College of Physicians and Surgeons of "
+                "Canada).</p>")
+
+
+def _module_section(root: Path, curriculum: Curriculum, module_id: str, credits: dict | None = None) -> str:
     if module_id not in curriculum.modules:
         return (f"<h3>{html.escape(curriculum.title(module_id))}</h3>"
                 "<p class='planned'>This module is planned and not written yet.</p>")
@@ -73,6 +81,7 @@ def _module_section(root: Path, curriculum: Curriculum, module_id: str) -> str:
         f"<p>{html.escape(module['summary'])}</p>",
         f"<p><strong>Objectives.</strong> Afterwards, participants can:</p><ul>{objectives}</ul>",
         f"<p><strong>Questions it answers.</strong></p><ul>{questions}</ul>",
+        credit_line(credits, f"curriculum/modules/{module_id}.yaml"),
     ]
     preparation = guide_section(root, module_id, "Preparation")
     if preparation:
@@ -83,13 +92,14 @@ def _module_section(root: Path, curriculum: Curriculum, module_id: str) -> str:
 def session_plan(root: Path, curriculum: Curriculum) -> str:
     """The whole plan as one HTML page."""
     sections = []
+    credits = load_contributors(curriculum.folder)
     for fmt in curriculum.series["formats"]:
         sections.append(f"<h2>{html.escape(fmt['title'])}</h2>")
         for session in fmt["sessions"]:
             titles = ", ".join(curriculum.title(m) for m in session["modules"])
             sections.append(f"<h3>Session {session['number']}: {html.escape(titles)}</h3>")
             sections.append(_timetable(session_rows(curriculum, session), fmt["session_minutes"]))
-            sections.extend(_module_section(root, curriculum, m) for m in session["modules"])
+            sections.extend(_module_section(root, curriculum, m, credits) for m in session["modules"])
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -99,6 +109,8 @@ def session_plan(root: Path, curriculum: Curriculum) -> str:
         "<p>Every session: a check-in, the module, a break and a debrief that asks how the session went "
         "and where power showed up in the room. Generated from the curriculum data by "
         "<code>workshop plan</code>.</p>"
+        + CANMEDS_NOTE
         + "\n".join(sections)
+        + about_section(credits)
         + "</main></body></html>"
     )
