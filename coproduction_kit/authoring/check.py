@@ -13,7 +13,9 @@ line or cell, where there is one) and nothing stops at the first problem:
 - every (Author, year) cited in a notebook is in the module's references;
 - relative links resolve, images have alt text, notebooks carry no outputs;
 - each guide's timing table is the one generated from the data (``workshop guides`` rewrites it),
-  and each module's guide says what to cut when time runs short.
+  and each module's guide says what to cut when time runs short;
+- every cited reference has a row in the claims audit, and each row's file exists (``claims.py``);
+- every module and guide has its contributors, with CRediT roles (``contributors.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from coproduction_kit.core.curriculum import (
 )
 from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
+from coproduction_kit.authoring.claims import claims_problems
+from coproduction_kit.authoring.contributors import contributors_problems
 from coproduction_kit.authoring.guides import timing_block_problem
 from coproduction_kit.authoring.timing import timing_problems
 
@@ -227,4 +231,6 @@ def check(root: Path) -> list[Problem]:
         + session_problems(curriculum)
         + [Problem(where, message) for where, message in timing_problems(curriculum)]
         + guide_problems(root, curriculum)
+        + [Problem(where, message) for where, message in claims_problems(root, curriculum, _yaml_line)]
+        + [Problem(where, message) for where, message in contributors_problems(root, curriculum, _yaml_line)]
     )

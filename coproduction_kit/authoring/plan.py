@@ -1,10 +1,12 @@
 """``workshop plan``: the session plan a facilitator prints, generated from the curriculum data.
 
 One self-contained HTML page (no network, print-friendly): for every session of every format,
-its timetable, the modules' objectives with their CanMEDS roles, the questions they answer, their
-exercises (core first, then optional ones to leave out when time runs short; in the half-day, only
-those it keeps), the guide's advice on what to cut, and the preparation section of each module's
-facilitator guide.
+its timetable, the modules' objectives with their CanMEDS roles (cited to the CanMEDS 2015
+framework), the questions they answer, who made each module, their exercises (core first, then
+optional ones to leave out when time runs short; in the half-day, only those it keeps), the guide's
+advice on what to cut, and the preparation section of each module's facilitator guide; at the end,
+"About this kit": the contributor statement and how a programme adapts the kit with its
+service-user educators (``curriculum/contributors.yaml``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import mistune
 
+from coproduction_kit.authoring.contributors import about_section, credit_line, load_contributors
 from coproduction_kit.core.curriculum import Curriculum, session_rows
 from coproduction_kit.authoring.timing import exercise_times, label, load_timing, summary
 
@@ -89,7 +92,13 @@ def _exercises(curriculum: Curriculum, module_id: str, short: bool) -> str:
     return "".join(parts)
 
 
-def _module_section(root: Path, curriculum: Curriculum, module_id: str, short: bool = False) -> str:
+CANMEDS_NOTE = ("<p class='canmeds-source'>CanMEDS roles are those of the CanMEDS 2015 Physician Competency "
+                "Framework (Frank, Snell and Sherbino, 2015; Royal College of Physicians and Surgeons of "
+                "Canada).</p>")
+
+
+def _module_section(root: Path, curriculum: Curriculum, module_id: str, credits: dict | None = None,
+                    short: bool = False) -> str:
     if module_id not in curriculum.modules:
         return (f"<h3>{html.escape(curriculum.title(module_id))}</h3>"
                 "<p class='planned'>This module is planned and not written yet.</p>")
@@ -104,6 +113,7 @@ def _module_section(root: Path, curriculum: Curriculum, module_id: str, short: b
         f"<p>{html.escape(module['summary'])}</p>",
         f"<p><strong>Objectives.</strong> Afterwards, participants can:</p><ul>{objectives}</ul>",
         f"<p><strong>Questions it answers.</strong></p><ul>{questions}</ul>",
+        credit_line(credits, f"curriculum/modules/{module_id}.yaml"),
     ]
     parts.append(_exercises(curriculum, module_id, short))
     cut = guide_section(root, module_id, CUT_HEADING)
@@ -118,13 +128,14 @@ def _module_section(root: Path, curriculum: Curriculum, module_id: str, short: b
 def session_plan(root: Path, curriculum: Curriculum) -> str:
     """The whole plan as one HTML page."""
     sections = []
+    credits = load_contributors(curriculum.folder)
     for fmt in curriculum.series["formats"]:
         sections.append(f"<h2>{html.escape(fmt['title'])}</h2>")
         for session in fmt["sessions"]:
             titles = ", ".join(curriculum.title(m) for m in session["modules"])
             sections.append(f"<h3>Session {session['number']}: {html.escape(titles)}</h3>")
             sections.append(_timetable(session_rows(curriculum, session), fmt["session_minutes"]))
-            sections.extend(_module_section(root, curriculum, m, session.get("short", False))
+            sections.extend(_module_section(root, curriculum, m, credits, session.get("short", False))
                             for m in session["modules"])
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -135,6 +146,8 @@ def session_plan(root: Path, curriculum: Curriculum) -> str:
         "<p>Every session: a check-in, the module, a break and a debrief that asks how the session went "
         "and where power showed up in the room. Generated from the curriculum data by "
         "<code>workshop plan</code>.</p>"
+        + CANMEDS_NOTE
         + "\n".join(sections)
+        + about_section(credits)
         + "</main></body></html>"
     )

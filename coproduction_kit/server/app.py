@@ -57,7 +57,9 @@ from coproduction_kit.server.kernel_doors import (
     OwnedShutdownHandler,
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
-from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler
+from coproduction_kit.server.landing import (
+    AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
+)
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
 
 RETIRE_EVERY_MS = 5000
@@ -192,6 +194,7 @@ class WorkshopVoila(Voila):
             (self.server_url + r"journal\.(md|html)", JournalHandler, pages),
             (self.server_url + r"feedback/([a-z0-9-]+)", FeedbackHandler, pages),
             (self.server_url + "withdraw", WithdrawHandler, pages),
+            (self.server_url + "about", AboutHandler, pages),
         ]
         # Every few seconds, give back the kernels of pages participants have left, and forget
         # the requests kept for kernels that are gone.

@@ -43,7 +43,9 @@ def _load_jupyter_server_extension(server_app) -> None:
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.store.client import StoreClient
 
-    from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, WithdrawHandler
+    from coproduction_kit.server.landing import (
+        AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, WithdrawHandler,
+    )
 
     workshop = load_config()
     # No store login here: the workshop service answers for this server's hub user only.
@@ -55,5 +57,6 @@ def _load_jupyter_server_extension(server_app) -> None:
         (url_path_join(base, r"journal\.(md|html)"), JournalHandler, pages),
         (url_path_join(base, r"feedback/([a-z0-9-]+)"), FeedbackHandler, pages),
         (url_path_join(base, "withdraw"), WithdrawHandler, pages),
+        (url_path_join(base, "about"), AboutHandler, pages),
     ])
     server_app.log.info("Workshop start page at %sworkshop/ (workshop %s)", base, workshop.workshop_id)

@@ -7,7 +7,7 @@ continues on another device: it shows whom the link continues as (and whom this 
 in as), and only its button (``POST /resume``) switches; ``/leave`` forgets the cookie on this
 device.  The participant's own pages hang off the same cookie: ``/journal.md`` and
 ``/journal.html`` (every answer, private ones included), ``/feedback/<module>`` (the
-facilitators' released feedback) and ``/withdraw``.
+facilitators' released feedback) and ``/withdraw``; ``/about`` says who made the kit.
 
 Behind JupyterHub (``WorkshopConfig.identity = "hub"``) the same pages run inside each
 participant's own server (``hub_extension.py``), and the participant is the hub user: no
@@ -291,6 +291,21 @@ class FeedbackHandler(_ParticipantHandler):
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
+
+
+class AboutHandler(_ParticipantHandler):
+    """``/about``: who made the kit and how a programme adapts it with its service-user educators."""
+
+    @web.authenticated
+    def get(self):
+        from coproduction_kit.authoring.contributors import ADAPTING, load_contributors
+
+        about = load_contributors(Path(self.workshop.curriculum_dir))
+        names = {c["id"]: c["name"] for c in (about or {}).get("contributors", [])}
+        back = self.base_url + ("workshop/" if self.behind_hub else "")
+        self.finish(_templates.get_template("about.html").render(
+            about=about, adapting=ADAPTING, names=names, back_url=back,
+        ))
 
 
 class WithdrawHandler(_ParticipantHandler):

@@ -3,7 +3,10 @@
 ``estimate`` is a pure function of the facts file (``curriculum/facts/*.yaml``: the rules, with
 source, jurisdiction and date) and the inputs; ``PaymentCalculator`` is the exercise around it.
 Worked example (tested): $1,500 of net earnings in a month on ODSP, nothing else earned, gives
-(1,500 − 1,000) × 75% = $375 deducted.  It always says it is an estimate, not advice.
+(1,500 − 1,000) × 75% = $375 deducted.  It always says it is an estimate, not advice, and under
+the result it names the oldest "as of" date among the rules it used.  Where a rule depends on
+something more (Ontario Works' exemption waits for three months in a row on assistance), the
+facts file says so and the calculator asks it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from coproduction_kit.core.curriculum import read_yaml
 from coproduction_kit.widgets.exercise import Exercise
 
 DEFAULTS = {"hours": 2.0, "preparation": 1.0, "rate": 50.0, "method": "e-transfer", "situation": "none",
-            "other_earnings": 0.0, "voluntary_so_far": 0.0}
+            "other_earnings": 0.0, "voluntary_so_far": 0.0, "months_on_assistance": 3}
 
 
 @dataclass
@@ -60,6 +63,9 @@ def estimate(facts: dict, inputs: dict) -> Estimate:
     if rule is None:
         reasons.append("No income-tested benefits: nothing is deducted (income tax may still apply).")
         return Estimate(payment, 0.0, reasons)
+    if "earnings_after_months" in situation and float(values["months_on_assistance"]) < situation["earnings_after_months"]:
+        rule = situation["earnings_before"]
+        reasons.append(situation["earnings_before_note"])
 
     as_earnings = _earnings_deduction(rule, payment, float(values["other_earnings"]))
     earnings_reason = (
@@ -85,6 +91,29 @@ def estimate(facts: dict, inputs: dict) -> Estimate:
         reasons.append(method["note"])
     reasons.append("If it were counted as earnings instead: " + earnings_reason)
     return Estimate(payment, 0.0, reasons, alternative=("counted as earnings", as_earnings))
+
+
+def rules_used(facts: dict, inputs: dict) -> list[tuple[str, str]]:
+    """The (source, as of) of every rule the estimate for these inputs rests on."""
+    values = {**DEFAULTS, **(inputs or {})}
+    situation = next(s for s in facts["situations"] if s["id"] == values["situation"])
+    method = next(m for m in facts["methods"] if m["id"] == values["method"])
+    if "earnings" not in situation:
+        return []
+    used = [(situation["source"], str(situation["as_of"]))]
+    if method["treated_as"] != "earnings":
+        voluntary = facts["voluntary_payments"]
+        used.append((voluntary["source"], str(voluntary.get("as_of", "not recorded"))))
+    return used
+
+
+def oldest_as_of(used: list[tuple[str, str]]) -> str:
+    """The oldest dated "as of" among the rules used (ISO dates and years sort as text), and any undated."""
+    dated = sorted(as_of for _, as_of in used if as_of[:4].isdigit())
+    undated = [source for source, as_of in used if not as_of[:4].isdigit()]
+    parts = [f"the oldest rule used is as of {dated[0]}"] if dated else []
+    parts += [f"no date is recorded for: {source}" for source in undated]
+    return "; ".join(parts)
 
 
 def rate_guidance(facts: dict) -> str:
@@ -120,6 +149,11 @@ class PaymentCalculator(Exercise):
             "voluntary_so_far": w.BoundedFloatText(value=0, min=0, max=100_000, step=50, style=style,
                                                    description="Voluntary payments in the last 12 months"),
         }
+        asking = next((s for s in self.facts["situations"] if "months_question" in s), None)
+        if asking:  # only a situation whose rule waits for months on assistance asks it
+            self._fields["months_on_assistance"] = w.BoundedIntText(
+                value=DEFAULTS["months_on_assistance"], min=0, max=600, step=1, style=style,
+                description=asking["months_question"])
         for control in self._fields.values():
             control.observe(self._changed_input, "value")
         self._result = w.HTML()
@@ -144,7 +178,13 @@ class PaymentCalculator(Exercise):
         for control in self._fields.values():
             control.disabled = disabled
 
+    def _show_months_question(self) -> None:
+        if "months_on_assistance" in self._fields:
+            situation = next(s for s in self.facts["situations"] if s["id"] == self._fields["situation"].value)
+            self._fields["months_on_assistance"].layout.display = None if "months_question" in situation else "none"
+
     def _show(self):
+        self._show_months_question()
         result = estimate(self.facts, self.inputs())
         money = lambda amount: html.escape(_money(self.facts, amount))  # noqa: E731
         lines = "".join(f"<li>{html.escape(reason)}</li>" for reason in result.reasons)
@@ -153,17 +193,14 @@ class PaymentCalculator(Exercise):
             label, deduction = result.alternative
             other = (f"<p>If {html.escape(label)}: {money(deduction)} deducted, so the educator keeps "
                      f"{money(result.payment - deduction)}.</p>")
-        sources = "".join(
-            f"<li>{html.escape(s['source'])} (as of {html.escape(str(s['as_of']))})</li>"
-            for s in self.facts["situations"] if s["id"] == self.inputs()["situation"] and "source" in s
-        )
-        if self.facts["methods"] and self.inputs()["method"] in ("honorarium", "gift-card"):
-            sources += f"<li>{html.escape(self.facts['voluntary_payments']['source'])}</li>"
+        used = rules_used(self.facts, self.inputs())
+        sources = "".join(f"<li>{html.escape(source)} (as of {html.escape(as_of)})</li>" for source, as_of in used)
+        oldest = f"<p class='workshop-oldest-rule'>{html.escape(oldest_as_of(used)[:1].upper() + oldest_as_of(used)[1:])}.</p>" if used else ""
         self._result.value = (
             "<div class='workshop-calculator' role='status' aria-live='polite'>"
             f"<p><strong>Paid {money(result.payment)}; estimated reduction in benefits {money(result.deduction)}; "
             f"the educator keeps {money(result.keeps)}.</strong></p>{other}<ul>{lines}</ul>"
             f"<p><strong>{html.escape(self.facts['disclaimer'])}</strong></p>"
             f"<p class='workshop-sources'>Rules for {html.escape(self.facts['jurisdiction'])}, last checked "
-            f"{html.escape(str(self.facts['checked']))}:</p><ul>{sources or '<li>No benefit rules apply.</li>'}</ul></div>"
+            f"{html.escape(str(self.facts['checked']))}:</p><ul>{sources or '<li>No benefit rules apply.</li>'}</ul>{oldest}</div>"
         )

@@ -1,0 +1,88 @@
+"""Who made each module and guide (``curriculum/contributors.yaml``), for the plan and the check.
+
+A facilitator printing the session plan sees, under "About this kit", the kit's contributor
+statement, how a programme adapts the kit with its service-user educators (who drafts, who edits,
+who has the last word, how people are paid and credited), and for every module the people credited,
+by the name each chose, with their CRediT roles. ``workshop check`` says which module or guide has
+no entry, and which entry names a file or a contributor that does not exist.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_schema, read_yaml
+
+CONTRIBUTORS_FILE = "contributors.yaml"
+ADAPTING = [("drafts", "Who drafts"), ("edits", "Who edits"), ("last_word", "Who has the last word"),
+            ("paid", "How people are paid"), ("credited", "How people are credited")]
+
+
+def load_contributors(curriculum_folder: Path) -> dict | None:
+    """The contributors file, or None in a workshop folder made before it existed."""
+    path = Path(curriculum_folder) / CONTRIBUTORS_FILE
+    return read_yaml(path) if path.exists() else None
+
+
+def contributors_problems(root: Path, curriculum: Curriculum,
+                          line_of: Callable[[Path, list], int | None]) -> list[tuple[str, str]]:
+    path = curriculum.folder / CONTRIBUTORS_FILE
+    if not path.exists():
+        return []
+    try:
+        data = read_yaml(path)
+    except CurriculumError as err:
+        return [tuple(str(err).split(": ", 1))] if ": " in str(err) else [(str(path), str(err))]
+    import jsonschema  # slow to import, as in validate()
+
+    problems = []
+    validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, "contributors"))
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+        where = "/".join(str(p) for p in err.path) or "(top level)"
+        line = line_of(path, list(err.path))
+        problems.append((f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
+    if problems:
+        return problems
+    people = {c["id"] for c in data["contributors"]}
+    credited = {w["file"] for w in data["works"]}
+    wanted = [f"curriculum/modules/{m}.yaml" for m in curriculum.modules]
+    wanted += [f"facilitator_guides/{g.name}" for g in sorted((root / "facilitator_guides").glob("*.md"))]
+    problems += [(str(root / f), f"has no entry in {path} (who made it, with CRediT roles)")
+                 for f in wanted if f not in credited]
+    for number, work in enumerate(data["works"]):
+        where = f"{path}:{line_of(path, ['works', number]) or ''}".rstrip(":")
+        if not (root / work["file"]).exists():
+            problems.append((where, f"works/{number}: {work['file']} does not exist"))
+        problems += [(where, f"works/{number}: {c['who']!r} is not in the contributors list")
+                     for c in work["credits"] if c["who"] not in people]
+    return problems
+
+
+def credit_line(data: dict | None, file: str) -> str:
+    """One work's credits as HTML: "Name (roles); …. Awaiting review …", or "" if none are recorded."""
+    work = next((w for w in (data or {}).get("works", []) if w["file"] == file), None)
+    if not work:
+        return ""
+    names = {c["id"]: c["name"] for c in data["contributors"]}
+    credits = "; ".join(f"{names.get(c['who'], c['who'])} ({', '.join(c['roles'])})" for c in work["credits"])
+    return f"<p class='credits'><strong>Made by.</strong> {html.escape(credits)}. {html.escape(work['review'])}.</p>"
+
+
+def about_section(data: dict | None) -> str:
+    """The "About this kit" section of the session plan."""
+    if not data:
+        return ""
+    adapting = "".join(f"<dt>{label}</dt><dd>{html.escape(data['adapting'][key])}</dd>" for key, label in ADAPTING)
+    people = "".join(f"<li>{html.escape(c['name'])}" + (f": {html.escape(c['about'])}" if c.get("about") else "")
+                     + "</li>" for c in data["contributors"])
+    return (
+        "<h2 id='about'>About this kit</h2>"
+        f"<p>{html.escape(data['statement'])}</p>"
+        "<h3>How a programme adapts it with its service-user educators</h3>"
+        f"<dl>{adapting}</dl>"
+        f"<h3>Contributors</h3><ul>{people}</ul>"
+        "<p>Roles are CRediT's (the Contributor Roles Taxonomy). Who made each module is shown with the "
+        "module; the guides' credits are in <code>curriculum/contributors.yaml</code>.</p>"
+    )
