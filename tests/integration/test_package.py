@@ -146,6 +146,8 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
     cells["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": ["Adapted by our programme."]})
     notebook.write_text(json.dumps(cells, indent=1))
 
+    guides = kit(env, folder, "guides")  # a changed prompt changes the guide's timing table
+    assert guides.returncode == 0, guides.stdout + guides.stderr
     checked = kit(env, folder, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"under {folder}" in checked.stdout
