@@ -76,9 +76,9 @@ class Exercise(w.VBox):
             self._anonymous = AnonymousSend(self)
             self.children = [self._anonymous if child is self._share else child for child in self.children]
         self.add_class("workshop-exercise")
-        session.exercises.append(self)
         self._attach()
         session.when_bound(self._attach)
+        session.add_exercise(self)  # restored first, so the progress line counts it at once
 
     # What subclasses provide ----------------------------------------------------------------
     def _build_input(self) -> w.Widget:
@@ -109,7 +109,7 @@ class Exercise(w.VBox):
             module = load_curriculum(self.session.config.curriculum_dir).module(self.module_id)
             cite = next((r["cite"] for r in module.get("references", []) if r["id"] == source), source)
             prompt = f"“{prompt}” ({html.escape(cite)})"
-        return f'<p class="workshop-prompt"><strong>{prompt}</strong></p>'
+        return f'<p class="workshop-prompt">{prompt}</p>'
 
     def _restore(self):
         if not self.session.can_save:
