@@ -60,6 +60,9 @@ def test_a_module_on_a_360_pixel_phone(scheme_page, voila_server, module_id):
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
     width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
     assert width[0] <= width[1], f"{width[0]} px wide at {width[1]}"
+    # Voilà's pages scroll inside #rendered_cells: nothing in it is wider than it either.
+    inner = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.getElementById('rendered_cells'))")
+    assert inner[0] <= inner[1], f"the page's content is {inner[0]} px wide in {inner[1]}"
     sizes = page.evaluate("""selector => [...document.querySelectorAll(selector)]
         .filter(e => e.offsetParent !== null)
         .map(e => [parseFloat(getComputedStyle(e).fontSize), e.className || e.tagName, e.textContent.slice(0, 40)])""",
@@ -80,9 +83,10 @@ def test_the_progress_line_changes_when_an_answer_saves(chromium, voila_server):
         page.locator(".workshop-exercise textarea").nth(1).fill("Read on a phone.")
         page.locator(".workshop-exercise").nth(1).get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
         page.wait_for_function("() => document.querySelector('.workshop-progress-text').textContent.startsWith('1 of')")
+        page.mouse.move(180, 400)
         page.mouse.wheel(0, 3000)  # scrolled down, the line stays at the top of the screen
-        page.wait_for_timeout(300)
-        assert page.evaluate("scrollY") > 1000
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.getElementById('rendered_cells').scrollTop") > 1000  # Voilà's scroller
         assert abs(progress.bounding_box()["y"] - top) < 2 and progress.is_visible()
     finally:
         context.close()
