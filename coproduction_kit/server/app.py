@@ -100,8 +100,12 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
             "Referrer-Policy": "same-origin",  # "no-referrer" would send Origin: null on forms
             "X-Frame-Options": "SAMEORIGIN",
         },
+        # gzip for pages, scripts and styles.  A jupyter_server (the hub's single-user servers) reads
+        # it when it builds its application; standalone Voilà applies these settings too late for
+        # it, so WorkshopVoila adds the same transform itself (light.py).
+        "compress_response": True,
         # The page's widgets arrive over its kernel's WebSocket as JSON (0.3–0.5 MB a module):
-        # permessage-deflate when the browser offers it, with tornado's defaults (light.py).
+        # permessage-deflate when the browser offers it, with tornado's defaults.
         "websocket_compression_options": {},
         # Under HTTPS the form token's cookie is HTTPS-only too (the login cookie follows the protocol).
         **({"xsrf_cookie_kwargs": {"secure": True}} if tls else {}),

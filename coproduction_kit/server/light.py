@@ -5,7 +5,8 @@ A participant notices only that the page arrives sooner; measured with
 
 - pages, scripts and styles go out gzip-compressed to every browser that accepts it (tornado's own
   ``GZipContentEncoding``; Voilà applies its ``tornado_settings`` only after building the
-  application, too late for tornado's ``compress_response`` setting to take effect);
+  application, too late for tornado's ``compress_response`` setting, which the hub's single-user
+  servers do read); the kernel's WebSocket is compressed too (``app.py``'s settings);
 - a JupyterLab extension's file whose name carries its content's hash is kept by the browser for a
   year, so a second visit asks nothing for it (Voilà marks them all "no-cache");
 - the JupyterLab extensions a module page never uses are not loaded: nbgrader's (formgrader lives
