@@ -9,6 +9,7 @@ and every wait is bounded.  What it measures (the goals are issue #10's):
   room, and the first page with every kernel started on demand; plain Voilà alongside (room.py);
 - time until a module is interactive in a browser, against plain Voilà with as many widgets,
   cold and preheated (interactive.py);
+- the bytes a phone moves to open each module, first and second visit (page_weight.py);
 - memory per participant kernel, and what importing the kit adds to a kernel's start;
 - autosave latency with 30 writer processes, collecting 30 × 6 into nbgrader against nbgrader's
   command line, and the report over 10,000 reflections (review.py).
@@ -30,6 +31,7 @@ import psutil
 
 from common import ROOM_SIZE, ROOT
 from interactive import PAGE, interactive
+from page_weight import page_weight, table
 from review import autosave, collect_room, report_10k
 from room import room
 
@@ -63,6 +65,8 @@ def main():
         moving = room(workshop, store, tmp)
         print("Time to interactive in a browser...", flush=True)
         tti = interactive(workshop, store, tmp)
+        print("Page weight on a phone...", flush=True)
+        weight = page_weight(workshop, tmp)
         print("Imports, autosave, collect, report...", flush=True)
         plain_import, kit_import = import_cost()
         burst_saves = autosave(tmp, (0.05, 0.25))
@@ -113,6 +117,14 @@ def main():
         "| --- | ---: | ---: | ---: |",
         *[f"| {label} | {m[('kit', label)]:.2f} s | {m[('plain', label)]:.2f} s | "
           f"{m[('kit', label)] / m[('plain', label)]:.2f} |" for label in ("cold", "preheated")],
+        "",
+        "## Page weight on a phone",
+        "",
+        "Chromium emulating a phone (390×844, touch) opens each module twice (`benchmarks/page_weight.py`). "
+        "HTTP bytes crossed the wire, compressed where the server compressed them; the WebSocket column is "
+        "the widgets' state before permessage-deflate. Goal (issue #17): a first visit at most 1.5 MB.",
+        "",
+        table(weight),
         "",
         "## Kernels",
         "",

@@ -12,6 +12,7 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
   capped per participant and in all (``kernel_doors.py``);
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
 - logs hold no kernel ids and no secrets from links (``log_privacy.py``);
+- responses are compressed, hashed extension files cached, unused extensions not loaded (``light.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
   (``join_door.py``).
 
@@ -57,6 +58,7 @@ from coproduction_kit.server.kernel_doors import (
     OwnedShutdownHandler,
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
+from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress
 from coproduction_kit.server.landing import (
     AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
 )
@@ -88,6 +90,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
     c.VoilaConfiguration.http_header_envs = ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS  # a phone loads only what pages use
     # Kernels whose page is closed are shut down after 10 idle minutes; open pages never are.
     c.MappingKernelManager.cull_idle_timeout = 600
     c.MappingKernelManager.cull_interval = 60
@@ -99,6 +102,13 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
             "Referrer-Policy": "same-origin",  # "no-referrer" would send Origin: null on forms
             "X-Frame-Options": "SAMEORIGIN",
         },
+        # gzip for pages, scripts and styles.  A jupyter_server (the hub's single-user servers) reads
+        # it when it builds its application; standalone Voilà applies these settings too late for
+        # it, so WorkshopVoila adds the same transform itself (light.py).
+        "compress_response": True,
+        # The page's widgets arrive over its kernel's WebSocket as JSON (0.3–0.5 MB a module):
+        # permessage-deflate when the browser offers it, with tornado's defaults.
+        "websocket_compression_options": {},
         # Under HTTPS the form token's cookie is HTTPS-only too (the login cookie follows the protocol).
         **({"xsrf_cookie_kwargs": {"secure": True}} if tls else {}),
     }
@@ -180,11 +190,14 @@ class WorkshopVoila(Voila):
             RequestInfoSocketHandler: (KernelQueryHandler, {}),
             TornadoVoilaHandler: (ModulePageHandler, {"owners": owners}),
         }
+        compress(self.app)  # Voilà built the application just before asking for its handlers
         handlers = []
         for pattern, handler, *kwargs in super().init_handlers():
             if handler.__name__ in _HIDDEN:
                 continue
             ours, extra = replaced.get(handler, (handler, {}))
+            if pattern.endswith("/voila/labextensions/(.*)"):
+                ours = VersionedFileHandler
             handlers.append((pattern, ours, {**(kwargs[0] if kwargs else {}), **extra}))
         pages = {"workshop": workshop, "store": store}
         ours = [

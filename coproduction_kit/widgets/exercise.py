@@ -77,9 +77,9 @@ class Exercise(w.VBox):
             self._anonymous = AnonymousSend(self)
             self.children = [self._anonymous if child is self._share else child for child in self.children]
         self.add_class("workshop-exercise")
-        session.exercises.append(self)
         self._attach()
         session.when_bound(self._attach)
+        session.add_exercise(self)  # restored first, so the progress line counts it at once
 
     # What subclasses provide ----------------------------------------------------------------
     def _build_input(self) -> w.Widget:
@@ -112,7 +112,7 @@ class Exercise(w.VBox):
             prompt = f"“{prompt}” ({html.escape(cite)})"
         # An optional exercise says so before its prompt: it is the first to leave out when time runs short.
         mark = '' if is_core(self.entry) else '<span class="workshop-optional">Optional</span> '
-        return f'<p class="workshop-prompt">{mark}<strong>{prompt}</strong></p>'
+        return f'<p class="workshop-prompt">{mark}{prompt}</p>'
 
     def _restore(self):
         if not self.session.can_save:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
+from IPython.display import display
 
 from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.journal import kept_versions
+from coproduction_kit.widgets.progress import ModuleProgress
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from coproduction_kit.nbgrader.exchange import SHARED, SubmitError, answer_text, submit_module
 
@@ -44,8 +46,13 @@ def _who(session: Session) -> str:
 
 
 def welcome(module_id: str, session: Session | None = None) -> w.HTML:
-    """The module's opening: title, summary, objectives, its questions and agenda, and the participant's choices."""
+    """The module's opening: title, summary, objectives, its questions and agenda, and the participant's choices.
+
+    Above it, the page shows the module's progress line ("3 of 8 answered", ``progress.py``), kept
+    at the top of the screen as the participant scrolls.
+    """
     session = session or current_session()
+    display(ModuleProgress(module_id, session))
     module = load_curriculum(session.config.curriculum_dir).module(module_id)
     note = module.get("content_note")
     who_at_first = _who(session)

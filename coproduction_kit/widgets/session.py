@@ -42,6 +42,8 @@ class Session:
     exercises: list = field(default_factory=list)
     # What to redo once a waiting page learns who is answering (restore answers, unlock, ...).
     _on_bind: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # Who wants to know of each exercise built after them (the progress line at the top).
+    _on_exercise: list[Callable] = field(default_factory=list, repr=False)
 
     @property
     def can_save(self) -> bool:
@@ -51,6 +53,15 @@ class Session:
         """Run ``callback`` when a waiting page learns its participant (at once if it knows)."""
         if self.mode == WAITING:
             self._on_bind.append(callback)
+
+    def when_exercise(self, callback: Callable) -> None:
+        """Call ``callback(exercise)`` for every exercise added to this page from now on."""
+        self._on_exercise.append(callback)
+
+    def add_exercise(self, exercise) -> None:
+        self.exercises.append(exercise)
+        for callback in self._on_exercise:
+            callback(exercise)
 
     def bind(self, participant: Participant | None) -> None:
         """The request arrived: answer as ``participant`` (or stay locked without one)."""

@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.package, pytest.mark.server, pytest.mark.nbgrader]
 TEMPLATE = "share/jupyter/voila/templates/workshop"
 SWITCH = "etc/jupyter/jupyter_server_config.d/coproduction_kit.json"
 EXTENSION = "coproduction_kit.server.hub_extension"
-# In the workshop template only (index.html.j2), not in Voilà's own.
+# In the workshop template only (its workshop.css, inlined by index.html.j2), not in Voilà's own.
 TEMPLATE_MARK = "#rendered_cells { max-width: 52rem"
 
 
@@ -86,7 +86,7 @@ def test_the_wheel_holds_the_kit_its_content_and_jupyter_data_and_nothing_generi
     assert {name.removeprefix("coproduction_kit/content/") for name in names
             if name.startswith("coproduction_kit/content/")} == content_files()
     assert {name.removeprefix(data) for name in names if name.startswith(data)} == {
-        f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2", SWITCH}
+        f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2", f"{TEMPLATE}/workshop.css", SWITCH}
     assert not any(name.startswith("coproduction_kit/server/jupyter/") for name in names)  # Jupyter data only
     assert "coproduction_kit/server/templates/landing.html" in names
     assert "coproduction_kit/server/hub_singleuser/jupyter_server_config.py" in names

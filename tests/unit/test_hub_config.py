@@ -94,6 +94,7 @@ def test_a_participants_server_is_voila_and_the_start_page_only(tmp_path):
     assert c.ServerApp.authorizer_class is ParticipantAuthorizer and c.ServerApp.terminals_enabled is False
     assert c.VoilaConfiguration.template == "workshop" and c.VoilaConfiguration.show_tracebacks is False
     assert c.ServerApp.tornado_settings["mathjax_url"] is None  # nothing from a CDN
+    assert c.ServerApp.tornado_settings["compress_response"] is True  # light pages on a phone (light.py)
     # The page's kernel takes only what Voilà's standalone server lets through: no code.
     assert c.MappingKernelManager.allowed_message_types == VOILA_STANDALONE_MESSAGES
 

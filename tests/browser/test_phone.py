@@ -1,0 +1,110 @@
+"""A module page on a 360-pixel phone (Debian's Chromium, touch): readable, no sideways scrolling,
+no serious accessibility problem in light or dark mode, and a progress line that follows the answers.
+
+axe-core comes bundled with axe-playwright-python (nothing fetched)."""
+
+import re
+
+import pytest
+
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.core.settings import load_config
+
+pytestmark = pytest.mark.browser
+MODULES = list(load_curriculum(load_config().curriculum_dir).modules)
+READY = 'button:has-text("Submit my shared answers"):not([disabled])'
+# Exercise text a participant reads or taps: prompts, labels, choices, controls, the saved line.
+EXERCISE_TEXT = (".workshop-prompt, .workshop-exercise .widget-label, .workshop-exercise .widget-label-basic, "
+                 ".workshop-exercise .widget-radio-box label, .workshop-exercise select, "
+                 ".workshop-exercise input:not([type=radio]):not([type=checkbox]), .workshop-exercise textarea, "
+                 ".workshop-status")
+
+
+def serious_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def phone(chromium, voila_server, scheme: str, pseudonym: str):
+    context = chromium.new_context(viewport={"width": 360, "height": 780}, has_touch=True, is_mobile=True,
+                                   color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(voila_server)
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("You are taking part as").wait_for()
+    return context, page
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def scheme_page(request, chromium, voila_server):
+    context, page = phone(chromium, voila_server, request.param, f"phone-{request.param}")
+    yield request.param, page
+    context.close()
+
+
+def open_module(page, voila_server, module_id):
+    page.goto(f"{voila_server}voila/render/{module_id}.ipynb")
+    page.locator(READY).wait_for(state="visible")
+    page.wait_for_timeout(1500)  # the last widgets draw
+
+
+@pytest.mark.parametrize("module_id", MODULES)
+def test_a_module_on_a_360_pixel_phone(scheme_page, voila_server, module_id):
+    scheme, page = scheme_page
+    open_module(page, voila_server, module_id)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], f"{width[0]} px wide at {width[1]}"
+    # Voilà's pages scroll inside #rendered_cells: nothing in it is wider than it either.
+    inner = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.getElementById('rendered_cells'))")
+    assert inner[0] <= inner[1], f"the page's content is {inner[0]} px wide in {inner[1]}"
+    sizes = page.evaluate("""selector => [...document.querySelectorAll(selector)]
+        .filter(e => e.offsetParent !== null)
+        .map(e => [parseFloat(getComputedStyle(e).fontSize), e.className || e.tagName, e.textContent.slice(0, 40)])""",
+                          EXERCISE_TEXT)
+    assert len(sizes) > 10
+    assert [s for s in sizes if s[0] < 16] == []
+    # Colour contrast included: in dark mode, every text on its card and the page.
+    assert serious_violations(page) == []
+
+
+def test_the_progress_line_changes_when_an_answer_saves(chromium, voila_server):
+    context, page = phone(chromium, voila_server, "light", "phone-progress")
+    try:
+        open_module(page, voila_server, "payment")
+        progress = page.locator(".workshop-progress-text")
+        assert re.fullmatch(r"0 of \d+ answered", progress.inner_text())
+        top = progress.bounding_box()["y"]
+        page.locator(".workshop-exercise textarea").nth(1).fill("Read on a phone.")
+        page.locator(".workshop-exercise").nth(1).get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
+        page.wait_for_function("() => document.querySelector('.workshop-progress-text').textContent.startsWith('1 of')")
+        page.mouse.move(180, 400)
+        page.mouse.wheel(0, 3000)  # scrolled down, the line stays at the top of the screen
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.getElementById('rendered_cells').scrollTop") > 1000  # Voilà's scroller
+        assert abs(progress.bounding_box()["y"] - top) < 2 and progress.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_reduced_motion_is_respected(chromium, motion):
+    context = chromium.new_context(viewport={"width": 360, "height": 780}, reduced_motion=motion)
+    page = context.new_page()
+    try:
+        page.set_content(f"<style>{_workshop_css()}</style><div id=x style='transition: opacity 2s'></div>")
+        seconds = page.evaluate("parseFloat(getComputedStyle(document.getElementById('x')).transitionDuration)")
+        assert (seconds < 0.001) == (motion == "reduce")
+    finally:
+        context.close()
+
+
+def _workshop_css() -> str:
+    from coproduction_kit.server import TEMPLATE_ROOT
+
+    return (TEMPLATE_ROOT / "voila" / "templates" / "workshop" / "workshop.css").read_text()

@@ -1,0 +1,78 @@
+"""The participants' server sends light pages (server/light.py): compressed, cacheable, nothing unused.
+
+A real workshop Voilà server on loopback, asked as a phone's browser asks (Accept-Encoding: gzip).
+"""
+
+import gzip
+import json
+import re
+import urllib.request
+
+import pytest
+
+from coproduction_kit.core.identity import PARTICIPANT_COOKIE
+from tests.conftest import start_voila, stop_voila
+
+pytestmark = pytest.mark.server
+
+
+def fetch(url: str, cookie: str | None = None):
+    headers = {"Accept-Encoding": "gzip, deflate, br"}
+    if cookie:
+        headers["Cookie"] = f"{PARTICIPANT_COOKIE}={cookie}"
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120) as response:
+        raw = response.read()
+        body = gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip" else raw
+        return response.headers, raw, body
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.store import Store, migrate
+
+    workshop = load_config(tmp_path_factory.mktemp("light") / "data", workshop_id="light-test")
+    migrate(workshop.store_url)  # as `workshop serve` does
+    store = Store(workshop.store_url)
+    _, token = store.add_participant(workshop.workshop_id, "light-reader")
+    store.close()
+    process, url = start_voila(workshop)
+    try:
+        yield url, token
+    finally:
+        stop_voila(process)
+
+
+def test_a_module_page_and_the_start_page_are_gzip_compressed(server):
+    url, token = server
+    headers, raw, body = fetch(url + "voila/render/payment.ipynb", cookie=token)
+    assert headers["Content-Encoding"] == "gzip"
+    assert b"workshop-exercise" in body or b"cell-index" in body
+    assert len(raw) < len(body) / 2
+    headers, _, body = fetch(url, cookie=token)
+    assert headers["Content-Encoding"] == "gzip" and b"light-reader" in body
+
+
+def test_voilas_scripts_are_compressed_and_hashed_extension_files_cached_for_a_year(server):
+    url, token = server
+    headers, raw, body = fetch(url + "voila/static/voila.js")
+    assert headers["Content-Encoding"] == "gzip" and len(raw) < len(body) / 2
+    assert headers["Vary"] == "Accept-Encoding"
+
+    _, _, page = fetch(url + "voila/render/payment.ipynb", cookie=token)
+    config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    loaded = {extension["name"]: extension for extension in config["federated_extensions"]}
+    # Only what a module page uses: the widgets, not nbgrader's, the Notebook's or code highlighting.
+    assert "@jupyter-widgets/jupyterlab-manager" in loaded
+    assert not {"@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments"} & set(loaded)
+
+    widgets = loaded["@jupyter-widgets/jupyterlab-manager"]
+    entry = f"{url}voila/labextensions/@jupyter-widgets/jupyterlab-manager/{widgets['load']}"
+    assert re.search(r"\.[0-9a-f]{16,}\.js$", entry), entry  # its name carries its content's hash
+    headers, raw, body = fetch(entry)
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Encoding"] == "gzip"
+    # A file whose name carries no hash is still checked with the server every time.
+    headers, _, _ = fetch(f"{url}voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json")
+    assert headers["Cache-Control"] == "no-cache"
