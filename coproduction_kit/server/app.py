@@ -5,8 +5,9 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
 - ``/`` is the workshop's start page (pseudonym and progress) instead of Voilà's file tree,
   and the tree and contents listings are not served at all;
 - kernels learn who is answering from the participant cookie (``http_header_envs``);
-- with a room plan, pages are preheated in pools that follow the room, and the kernels of pages
-  participants have left are shut down (``pools.py``);
+- pages are preheated in pools that follow the room: today's plan when a session is named, else
+  what the start page learns of who is here (``pools.py``, ``room_sense.py``); and the kernels of
+  pages participants have left are shut down;
 - a module page opens only for a participant (others go to the start page, no kernel started),
   each kernel answers only to the participant whose page started or took it, and kernels are
   capped per participant and in all (``kernel_doors.py``);
@@ -59,6 +60,7 @@ from coproduction_kit.server.kernel_doors import (
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
 from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
+from coproduction_kit.server.room_sense import RoomSense
 
 RETIRE_EVERY_MS = 5000
 
@@ -67,12 +69,14 @@ _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
 
 
 def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None,
-                 plan: RoomPlan | None = None, tls: bool = False) -> Config:
+                 plan: RoomPlan | None = None, tls: bool = False, sense: RoomSense | None = None) -> Config:
     """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``)."""
     c = Config()
     if plan is not None:
         c.VoilaConfiguration.preheat_kernel = True
-        c.VoilaKernelManager.kernel_pools_config = plan.initial_pools()
+        c.VoilaKernelManager.kernel_pools_config = (
+            {"default": {"pool_size": 0}, **{page: {"pool_size": size} for page, size in sense.targets().items()}}
+            if sense is not None else plan.initial_pools())
         c.VoilaKernelManager.fill_delay = 1.0
     c.Voila.ip = ip
     c.Voila.port = port
@@ -110,6 +114,8 @@ class WorkshopVoila(Voila):
     workshop_data_dir = Unicode(help="The workshop's data folder.").tag(config=True)
     page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
+    room_sense = Instance(RoomSense, allow_none=True,
+                          help="What the start page learns of the room, when no pages are named.")
     kernels_per_participant = Int(
         3, help="Module pages (kernels) one participant may have open at once; past it, their pages no "
                 "browser has open are closed first, then a page asks them to close one.").tag(config=True)
@@ -125,7 +131,7 @@ class WorkshopVoila(Voila):
 
     def init_settings(self):
         # Voilà builds its kernel manager class here; ours adds the room plan on top of it.
-        original, factory = with_room_plan(self.room_plan)  # also gives every kernel its key
+        original, factory = with_room_plan(self.room_plan, self.room_sense)  # also gives every kernel its key
         voila.app.voila_kernel_manager_factory = factory
         try:
             return super().init_settings()
@@ -166,6 +172,8 @@ class WorkshopVoila(Voila):
 
         async def sweep():
             await retirement.sweep()
+            if hasattr(self.kernel_manager, "follow_the_room"):  # who is present changes with time
+                self.kernel_manager.follow_the_room()
             KernelQueryHandler.forget_gone(set(self.kernel_manager.list_kernel_ids()))
 
         PeriodicCallback(sweep, RETIRE_EVERY_MS).start()
@@ -191,7 +199,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--room", type=int, default=0,
-                        help="Participants expected at once; 0 starts every kernel on demand.")
+                        help="Participants expected at once; 0 starts every kernel on demand. With no "
+                             "--pages, pages are made ready for those the start page has seen, up to this many.")
     parser.add_argument("--pages", default="",
                         help="Today's modules in order, comma-separated (e.g. power or orientation,power).")
     parser.add_argument("--page-grace", type=float, default=20.0,
@@ -216,20 +225,27 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["WORKSHOP_CURRICULUM_DIR"] = workshop.curriculum_dir
     os.environ["WORKSHOP_MODULES_DIR"] = workshop.modules_dir
     os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
-    plan = None
+    plan = sense = None
+    max_kernels = args.max_kernels or max(60, 2 * args.room)
     if args.room > 0:
         pages = [f"{page.strip()}.ipynb" for page in args.pages.split(",") if page.strip()]
         plan = RoomPlan(pages=pages, room=args.room, reserve=min(args.reserve, args.room))
+        if not pages:  # no session named: the start page tells who is here (room_sense.py)
+            from coproduction_kit.core.curriculum import load_curriculum
+
+            order = [f"{m}.ipynb" for m in load_curriculum(workshop.curriculum_dir).modules]
+            sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve),
+                              most=max(args.room, max_kernels // 2))
     if args.tls_cert:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(args.tls_cert)  # pooled kernels check it
-    config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert))
+    config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert), sense=sense)
     config.WorkshopVoila.workshop_data_dir = workshop.data_dir
     config.WorkshopVoila.page_grace = args.page_grace
     config.WorkshopVoila.kernels_per_participant = args.kernels_per_participant
-    config.WorkshopVoila.max_kernels = args.max_kernels or max(60, 2 * args.room)
+    config.WorkshopVoila.max_kernels = max_kernels
     config.WorkshopVoila.certfile = args.tls_cert
     config.WorkshopVoila.keyfile = args.tls_key
-    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan())
+    app = WorkshopVoila(config=config, room_plan=plan or RoomPlan(), room_sense=sense)
     app.initialize([])
     app.start()
 
