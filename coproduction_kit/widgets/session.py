@@ -82,10 +82,13 @@ def open_session() -> Session:
         return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     store = Store.for_workshop(config)
     if preheated():
+        store.warm_saves()  # while the pool fills, not when the room types its first words
         session = Session(WAITING, config, store, None)
         _bind_on_request(session)
         return session
     participant = store.participant_by_token(config.workshop_id, request_token())
+    if participant is not None:
+        store.warm_saves(participant)
     session = Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     _note_page(session)
     return session
