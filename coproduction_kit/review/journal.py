@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
 from coproduction_kit.core.kinds import answer_text
-from coproduction_kit.review.templating import render
 
 SHARE_WORDS = {
     "private": "kept private",
@@ -65,6 +64,9 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
 
 def journal_html(store: Store, participant: Participant, curriculum: Curriculum) -> str:
     """The journal as one page (``templates/journal.html``) to open in a browser or print."""
+    # Here, not at the top: a module page shows ``kept_versions`` and needs no Jinja2 in its kernel.
+    from coproduction_kit.review.templating import render
+
     return render("journal.html", title=f"My journal: {curriculum.series['title']}",
                   pseudonym=participant.pseudonym, kept=kept_versions(store.max_revisions),
                   modules=journal_entries(store, participant, curriculum))
