@@ -12,6 +12,7 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
   each kernel answers only to the participant whose page started or took it, and kernels are
   capped per participant and in all (``kernel_doors.py``);
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
+- a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``);
 - logs hold no kernel ids and no secrets from links (``log_privacy.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
   (``join_door.py``).
@@ -58,6 +59,7 @@ from coproduction_kit.server.kernel_doors import (
     OwnedShutdownHandler,
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
+from coproduction_kit.server.lean_kernel import LeanKernelSpecs
 from coproduction_kit.server.landing import FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
 from coproduction_kit.server.room_sense import RoomSense
@@ -87,6 +89,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
         c.Voila.token = token
         c.Voila.identity_provider_class = JoinTokenIdentityProvider
     c.VoilaConfiguration.template = "workshop"
+    c.VoilaConfiguration.kernel_spec_manager_class = LeanKernelSpecs  # no debugger in a page's kernel
     c.VoilaConfiguration.http_header_envs = ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
