@@ -124,15 +124,17 @@ class SenseTheRoom:
         sense = self.sense
         if sense is None:
             return
-        busy = sense.busy()
+        busy, room, wait = sense.busy(), sense.room_page(), sense.fill_delay()
         for page, size in sense.targets().items():
             pool = self._pools.get(page, [])
+            if size > len(pool) and page != room and wait > 0:
+                continue  # the room's page first: a later call (the server's sweep) fills this one
             before = self.kernel_pools_config.get(page, {}).get("pool_size")
             self._set_pool(page, size)
             if size > len(pool):
                 if size != before:
                     self.log.info("Making %s ready for %d", page, size)
-                self.fill_if_needed(delay=sense.fill_delay(), notebook_name=page)
+                self.fill_if_needed(delay=0, notebook_name=page)
             elif size < len(pool) and page not in busy:
                 asyncio.ensure_future(self._drain(page, keep=size))
 

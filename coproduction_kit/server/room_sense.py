@@ -13,7 +13,9 @@ that this policy says, at any moment, how many preheated kernels each module pag
 - **how many**: the likely page gets a kernel for everyone present who is not on it yet (never
   fewer than the reserve, never more than ``most``); the page the room is on keeps what it has
   left for those still arriving, then the reserve (latecomers, reloads); every other page
-  shrinks to ``idle_reserve``.
+  shrinks to ``idle_reserve``;
+- **when**: the next page starts filling once the room's page has settled (everyone present has
+  opened it, or ``settle`` seconds have passed), so the room's own pages come first.
 
 It holds no kernels and knows nothing of Voilà: ``pools.SenseTheRoom`` applies its sizes.
 Only participant ids (numbers) and page names are kept, in memory, for the server's life.
@@ -36,13 +38,16 @@ class RoomSense:
     most: int = 30
     window: float = 900.0
     # Seconds after the room reached a page before the next one starts filling: the room's own
-    # pages come first on two cores (the same wait as ``RoomPlan.next_page_delay``).
+    # pages come first on two cores (the same wait as ``RoomPlan.next_page_delay``) ...
     settle: float = 30.0
+    # ... or, sooner, this long after the last of those present has opened it.
+    pause: float = 5.0
     clock: object = time.monotonic
     _seen: dict[int, float] = field(default_factory=dict)
     _next_of: dict[int, str | None] = field(default_factory=dict)
     _openers: dict[str, set[int]] = field(default_factory=dict)
     _reached: list[tuple[str, float]] = field(default_factory=list)
+    _last_open: dict[str, float] = field(default_factory=dict)
 
     # What happens ------------------------------------------------------------------------
     def joined(self, participant_id: int, finished: set[str] = frozenset()) -> None:
@@ -57,6 +62,7 @@ class RoomSense:
             return
         openers = self._openers.setdefault(page, set())
         openers.add(participant_id)
+        self._last_open[page] = self.clock()
         if self.room_page() != page and len(openers & self.present()) >= self.quorum():
             self._reached.append((page, self.clock()))
 
@@ -109,7 +115,12 @@ class RoomSense:
         return {page for page in (self.room_page(), self.likely_next()) if page is not None}
 
     def fill_delay(self) -> float:
-        """Seconds to wait before filling: the room's page just reached comes first."""
+        """Seconds to wait before the next page fills: the page the room just reached comes first,
+        until everyone present has opened it (and a short pause) or ``settle`` has passed."""
         if not self._reached:
             return 0.0
-        return max(0.0, self._reached[-1][1] + self.settle - self.clock())
+        page, reached = self._reached[-1]
+        ready = reached + self.settle
+        if self.waiting_for(page) == 0:
+            ready = min(ready, self._last_open[page] + self.pause)
+        return max(0.0, ready - self.clock())

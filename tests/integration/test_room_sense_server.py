@@ -34,9 +34,8 @@ def test_participants_joining_through_the_start_page_get_the_first_page_ready(pr
         for visitor in room:
             status, page = visitor.get("voila/render/orientation.ipynb")
             assert status == 200 and "There was an error when executing cell" not in page
-        text = log.read_text()
+        # The room (all of it) has reached orientation: power fills for it next, once it settled.
+        text = wait_in_log(log, rf"Making power\.ipynb ready for {JOINING}", seconds=60)
         assert text.count("Using pre-heated kernel") == JOINING
-        # The room (all of it) has reached orientation: power fills for it next.
-        assert f"Making power.ipynb ready for {JOINING}" in text
     finally:
         stop_voila(process)

@@ -84,6 +84,9 @@ def test_once_a_third_of_the_room_is_on_a_page_the_next_page_fills_after_a_pause
     for pid in range(10, 30):
         room.opened(pid, "orientation.ipynb")
     assert room.targets()["orientation.ipynb"] == 2  # all here: the reserve only
+    assert room.fill_delay() == 5.0  # everyone is on it: a short pause, not the whole 30 s
+    clock.now += 5
+    assert room.fill_delay() == 0.0
 
 
 def test_people_not_seen_for_a_while_are_no_longer_counted():
@@ -133,3 +136,20 @@ def test_the_pools_fill_the_likely_page_as_people_join():
     assert ("orientation.ipynb", 0.0) in pools.filled
     pools.participant_joined(5, {"orientation"})  # module ids from the store become page names
     assert room._next_of[5] == "power.ipynb"
+
+
+def test_the_pools_fill_the_next_page_only_once_the_room_has_settled_on_its_own():
+    room, clock = sense(settle=30.0, pause=5.0)
+    pools = _Pools(room)
+    for pid in range(6):
+        pools.participant_joined(pid, set())
+    pools.page_opened("orientation.ipynb", 0)
+    pools.page_opened("orientation.ipynb", 1)  # a third of six: the room is there
+    assert room.likely_next() == "power.ipynb"
+    assert pools.kernel_pools_config["power.ipynb"] == {"pool_size": 1}  # not yet: the room's page first
+    for pid in range(2, 6):
+        pools.page_opened("orientation.ipynb", pid)
+    clock.now += 5
+    pools.follow_the_room()  # the server's sweep
+    assert pools.kernel_pools_config["power.ipynb"] == {"pool_size": 6}
+    assert ("power.ipynb", 0) in pools.filled
