@@ -128,7 +128,8 @@ class SenseTheRoom:
         for page, size in sense.targets().items():
             pool = self._pools.get(page, [])
             if size > len(pool) and page != room and wait > 0:
-                continue  # the room's page first: a later call (the server's sweep) fills this one
+                self._follow_again(wait)  # the room's page first; this one when it has settled
+                continue
             before = self.kernel_pools_config.get(page, {}).get("pool_size")
             self._set_pool(page, size)
             if size > len(pool):
@@ -137,6 +138,22 @@ class SenseTheRoom:
                 self.fill_if_needed(delay=0, notebook_name=page)
             elif size < len(pool) and page not in busy:
                 asyncio.ensure_future(self._drain(page, keep=size))
+
+
+    def _follow_again(self, seconds: float) -> None:
+        """Call ``follow_the_room`` again in ``seconds``: one call pending, the soonest asked for."""
+        loop = asyncio.get_event_loop()
+        pending = getattr(self, "_again", None)
+        if pending is not None and pending.when() <= loop.time() + seconds:
+            return
+        if pending is not None:
+            pending.cancel()
+
+        def again():
+            self._again = None
+            self.follow_the_room()
+
+        self._again = loop.call_later(seconds, again)
 
 
 def with_room_plan(plan: RoomPlan, sense=None):

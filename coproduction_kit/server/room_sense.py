@@ -41,7 +41,7 @@ class RoomSense:
     # pages come first on two cores (the same wait as ``RoomPlan.next_page_delay``) ...
     settle: float = 30.0
     # ... or, sooner, this long after the last of those present has opened it.
-    pause: float = 5.0
+    pause: float = 2.0
     clock: object = time.monotonic
     _seen: dict[int, float] = field(default_factory=dict)
     _next_of: dict[int, str | None] = field(default_factory=dict)
