@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> None:
 
             order = [f"{m}.ipynb" for m in load_curriculum(workshop.curriculum_dir).modules]
             sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve),
-                              most=max(args.room, max_kernels // 2))
+                              most=max(args.room, max_kernels // 2),
+                              give_back=args.page_grace + RETIRE_EVERY_MS / 1000)
     if args.tls_cert:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(args.tls_cert)  # pooled kernels check it
     config = voila_config(workshop, args.ip, args.port, token, plan, tls=bool(args.tls_cert), sense=sense)

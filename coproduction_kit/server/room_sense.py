@@ -15,7 +15,8 @@ that this policy says, at any moment, how many preheated kernels each module pag
   left for those still arriving, then the reserve (latecomers, reloads); every other page
   shrinks to ``idle_reserve``;
 - **when**: the next page starts filling once the room's page has settled (everyone present has
-  opened it, or ``settle`` seconds have passed), so the room's own pages come first.
+  opened it, or ``settle`` seconds have passed), so the room's own pages come first; and once the
+  kernels of the page the room left have been given back, so memory holds two pages, not three.
 
 It holds no kernels and knows nothing of Voilà: ``pools.SenseTheRoom`` applies its sizes.
 Only participant ids (numbers) and page names are kept, in memory, for the server's life.
@@ -40,8 +41,12 @@ class RoomSense:
     # Seconds after the room reached a page before the next one starts filling: the room's own
     # pages come first on two cores (the same wait as ``RoomPlan.next_page_delay``) ...
     settle: float = 30.0
-    # ... or, sooner, this long after the last of those present has opened it.
+    # ... or, sooner, this long after the last of those present has opened it ...
     pause: float = 2.0
+    # ... but, when the room came from another page, not before the server has given back that
+    # page's kernels (its page grace and a sweep, ``pools.PageRetirement``): two rooms' worth of
+    # kernels and a third page filling never add up.
+    give_back: float = 25.0
     clock: object = time.monotonic
     _seen: dict[int, float] = field(default_factory=dict)
     _next_of: dict[int, str | None] = field(default_factory=dict)
@@ -123,4 +128,6 @@ class RoomSense:
         ready = reached + self.settle
         if self.waiting_for(page) == 0:
             ready = min(ready, self._last_open[page] + self.pause)
+        if len(self._reached) > 1:  # the room left a page: its kernels go back first
+            ready = max(ready, self._last_open[page] + self.give_back)
         return max(0.0, ready - self.clock())

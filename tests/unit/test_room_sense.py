@@ -157,3 +157,18 @@ def test_the_pools_fill_the_next_page_only_once_the_room_has_settled_on_its_own(
     pools.follow_the_room()  # the server's sweep
     assert pools.kernel_pools_config["power.ipynb"] == {"pool_size": 6}
     assert ("power.ipynb", 0) in pools.filled
+
+
+def test_after_a_second_page_the_next_waits_until_the_page_left_is_given_back():
+    room, clock = sense(settle=30.0, pause=2.0, give_back=25.0)
+    for pid in range(6):
+        room.joined(pid)
+    for pid in range(6):
+        room.opened(pid, "orientation.ipynb")
+    assert room.fill_delay() == 2.0  # the first page: nothing to give back
+    clock.now += 60
+    for pid in range(6):
+        room.opened(pid, "power.ipynb")
+    assert room.room_page() == "power.ipynb" and room.likely_next() == "payment.ipynb"
+    assert room.fill_delay() == 25.0  # orientation's kernels go back first
+    assert room.targets()["orientation.ipynb"] == 1
