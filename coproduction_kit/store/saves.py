@@ -140,10 +140,11 @@ class Saves:
         the same moment queued on two cores for that.  Run when a page opens (a preheated page
         before anyone asks for it): every statement of a first and of a later save runs once in
         a transaction that is rolled back.  Without a participant (a page still waiting for its
-        request) only SQLite can do it: its foreign keys wait for a commit that never comes.
+        request) only SQLite can do it: its foreign keys wait for a commit that never comes;
+        PostgreSQL's pages do it when they learn their participant.  Done once per store.
         """
         sqlite = self.engine.dialect.name == "sqlite"
-        if participant is None and not sqlite:
+        if getattr(self, "_saves_warm", False) or (participant is None and not sqlite):
             return
         who = participant or Participant(-1, "warm-up", "warm-up")
         moment = now()
@@ -159,7 +160,7 @@ class Saves:
                 conn.execute(_RESTART_RATE, {k: params[k] for k in ("p_participant_id", "p_workshop_id", "p_saved_at")})
                 raise _Rehearsal
         except _Rehearsal:
-            pass  # rolled back: nothing was written
+            self._saves_warm = True  # rolled back: nothing was written
         except Exception:  # only an optimisation: a page saves without it
             pass
 

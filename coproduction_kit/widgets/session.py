@@ -129,6 +129,9 @@ def _bind(session: Session, token: str | None) -> None:
     except Exception:  # the store is unreachable: lock the page with the way back, not "Opening…"
         participant = None
     session.bind(participant)
+    warm = getattr(session.store, "warm_saves", None)  # a Store's; the hub's client has none
+    if participant is not None and warm is not None:  # PostgreSQL's first save; SQLite's is ready
+        warm(participant)
 
 
 def _hub_participant(config: WorkshopConfig, store: Store) -> Participant | None:
