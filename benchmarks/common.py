@@ -25,7 +25,7 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _pss(pid: int) -> int:
+def pss_of(pid: int) -> int:
     """Proportional set size: shared pages (Python, libzmq, …) counted once across processes."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as rollup:
@@ -37,14 +37,20 @@ def _pss(pid: int) -> int:
     return 0
 
 
+def is_kernel(process: psutil.Process) -> bool:
+    """A Jupyter kernel: plain Voilà's (ipykernel_launcher) or a workshop page's (lean_kernel)."""
+    command = " ".join(process.cmdline())
+    return "ipykernel" in command or "lean_kernel" in command
+
+
 def tree_memory(process: psutil.Process) -> tuple[int, int, int]:
     """(RSS summed, PSS summed, kernels) over a server and everything it started."""
     rss = pss = kernels = 0
     for p in [process, *process.children(recursive=True)]:
         try:
             rss += p.memory_info().rss
-            pss += _pss(p.pid)
-            kernels += "ipykernel" in " ".join(p.cmdline())
+            pss += pss_of(p.pid)
+            kernels += is_kernel(p)
         except psutil.Error:
             pass
     return rss, pss, kernels
@@ -52,11 +58,11 @@ def tree_memory(process: psutil.Process) -> tuple[int, int, int]:
 
 def kernel_memory_mb(server: psutil.Process) -> tuple[float, float]:
     """Median (RSS, PSS) of the server's kernels, in MB."""
-    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    kernels = [p for p in server.children(recursive=True) if is_kernel(p)]
     if not kernels:
         return float("nan"), float("nan")
     return (statistics.median(p.memory_info().rss for p in kernels) / 2**20,
-            statistics.median(_pss(p.pid) for p in kernels) / 2**20)
+            statistics.median(pss_of(p.pid) for p in kernels) / 2**20)
 
 
 def start(command: list[str], log: Path, url: str, env: dict | None = None) -> subprocess.Popen:
@@ -105,5 +111,5 @@ def wait_until_quiet(server: psutil.Process, below: float = 10.0, seconds: float
         quiet = quiet + 1 if busy < below else 0
 
 
-__all__ = ["ROOT", "ROOM_SIZE", "free_port", "kernel_memory_mb", "percentile", "start", "stop",
+__all__ = ["ROOT", "ROOM_SIZE", "free_port", "is_kernel", "kernel_memory_mb", "percentile", "pss_of", "start", "stop",
            "tree_memory", "wait_in_log", "wait_until_quiet"]

@@ -27,6 +27,7 @@ def _writer(url: str, pseudonym: str, gaps: tuple[float, float], start_line, res
 
     store = Store(url)
     person = store.participant_by_pseudonym("bench", pseudonym)
+    store.warm_saves()  # as a preheated page does while its pool fills (widgets/session.py)
     store.get_answer(person, *EXERCISE)  # the page restores the draft before anyone types
     start_line.wait()
     latencies = []

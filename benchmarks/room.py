@@ -1,5 +1,9 @@
 """A room moving together, measured at the server: 30 requests for a page at the same moment.
 
+``sensed_room`` is plain ``workshop serve`` (no session named): 30 distinct participants join
+through the start page over about a minute, all open the series' first module a minute later and
+the second a minute after that; plain Voilà serves a one-textarea notebook on the same schedule.
+
 Each request carries its own participant's cookie, as the room's browsers would.  The workshop
 server runs the half-day (four modules, so four switches) with pools that follow the room, then
 with every kernel started on demand; plain Voilà serves a one-textarea notebook the same way,
@@ -9,8 +13,10 @@ server and its kernels (shared pages counted once per process) and as PSS (count
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import statistics
+import urllib.parse
 import sys
 import threading
 import time
@@ -23,6 +29,8 @@ from common import (ROOM_SIZE, free_port, kernel_memory_mb, percentile, start, s
                     wait_until_quiet)
 
 DEADLINE = 150  # seconds for one burst
+JOIN_SECONDS = float(os.environ.get("BENCH_JOIN_SECONDS", "60"))  # the room arrives over this long
+GAP = float(os.environ.get("BENCH_GAP", "60"))  # between the last join and a switch, and between switches
 HALF_DAY = ["power", "payment", "epistemic-injustice", "authorship"]
 
 
@@ -138,6 +146,65 @@ def cold_first_page(workshop, store, tmp: Path) -> str:
         stop(process)
 
 
+def join(base: str, pseudonym: str) -> str:
+    """One participant through the start page, as a browser: the form, then the pseudonym."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base, timeout=60).read()
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+    data = urllib.parse.urlencode({"pseudonym": pseudonym, "_xsrf": xsrf}).encode()
+    opener.open(base, data=data, timeout=60).read()
+    return next(c.value for c in jar if c.name == "workshop_participant")
+
+
+def sensed_room(workshop, tmp: Path) -> tuple[list[str], dict]:
+    """Plain ``workshop serve`` (``--room 30``, nothing named): joins, then two switches."""
+    from coproduction_kit.core.curriculum import load_curriculum
+
+    first, second = list(load_curriculum(workshop.curriculum_dir).modules)[:2]
+    log = tmp / "sensed.log"
+    process, base = workshop_server(workshop, log, "--room", str(ROOM_SIZE))
+    server = psutil.Process(process.pid)
+    results = []
+    try:
+        wait_in_log(log, rf"Kernel pool of {first}\.ipynb is filled with", seconds=300)
+        wait_until_quiet(server)
+        watch = MemoryWatch(server)
+        cookies = []
+        for n in range(ROOM_SIZE):  # evenly over JOIN_SECONDS, each a new participant
+            cookies.append(join(base, f"sensed-{n}"))
+            time.sleep(JOIN_SECONDS / ROOM_SIZE)
+        for page in (first, second):
+            time.sleep(GAP)
+            results.append(burst(f"{base}voila/render/{page}.ipynb", cookies))
+        time.sleep(25)  # the page left is given back after the server's page grace
+        peak = watch.stop()
+        rss, pss, kernels = tree_memory(server)
+    finally:
+        stop(process)
+    rows = [_row(f"kit, `workshop serve` with nothing named: switch {n + 1}, {ROOM_SIZE} open `{page}`", r,
+                 f"{_memory(peak)} (peak)" if n == 1 else "")
+            for n, (page, r) in enumerate(zip((first, second), results))]
+    return rows, {"after": (rss / 2**30, pss / 2**30, kernels), "peak": peak}
+
+
+def plain_two_switches(tmp: Path) -> list[str]:
+    """Plain Voilà, a one-textarea notebook, every kernel on demand: two switches, GAP apart."""
+    notebook = one_textarea(tmp / "plain-two")
+    process, url = plain_voila(notebook, tmp / "plain-two.log")
+    rows = []
+    try:
+        watch = MemoryWatch(psutil.Process(process.pid))
+        for n in (1, 2):
+            time.sleep(GAP if n == 2 else 0)
+            r = burst(url, [None] * ROOM_SIZE)
+            rows.append(_row(f"plain Voilà, one textarea, every kernel on demand: switch {n}", r,
+                             f"{_memory(watch.stop())} (peak)" if n == 2 else ""))
+    finally:
+        stop(process)
+    return rows
+
+
 def one_textarea(folder: Path) -> Path:
     import nbformat
 
@@ -182,7 +249,10 @@ def plain_rounds(tmp: Path) -> tuple[list[str], float]:
 
 
 def room(workshop, store, tmp: Path) -> dict:
+    sensed_rows, sensed = sensed_room(workshop, tmp)
+    sensed_rows += plain_two_switches(tmp)
     pooled_rows, pooled = pooled_half_day(workshop, store, tmp)
     cold_row = cold_first_page(workshop, store, tmp)
     plain, plain_kernel = plain_rounds(tmp)
-    return {"rows": [*pooled_rows, cold_row, *plain], "pooled": pooled, "plain_kernel": plain_kernel}
+    return {"rows": [*pooled_rows, cold_row, *plain], "pooled": pooled, "plain_kernel": plain_kernel,
+            "sensed_rows": sensed_rows, "sensed": sensed}

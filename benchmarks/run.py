@@ -1,12 +1,19 @@
 """Benchmarks for a full room, on this machine, written to BENCHMARKS.md with the command.
 
-    .venv/bin/python benchmarks/run.py            # about twenty minutes on 2 cores
+    .venv/bin/python benchmarks/run.py            # about half an hour on 2 cores
+    BENCH_ROOM=8 BENCH_JOIN_SECONDS=10 BENCH_GAP=15 .venv/bin/python benchmarks/run.py --smoke
+                                                  # a small try of the room with nothing named,
+                                                  # printed only (BENCHMARKS.md is left alone)
 
 Figures, not tests: nothing here passes or fails.  Every server it starts listens on loopback
 and every wait is bounded.  What it measures (the goals are issue #10's):
 
+- plain ``workshop serve`` (no session named): 30 participants joining through the start page over
+  about a minute, opening the series' first module together a minute later and the second a
+  minute after that, against plain Voilà on the same schedule (room.py, ``sensed_room``);
 - a room of 30 moving together through the half-day's four modules, with pools that follow the
   room, and the first page with every kernel started on demand; plain Voilà alongside (room.py);
+- memory of a kernel of each module page (kernels.py);
 - time until a module is interactive in a browser, against plain Voilà with as many widgets,
   cold and preheated (interactive.py);
 - the bytes a phone moves to open each module, first and second visit (page_weight.py);
@@ -33,7 +40,8 @@ from common import ROOM_SIZE, ROOT
 from interactive import PAGE, interactive
 from page_weight import page_weight, table
 from review import autosave, collect_room, report_10k
-from room import room
+from kernels import page_kernels
+from room import plain_two_switches, room, sensed_room
 
 
 def import_cost() -> tuple[float, float]:
@@ -49,7 +57,30 @@ def import_cost() -> tuple[float, float]:
     return median_of("import ipykernel.ipkernel, ipywidgets"), median_of("import ipykernel.ipkernel, ipywidgets, widgets")
 
 
+def smoke() -> None:
+    """The room with nothing named, small and printed only: does the benchmark work here?"""
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.store import migrate
+    from coproduction_kit.nbgrader.course import prepare
+    from coproduction_kit.core.curriculum import load_curriculum
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        workshop = load_config(tmp / "data", workshop_id="bench")
+        prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
+        migrate(workshop.store_url)
+        rows, sensed = sensed_room(workshop, tmp)
+        rows += plain_two_switches(tmp)
+    print("| what | median | p95 | failures | peak memory (server + kernels) |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    print("\n".join(rows))
+    rss, pss, kernels = sensed["after"]
+    print(f"After: {rss:.2f} GB RSS, {pss:.2f} GB PSS, {kernels} kernels")
+
+
 def main():
+    if "--smoke" in sys.argv[1:]:
+        return smoke()
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.core.curriculum import load_curriculum
     from coproduction_kit.store import Store, migrate
@@ -63,6 +94,7 @@ def main():
         store = Store(workshop.store_url)
         print("A room moving together (about ten minutes)...", flush=True)
         moving = room(workshop, store, tmp)
+        per_page = page_kernels(workshop, store, tmp)
         print("Time to interactive in a browser...", flush=True)
         tti = interactive(workshop, store, tmp)
         print("Page weight on a phone...", flush=True)
@@ -88,6 +120,19 @@ def main():
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, with "
         "`.venv/bin/python benchmarks/run.py`. Figures, not tests; rerun on your own machine. "
         "Goals are issue #10's.",
+        "",
+        f"## Plain `workshop serve`: a room of {ROOM_SIZE} joining, then two switches",
+        "",
+        f"`workshop serve` with no session named (`--room {ROOM_SIZE}`, its default): {ROOM_SIZE} distinct "
+        "participants join through the start page over about a minute, all open the series' first module a "
+        "minute later and the second a minute after that. The server learns the room from the start page "
+        "(`coproduction_kit/server/room_sense.py`). Plain Voilà serves a one-textarea notebook on the same "
+        "schedule, every kernel on demand. Goal (issue #18): none fail, p95 ≤ 2 s at every switch, at most "
+        "3 GB PSS.",
+        "",
+        "| what | median | p95 | failures | peak memory (server + kernels) |",
+        "| --- | ---: | ---: | ---: | --- |",
+        *moving["sensed_rows"],
         "",
         f"## A room of {ROOM_SIZE} moving together (measured at the server)",
         "",
@@ -131,6 +176,8 @@ def main():
         f"- Memory per participant kernel (median, a module page built): {kernel_rss:.0f} MB RSS, "
         f"{kernel_pss:.0f} MB PSS; plain Voilà's one-textarea kernel {moving['plain_kernel'][0]:.0f} MB RSS. "
         "Goal ≤ 80 MB: no pandas in a participant's kernel (a test checks the imports).",
+        "- A kernel of each module page, built and idle: " + "; ".join(
+            f"`{m}` {r:.0f} MB RSS, {p:.0f} MB PSS" for m, (r, p) in per_page.items()) + ".",
         f"- Importing the kit in a fresh Python: {kit_import:.2f} s with ipykernel and ipywidgets, against "
         f"{plain_import:.2f} s for those two alone (median of 5).",
         "",

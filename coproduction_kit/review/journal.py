@@ -10,7 +10,6 @@ from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import Curriculum
 from coproduction_kit.store import Participant, Store
 from coproduction_kit.core.kinds import answer_text
-from coproduction_kit.review.templating import render
 
 SHARE_WORDS = {
     "private": "kept private",
@@ -72,6 +71,9 @@ def journal_markdown(store: Store, participant: Participant, curriculum: Curricu
 def journal_html(store: Store, participant: Participant, curriculum: Curriculum, config=None) -> str:
     """The journal as one page (``templates/journal.html``) to open in a browser or print; times
     in ``config``'s time zone."""
+    # Here, not at the top: a module page shows ``kept_versions`` and needs no Jinja2 in its kernel.
+    from coproduction_kit.review.templating import render
+
     return render("journal.html", title=f"My journal: {curriculum.series['title']}",
                   pseudonym=participant.pseudonym, kept=kept_versions(store.max_revisions),
                   modules=journal_entries(store, participant, curriculum, config))

@@ -5,12 +5,14 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
 - ``/`` is the workshop's start page (pseudonym and progress) instead of Voilà's file tree,
   and the tree and contents listings are not served at all;
 - kernels learn who is answering from the participant cookie (``http_header_envs``);
-- with a room plan, pages are preheated in pools that follow the room, and the kernels of pages
-  participants have left are shut down (``pools.py``);
+- pages are preheated in pools that follow the room: today's plan when a session is named, else
+  what the start page learns of who is here (``pools.py``, ``room_sense.py``); and the kernels of
+  pages participants have left are shut down;
 - a module page opens only for a participant (others go to the start page, no kernel started),
   each kernel answers only to the participant whose page started or took it, and kernels are
   capped per participant and in all (``kernel_doors.py``);
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
+- a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``);
 - logs hold no kernel ids and no secrets from links (``log_privacy.py``);
 - responses are compressed, hashed extension files cached, unused extensions not loaded (``light.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
@@ -58,11 +60,13 @@ from coproduction_kit.server.kernel_doors import (
     OwnedShutdownHandler,
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
+from coproduction_kit.server.lean_kernel import LeanKernelSpecs
 from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress
 from coproduction_kit.server.landing import (
     AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
 )
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
+from coproduction_kit.server.room_sense import RoomSense
 
 RETIRE_EVERY_MS = 5000
 
@@ -71,12 +75,14 @@ _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
 
 
 def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None,
-                 plan: RoomPlan | None = None, tls: bool = False) -> Config:
+                 plan: RoomPlan | None = None, tls: bool = False, sense: RoomSense | None = None) -> Config:
     """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``)."""
     c = Config()
     if plan is not None:
         c.VoilaConfiguration.preheat_kernel = True
-        c.VoilaKernelManager.kernel_pools_config = plan.initial_pools()
+        c.VoilaKernelManager.kernel_pools_config = (
+            {"default": {"pool_size": 0}, **{page: {"pool_size": size} for page, size in sense.targets().items()}}
+            if sense is not None else plan.initial_pools())
         c.VoilaKernelManager.fill_delay = 1.0
     c.Voila.ip = ip
     c.Voila.port = port
@@ -87,6 +93,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
         c.Voila.token = token
         c.Voila.identity_provider_class = JoinTokenIdentityProvider
     c.VoilaConfiguration.template = "workshop"
+    c.VoilaConfiguration.kernel_spec_manager_class = LeanKernelSpecs  # no debugger in a page's kernel
     c.VoilaConfiguration.http_header_envs = ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
@@ -123,6 +130,8 @@ class WorkshopVoila(Voila):
     workshop = Instance(WorkshopConfig, help="The workshop's settings (core/settings.py).")
     page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
+    room_sense = Instance(RoomSense, allow_none=True,
+                          help="What the start page learns of the room, when no pages are named.")
     kernels_per_participant = Int(
         3, help="Module pages (kernels) one participant may have open at once; past it, their pages no "
                 "browser has open are closed first, then a page asks them to close one.").tag(config=True)
@@ -133,7 +142,8 @@ class WorkshopVoila(Voila):
              "if that is more).").tag(config=True)
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
-    room = Int(0, help="Participants expected at once; 0 starts every kernel on demand.").tag(config=True)
+    room = Int(0, help="Participants expected at once; 0 starts every kernel on demand. With no pages named, "
+                     "pages are made ready for those the start page has seen, up to this many.").tag(config=True)
     pages = Unicode("", help="Today's modules in order, comma-separated (e.g. power or orientation,power).").tag(
         config=True)
     reserve = Int(2, help="Pooled kernels kept on a page the room has reached (latecomers, reloads).").tag(
@@ -169,7 +179,7 @@ class WorkshopVoila(Voila):
 
     def init_settings(self):
         # Voilà builds its kernel manager class here; ours adds the room plan on top of it.
-        original, factory = with_room_plan(self.room_plan)  # also gives every kernel its key
+        original, factory = with_room_plan(self.room_plan, self.room_sense)  # also gives every kernel its key
         voila.app.voila_kernel_manager_factory = factory
         try:
             return super().init_settings()
@@ -215,6 +225,8 @@ class WorkshopVoila(Voila):
 
         async def sweep():
             await retirement.sweep()
+            if hasattr(self.kernel_manager, "follow_the_room"):  # who is present changes with time
+                self.kernel_manager.follow_the_room()
             KernelQueryHandler.forget_gone(set(self.kernel_manager.list_kernel_ids()))
 
         PeriodicCallback(sweep, RETIRE_EVERY_MS).start()
@@ -245,16 +257,24 @@ def main(argv: list[str] | None = None) -> None:
     # a kernel starts in the notebooks' folder, not the workshop folder.
     os.environ.update(handover_environment(workshop))
     os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
-    plan = None
+    plan = sense = None
     if app.room > 0:
         pages = [f"{page.strip()}.ipynb" for page in app.pages.split(",") if page.strip()]
         plan = RoomPlan(pages=pages, room=app.room, reserve=min(app.reserve, app.room))
+        if not pages:  # no session named: the start page tells who is here (room_sense.py)
+            from coproduction_kit.core.curriculum import load_curriculum
+
+            order = [f"{m}.ipynb" for m in load_curriculum(workshop.curriculum_dir).modules]
+            most_kernels = app.max_kernels if app.max_kernels is not None else max(60, 2 * app.room)
+            sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve),
+                              most=max(app.room, most_kernels // 2),
+                              give_back=app.page_grace + RETIRE_EVERY_MS / 1000)
     if app.certfile:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)  # pooled kernels check it
-    config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile))
+    config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile), sense=sense)
     config.merge(app.cli_config)
     app.update_config(config)
-    app.workshop, app.room_plan = workshop, plan or RoomPlan()
+    app.workshop, app.room_plan, app.room_sense = workshop, plan or RoomPlan(), sense
     app.initialize([])
     app.start()
 

@@ -198,6 +198,9 @@ class ModulePageHandler(_KnowsOwners, TornadoVoilaHandler):
         if full:
             self.set_header("Retry-After", "60")
             return render_plain_error(self, 503 if full == "server" else 429, FULL[full])
+        opened = getattr(self.settings["kernel_manager"], "page_opened", None)
+        if opened is not None:  # the pools learn where the room is going (pools.SenseTheRoom)
+            opened(path, participant.id)
         self._recording = _RecordingManager(self.settings["kernel_manager"], self.owners, participant.id)
         try:
             async for html in self.get_generator(path=path):

@@ -146,6 +146,8 @@ class LandingHandler(_ParticipantHandler):
             }
             for module_id, entry in curriculum.modules.items()
         ]
+        if participant is not None:
+            self._joined(participant, curriculum, progress)
         page = _templates.get_template("landing.html").render(
             title=curriculum.series["title"],
             intro=curriculum.series.get(
@@ -164,6 +166,15 @@ class LandingHandler(_ParticipantHandler):
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
+
+    def _joined(self, participant, curriculum, progress: dict) -> None:
+        """Tell the pools someone is here, and which modules they have finished (``room_sense.py``)."""
+        joined = getattr(self.settings.get("kernel_manager"), "participant_joined", None)
+        if joined is None:  # behind JupyterHub, or every kernel on demand
+            return
+        finished = {module_id for module_id, entry in progress.items() if module_id in curriculum.modules and (
+            entry.get("submitted_at") or entry["answered"] + entry["passed"] >= len(curriculum.modules[module_id]["exercises"]))}
+        joined(participant.id, finished)
 
     def _resume_url(self, token: str | None) -> str:
         """The personal link; on the room's network it also carries today's join token."""

@@ -11,7 +11,11 @@ of the room.  Once a page is opened, it keeps only a small reserve (for latecome
 instead of refilling while the room arrives; once a third of the room is there, the next page of
 the day starts filling to the size of the room, and pages the room has left give their pooled
 kernels back.  Modules not on today's plan are
-started on demand; with no plan at all, every module keeps the small reserve.
+started on demand.
+
+With no plan named (plain ``workshop serve``), the pools follow what the server learns from the
+start page instead (``room_sense.RoomSense``, applied by ``SenseTheRoom``): the likely next page
+fills for the people present as they join, and pages nobody is on shrink to a small reserve.
 """
 
 from __future__ import annotations
@@ -84,10 +88,10 @@ class FollowTheRoom:
         pools[page] = {**pools.get(page, {}), "pool_size": size}
         self.kernel_pools_config = pools
 
-    async def _drain(self, page: str) -> None:
-        """Shut down the kernels still pooled for a page the room has left."""
+    async def _drain(self, page: str, keep: int = 0) -> None:
+        """Shut down the kernels still pooled for a page the room has left (all but ``keep``)."""
         pool = self._pools.get(page, [])
-        while pool:
+        while len(pool) > keep:
             task = pool.pop()
             try:
                 kernel_id = (await task)["kernel_id"]
@@ -96,8 +100,65 @@ class FollowTheRoom:
                 self.log.debug("Could not drain a pooled kernel of %s", page, exc_info=True)
 
 
-def with_room_plan(plan: RoomPlan):
-    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``.
+class SenseTheRoom:
+    """Mixed into Voilà's pooled kernel manager: pool sizes follow ``sense`` (a ``RoomSense``).
+
+    The start page calls ``participant_joined``, a module page ``page_opened``, and the server's
+    sweep ``follow_the_room``; each brings the pools to the sizes the sense gives now.
+    """
+
+    sense = None  # set on the combined class; None when a plan is named
+
+    def participant_joined(self, participant_id: int, finished: set[str]) -> None:
+        if self.sense is not None:
+            self.sense.joined(participant_id, {f"{m}.ipynb" for m in finished})
+            self.follow_the_room()
+
+    def page_opened(self, page: str, participant_id: int) -> None:
+        if self.sense is not None:
+            self.sense.opened(participant_id, page)
+            self.follow_the_room()
+
+    def follow_the_room(self) -> None:
+        """Grow the pools that should be bigger; shrink the others (never a page being opened)."""
+        sense = self.sense
+        if sense is None:
+            return
+        busy, room, wait = sense.busy(), sense.room_page(), sense.fill_delay()
+        for page, size in sense.targets().items():
+            pool = self._pools.get(page, [])
+            if size > len(pool) and page != room and wait > 0:
+                self._follow_again(wait)  # the room's page first; this one when it has settled
+                continue
+            before = self.kernel_pools_config.get(page, {}).get("pool_size")
+            self._set_pool(page, size)
+            if size > len(pool):
+                if size != before:
+                    self.log.info("Making %s ready for %d", page, size)
+                self.fill_if_needed(delay=0, notebook_name=page)
+            elif size < len(pool) and page not in busy:
+                asyncio.ensure_future(self._drain(page, keep=size))
+
+
+    def _follow_again(self, seconds: float) -> None:
+        """Call ``follow_the_room`` again in ``seconds``: one call pending, the soonest asked for."""
+        loop = asyncio.get_event_loop()
+        pending = getattr(self, "_again", None)
+        if pending is not None and pending.when() <= loop.time() + seconds:
+            return
+        if pending is not None:
+            pending.cancel()
+
+        def again():
+            self._again = None
+            self.follow_the_room()
+
+        self._again = loop.call_later(seconds, again)
+
+
+def with_room_plan(plan: RoomPlan, sense=None):
+    """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``
+    (or, with no pages in the plan, ``sense``: what the start page learns of the room).
 
     Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``).
     """
@@ -109,7 +170,8 @@ def with_room_plan(plan: RoomPlan):
         manager = original(with_kernel_keys(base_class), *args, **kwargs)
         if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
             return manager
-        return type("WorkshopKernelManager", (FollowTheRoom, manager), {"plan": plan})
+        return type("WorkshopKernelManager", (SenseTheRoom, FollowTheRoom, manager),
+                    {"plan": plan, "sense": sense})
 
     return original, factory
 

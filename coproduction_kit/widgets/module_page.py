@@ -15,7 +15,11 @@ from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.journal import kept_versions
 from coproduction_kit.widgets.progress import ModuleProgress
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
-from coproduction_kit.nbgrader.exchange import SHARED, SubmitError, answer_text, submit_module
+from coproduction_kit.core.kinds import answer_text
+from coproduction_kit.store import FACILITATORS, ROOM
+from coproduction_kit.store.outcomes import SubmitError
+
+SHARED = (FACILITATORS, ROOM)  # what Submit sends (as nbgrader.exchange.SHARED)
 
 START_PAGE = "/"
 
@@ -153,6 +157,9 @@ class SubmitPanel(w.VBox):
         if session.config.identity == "hub":
             # The participant's server has no exchange: the workshop service places it (hub_service.py).
             return session.store.submit(self.module_id)
+        # Here, not at the top: the exchange's code is loaded by the pages that submit, when they do.
+        from coproduction_kit.nbgrader.exchange import submit_module
+
         return submit_module(
             session.store, session.participant, self.module_id, self.entries,
             session.config.course_dir, session.config.exchange_root, blind=session.config.blind_review,

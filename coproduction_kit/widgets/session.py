@@ -93,10 +93,13 @@ def open_session() -> Session:
         return Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     store = Store.for_workshop(config)
     if preheated():
+        store.warm_saves()  # while the pool fills, not when the room types its first words
         session = Session(WAITING, config, store, None)
         _bind_on_request(session)
         return session
     participant = store.participant_by_token(config.workshop_id, request_token())
+    if participant is not None:
+        store.warm_saves(participant)
     session = Session(PARTICIPANT if participant else UNIDENTIFIED, config, store, participant)
     _note_page(session)
     return session
@@ -137,6 +140,9 @@ def _bind(session: Session, token: str | None) -> None:
     except Exception:  # the store is unreachable: lock the page with the way back, not "Opening…"
         participant = None
     session.bind(participant)
+    warm = getattr(session.store, "warm_saves", None)  # a Store's; the hub's client has none
+    if participant is not None and warm is not None:  # PostgreSQL's first save; SQLite's is ready
+        warm(participant)
 
 
 def _hub_participant(config: WorkshopConfig, store: Store) -> Participant | None:

@@ -179,7 +179,7 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
         assert "Adapted by our programme." in page
         # The page's kernel reads the workshop folder's curriculum, though it starts in modules/.
         kernels = [p for p in psutil.Process(process.pid).children(recursive=True)
-                   if "ipykernel_launcher" in " ".join(p.cmdline())]
+                   if "coproduction_kit.server.lean_kernel" in " ".join(p.cmdline())]
         assert kernels and all(p.environ().get("WORKSHOP_CURRICULUM_DIR") == str(folder / "curriculum")
                                for p in kernels)
 

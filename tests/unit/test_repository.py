@@ -77,7 +77,8 @@ def test_a_participants_kernel_never_imports_pandas():
     import sys
 
     code = ("import sys; from coproduction_kit.widgets import welcome, reflect, budget_planner, payment_calculator; "
-            "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nbgrader', 'jsonschema') if m in sys.modules))")
+            "print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nbgrader', 'jsonschema', 'jinja2', "
+            "'coproduction_kit.nbgrader.exchange', 'coproduction_kit.review.templating') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -1,0 +1,37 @@
+"""The participants' kernels: ipykernel as usual, without the debugger nobody here can reach.
+
+ipykernel loads debugpy in every kernel it starts (about 8 MB of each kernel's memory, measured
+with PSS).  The participants' server is Voilà on its own, which passes only widget, kernel-info
+and shutdown messages from a browser (``allowed_message_types`` in ``voila/app.py``), so no
+participant's page can ever ask its kernel to debug.  ``LeanKernelSpecs`` gives the participants'
+server a Python kernel started through ``python -m coproduction_kit.server.lean_kernel``, which
+tells ipykernel that debugpy is not there and then starts the kernel as ``ipykernel_launcher``
+would.  The facilitators' JupyterLab keeps the standard kernel, debugger included.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
+
+
+class LeanKernelSpecs(KernelSpecManager):
+    """The standard kernel specs, with the Python kernel started without debugpy."""
+
+    def get_kernel_spec(self, kernel_name: str):
+        spec = super().get_kernel_spec(kernel_name)
+        if kernel_name == NATIVE_KERNEL_NAME and spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
+            spec.argv = [sys.executable, "-m", __name__, *spec.argv[3:]]
+        return spec
+
+
+def main() -> None:
+    sys.modules["debugpy"] = None  # "not installed": ipykernel then starts no debugger
+    from ipykernel.kernelapp import launch_new_instance
+
+    launch_new_instance()
+
+
+if __name__ == "__main__":
+    main()
