@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from coproduction_kit.core.identity import PARTICIPANT_COOKIE
-from tests.conftest import start_voila, stop_voila
+from tests.helpers import start_voila, stop_voila
 
 pytestmark = pytest.mark.server
 

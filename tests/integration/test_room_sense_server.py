@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import start_voila, stop_voila, wait_in_log
-from tests.test_voila_render import Visitor
+from tests.helpers import Visitor, start_voila, stop_voila, wait_in_log
 
 JOINING = 4
 
