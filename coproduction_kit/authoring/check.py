@@ -28,12 +28,13 @@ from pathlib import Path
 import yaml
 
 from coproduction_kit.core.curriculum import (
-    Curriculum, CurriculumError, is_core, load_curriculum, load_schema, read_yaml, validate,
+    Curriculum, CurriculumError, is_core, load_curriculum, validate,
 )
 from coproduction_kit.core.kinds import CALLS, KINDS, MINUTES_FILE  # CALLS: notebook call -> the kind it shows
 
 from coproduction_kit.authoring.claims import claims_problems
 from coproduction_kit.authoring.contributors import contributors_problems
+from coproduction_kit.authoring.data_file import checked_data_file
 from coproduction_kit.authoring.guides import timing_block_problem
 from coproduction_kit.authoring.timing import timing_problems
 
@@ -88,21 +89,8 @@ def kinds_problems(curriculum: Curriculum) -> list[Problem]:
 
     A workshop folder made before the file existed has none; that is not a problem yet.
     """
-    path = curriculum.folder / MINUTES_FILE
-    if not path.exists():
-        return []
-    try:
-        data = read_yaml(path)
-    except CurriculumError as err:
-        return [Problem(*str(err).split(": ", 1))]
-    import jsonschema  # slow to import, as in validate()
-
-    problems = []
-    validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, "kinds"))
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        line = _yaml_line(path, list(err.path))
-        problems.append(Problem(f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
+    path, data, found = checked_data_file(curriculum, MINUTES_FILE, "kinds", _yaml_line)
+    problems = [Problem(where, message) for where, message in found]
     listed = data.get("kinds") if isinstance(data, dict) else None
     if isinstance(listed, dict):
         problems += [Problem(str(path), f"kind {name!r} has no minutes") for name in KINDS if name not in listed]

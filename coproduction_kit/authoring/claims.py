@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_schema, read_yaml
+from coproduction_kit.authoring.data_file import checked_data_file
+from coproduction_kit.core.curriculum import Curriculum
 
 CLAIMS_FILE = "claims.yaml"
 CANMEDS_REFERENCE = "frank2015"  # the CanMEDS 2015 framework, cited by every objective's role tags
@@ -92,21 +93,7 @@ def unknown_guide_citations(root: Path, known: dict[str, str]) -> list[tuple[str
 
 def claims_problems(root: Path, curriculum: Curriculum, line_of: LineOf) -> list[tuple[str, str]]:
     """Everything missing from or wrong in the claims table; empty when every citation has its row."""
-    path = curriculum.folder / CLAIMS_FILE
-    if not path.exists():
-        return []
-    try:
-        table = read_yaml(path)
-    except CurriculumError as err:
-        return [tuple(str(err).split(": ", 1))] if ": " in str(err) else [(str(path), str(err))]
-    import jsonschema  # slow to import, as in validate()
-
-    problems: list[tuple[str, str]] = []
-    validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, "claims"))
-    for err in sorted(validator.iter_errors(table), key=lambda e: list(e.path)):
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        line = line_of(path, list(err.path))
-        problems.append((f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
+    path, table, problems = checked_data_file(curriculum, CLAIMS_FILE, "claims", line_of)
     if problems or not isinstance(table, dict):
         return problems
 

@@ -13,7 +13,8 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from coproduction_kit.core.curriculum import Curriculum, CurriculumError, load_schema, read_yaml
+from coproduction_kit.authoring.data_file import checked_data_file
+from coproduction_kit.core.curriculum import Curriculum, read_yaml
 
 CONTRIBUTORS_FILE = "contributors.yaml"
 ADAPTING = [("drafts", "Who drafts"), ("edits", "Who edits"), ("last_word", "Who has the last word"),
@@ -28,22 +29,8 @@ def load_contributors(curriculum_folder: Path) -> dict | None:
 
 def contributors_problems(root: Path, curriculum: Curriculum,
                           line_of: Callable[[Path, list], int | None]) -> list[tuple[str, str]]:
-    path = curriculum.folder / CONTRIBUTORS_FILE
-    if not path.exists():
-        return []
-    try:
-        data = read_yaml(path)
-    except CurriculumError as err:
-        return [tuple(str(err).split(": ", 1))] if ": " in str(err) else [(str(path), str(err))]
-    import jsonschema  # slow to import, as in validate()
-
-    problems = []
-    validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, "contributors"))
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        line = line_of(path, list(err.path))
-        problems.append((f"{path}:{line}" if line else str(path), f"{where}: {err.message}"))
-    if problems:
+    path, data, problems = checked_data_file(curriculum, CONTRIBUTORS_FILE, "contributors", line_of)
+    if problems or data is None:
         return problems
     people = {c["id"] for c in data["contributors"]}
     credited = {w["file"] for w in data["works"]}
