@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 
-from tests.conftest import free_port, wait_for, wait_in_log  # noqa: E402
+from tests.helpers import free_port, wait_for, wait_in_log  # noqa: E402
 
 ROOM_SIZE = int(os.environ.get("BENCH_ROOM", "30"))  # a smaller room for a quick try of the script
 

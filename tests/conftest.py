@@ -13,9 +13,7 @@ from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
-from tests.helpers import (  # noqa: F401 - tests written before tests/helpers.py import them from here
-    IN_CI, copy_course, free_port, missing, prepare_template, start_voila, stop_voila, wait_for, wait_in_log,
-)
+from tests.helpers import IN_CI, copy_course, missing, prepare_template, start_voila, stop_voila
 
 CHROMIUM = "/usr/bin/chromium"
 TESTS = Path(__file__).parent
