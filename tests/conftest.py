@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coproduction_kit.core.settings import load_config
+from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
@@ -64,6 +64,14 @@ def _umask_as_it_was():
     os.umask(before)
     yield
     os.umask(before)
+
+
+@pytest.fixture
+def lesson(tmp_path):
+    """A copy of the project's curriculum, notebooks and guides, for a test to break."""
+    for folder in ("curriculum", "modules", "facilitator_guides"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    return tmp_path
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 """`workshop check` finds each kind of problem and names its file; the project itself is clean."""
 
 import json
-import shutil
 
-import pytest
 import yaml
 
 from coproduction_kit.core.settings import PROJECT_ROOT
@@ -19,14 +17,6 @@ def test_the_project_passes_its_own_check():
 def test_the_command_says_so(capsys):
     assert main(["check"]) == 0
     assert "Curriculum OK" in capsys.readouterr().out
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    """A copy of the project's curriculum, notebooks and guides, to break."""
-    for folder in ("curriculum", "modules", "facilitator_guides"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def edit_yaml(path, change):

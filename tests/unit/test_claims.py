@@ -1,20 +1,10 @@
 """The claims audit: every cited reference has a row, every row's file exists (``workshop check``)."""
 
-import shutil
 
-import pytest
 import yaml
 
 from coproduction_kit.authoring.check import check
 from coproduction_kit.core.settings import PROJECT_ROOT
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    """A copy of the project's curriculum, notebooks and guides, to break."""
-    for folder in ("curriculum", "modules", "facilitator_guides"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def messages(root):

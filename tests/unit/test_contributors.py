@@ -1,21 +1,12 @@
 """Contributors in the data: every module and guide credited, shown in the session plan."""
 
-import shutil
 
-import pytest
 import yaml
 
 from coproduction_kit.authoring.check import check
 from coproduction_kit.authoring.plan import session_plan
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.core.settings import PROJECT_ROOT
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    for folder in ("curriculum", "modules", "facilitator_guides"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def messages(root):

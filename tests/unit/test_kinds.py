@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 
 from coproduction_kit.core import kinds
@@ -146,16 +145,6 @@ def test_every_kind_has_minutes_that_meet_their_schema():
     vignettes = minutes["vignettes"]
     assert vignettes.of({"items": [{}, {}, {}]}) == vignettes.reading + vignettes.answering + 3 * vignettes.per_item
     assert minutes["reflection"].of({}) == minutes["reflection"].reading + minutes["reflection"].answering
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    """A copy of the project's content, whose kinds.yaml a test breaks."""
-    import shutil
-
-    for folder in ("curriculum", "modules", "facilitator_guides"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def test_check_names_a_kind_without_minutes_and_a_line_that_is_no_kind(lesson):

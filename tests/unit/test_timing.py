@@ -6,7 +6,6 @@ the module, when they overrun; the plan and the guides show what is core, option
 
 import json
 import re
-import shutil
 
 import pytest
 
@@ -19,14 +18,6 @@ from coproduction_kit.core.kinds import timing, words
 from coproduction_kit.core.settings import PROJECT_ROOT
 
 CURRICULUM = PROJECT_ROOT / "curriculum"
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    """A copy of the project's content, which a test breaks."""
-    for folder in ("curriculum", "modules", "facilitator_guides"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def problems_in(root) -> str:
