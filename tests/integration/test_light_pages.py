@@ -76,3 +76,13 @@ def test_voilas_scripts_are_compressed_and_hashed_extension_files_cached_for_a_y
     # A file whose name carries no hash is still checked with the server every time.
     headers, _, _ = fetch(f"{url}voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json")
     assert headers["Cache-Control"] == "no-cache"
+
+
+def test_pages_holding_a_participants_words_are_never_kept_by_a_cache(server):
+    """Caching is for the scripts every page shares: the start page, a module page (its answers are
+    restored into it) and the journal are sent with ``no-store``, so neither the browser nor a proxy
+    on the room's network keeps a copy after the participant leaves (or withdraws)."""
+    url, token = server
+    for path in ("", "voila/render/payment.ipynb", "journal.html", "journal.md"):
+        headers, _, _ = fetch(url + path, cookie=token)
+        assert "no-store" in headers["Cache-Control"], path
