@@ -34,9 +34,11 @@ from coproduction_kit.core.identity import (
     suggest_pseudonym,
 )
 from coproduction_kit.store import PseudonymTaken, Store
+from coproduction_kit.authoring import TEMPLATES as AUTHORING_TEMPLATES
 
+# The server's pages, and the "About this kit" section it shares with the session plan.
 _templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+    loader=jinja2.FileSystemLoader([Path(__file__).parent / "templates", AUTHORING_TEMPLATES]), autoescape=True
 )
 COOKIE_DAYS = 30
 
