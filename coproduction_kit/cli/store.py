@@ -15,9 +15,7 @@ def ready_store(workshop) -> str:
 
 
 class MigrateApp(Command):
-    """Make or update the store's tables."""
-
-    description = "Make or update the store's tables (serve and prepare do it too); keeps every answer."
+    """Make or update the store's tables (serve and prepare do it too); keeps every answer."""
 
     def run(self, workshop) -> int:
         ready_store(workshop)

@@ -284,17 +284,6 @@ def test_small_report_charts_carry_the_numbers(small, curriculum, tmp_path):
     assert "Never sent" not in page
 
 
-def test_the_page_is_drawn_from_the_structure_and_imports_nothing_of_report():
-    """report.py computes and report_html.py draws what it is given: no import circle, no re-parsed text."""
-    import ast
-
-    for name in ("report_html.py", "templating.py"):
-        tree = ast.parse((PROJECT_ROOT / "coproduction_kit" / "review" / name).read_text("utf-8"))
-        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-        assert "coproduction_kit.review.report" not in imported, name
-
-
 # HTML -----------------------------------------------------------------------------------------
 class _Headings(HTMLParser):
     def __init__(self):
