@@ -67,6 +67,6 @@ def follow_up():
 
 
 __all__ = [
-    "welcome", "check_in", "follow_up", *(kind.call for kind in KINDS.values()), "keypoints", "debrief", "submit",
+    "welcome", "check_in", *(kind.call for kind in KINDS.values()), "keypoints", "debrief", "submit", "follow_up",
     *(cls.__name__ for cls in _KINDS.values()),
 ]
