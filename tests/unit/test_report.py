@@ -360,7 +360,7 @@ def test_xlsx_has_both_sheets_and_inert_text(report, big):
     times = [c.value for c in cells if isinstance(c.value, datetime)]
     assert times and all(t.tzinfo is None for t in times)
     assert SUBMITTED_AT.replace(tzinfo=None) in times
-    assert book["Summary"].max_row == len(big[2]) + 1
+    assert book["Summary"].max_row == len(big[2]) + 2  # the header, and the follow-up's row last
 
 
 def test_xlsx_times_are_naive_utc(tmp_path):
