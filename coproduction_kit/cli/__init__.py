@@ -38,6 +38,8 @@ SUBCOMMANDS = {
              "Copy the kit's curriculum, modules, guides and views into a new folder to adapt (workshop init DIR)."),
     "migrate": ("coproduction_kit.cli.store.MigrateApp",
                 "Make or update the store's tables (serve and prepare do it too); keeps every answer."),
+    "followup": ("coproduction_kit.cli.store.FollowupApp",
+                 "Open the evaluation's follow-up months later (--close closes it); the report pairs it."),
 }
 _ABOUT = " ".join(__doc__.split("\n\n")[1].split())
 # Options that take a value, so that `workshop --data-dir DIR COMMAND` finds COMMAND after DIR.

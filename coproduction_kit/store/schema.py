@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The newest revision in migrations/versions/ (a test checks the two agree).
-SCHEMA_REVISION = "0001_baseline"
+SCHEMA_REVISION = "0002_evaluation"
 # Alembic's own table, named apart from nbgrader's ``alembic_version`` should both share a database.
 VERSION_TABLE = "workshop_schema_version"
 
@@ -153,6 +153,9 @@ anonymous_answers = sa.Table(
     sa.Column("workshop_id", sa.String(40), nullable=False),
     sa.Column("exercise_id", sa.String(160), nullable=False),
     sa.Column("value", sa.Text, nullable=False),  # JSON
+    # The evaluation's statements: the hash of the participant's pairing code (core/pairing.py), or None.
+    # Two answers with the same key are one person's before and after; no key says whose.
+    sa.Column("pair_key", sa.String(32)),
     sqlite_with_rowid=False,
 )
 
