@@ -22,6 +22,7 @@ import pandas as pd
 
 from coproduction_kit.core.curriculum import Curriculum, CurriculumError
 from coproduction_kit.core.private_files import private_folder
+from coproduction_kit.core.programme import TITLE as PROGRAMME_TITLE
 from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS, TEXT_KINDS  # CHART_KINDS: drawn as bars
 from coproduction_kit.core.stats import average_positions, grouped_tallies, tally, words
 from coproduction_kit.review.export import COLUMNS, load, write_csv
@@ -266,6 +267,8 @@ class ReportPage:
     participants: int  # who shared them
     modules: tuple[ModuleReport, ...]
     evaluation: tuple[PromptReport, ...]
+    # The programme's own figures (``core/programme.py``), as (figure, value); None: none entered.
+    programme: tuple[tuple[str, str], ...] | None = None
 
 
 def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
@@ -304,6 +307,8 @@ def build_report(
     """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``.
 
     Anonymous answers (the evaluation) are counted, and summarised only once ``k`` people answered.
+    The programme's own figures, once entered, are a table of the page, a sheet of the spreadsheet
+    and programme.csv.
     """
     out = Path(out_dir)
     if not out.exists():
@@ -320,9 +325,15 @@ def build_report(
         "summary": write_csv(summary, out / "summary.csv"),
     }
     say("Writing the spreadsheet …")
-    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
+    figures = store.programme_figures(workshop_id)
+    programme = pd.DataFrame(figures.rows() if figures else [], columns=["figure", "value"])
+    if figures:
+        paths["programme"] = write_csv(programme, out / "programme.csv")
+    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx",
+                               {PROGRAMME_TITLE: programme} if figures else None)
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
     page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k), made)
+    page = replace(page, programme=tuple(figures.rows()) if figures else None)
     paths["html"] = write_html(page, out / "report.html")
     return paths
