@@ -2,7 +2,8 @@
 
 A table of its own, about the programme, not about participants (no pseudonym, no answer).  A
 store whose tables were made from ``schema.py`` before Alembic knew it may have it already: then
-it is left as it is.
+it is left as it is.  The table is written out here, not taken from ``schema.py``, so that this
+revision stays what it was when ``schema.py`` changes.
 
 Revision ID: 0002_programme
 Revises: 0001_baseline
