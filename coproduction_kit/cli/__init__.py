@@ -1,8 +1,9 @@
 """The facilitators' command line.
 
 ``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
-``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``init`` starts a
-workshop folder of your own, ``migrate`` updates the store after an upgrade; ``forget`` deletes.
+``figures`` keeps the programme's own figures for the report; ``check``, ``guides``, ``plan`` and
+``prepare`` look after the curriculum; ``init`` starts a workshop folder of your own, ``migrate``
+updates the store after an upgrade; ``forget`` deletes.
 
 Every command ends by saying what it did and where the results are.  ``workshop --help`` lists
 the commands, ``workshop COMMAND --help`` a command's options and ``--help-all`` every setting.
@@ -27,6 +28,8 @@ SUBCOMMANDS = {
     "export": ("coproduction_kit.cli.review.ExportApp", "Write the shared, submitted answers as a CSV file."),
     "report": ("coproduction_kit.cli.review.ReportApp",
                "Write the review report: CSV, XLSX and an HTML summary of shared reflections."),
+    "figures": ("coproduction_kit.cli.figures.FiguresApp",
+                "Enter or show the programme's own figures (sessions co-facilitated, educators paid) for the report."),
     "forget": ("coproduction_kit.cli.review.ForgetApp",
                "Delete all of this workshop's data (answers, course, exchange)."),
     "check": ("coproduction_kit.cli.authoring.CheckApp",

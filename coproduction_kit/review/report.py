@@ -23,6 +23,7 @@ import pandas as pd
 from coproduction_kit.core.curriculum import (FOLLOW_UP, FOLLOW_UP_EXERCISE, Curriculum, CurriculumError,
                                               follow_up_exercise)
 from coproduction_kit.core.private_files import private_folder
+from coproduction_kit.core.programme import TITLE as PROGRAMME_TITLE
 from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS, TEXT_KINDS  # CHART_KINDS: drawn as bars
 from coproduction_kit.core.stats import average_positions, grouped_tallies, tally, words
 from coproduction_kit.review.evaluation import EFFECT_SIZE, PairedChange, change_frame, evaluation_changes
@@ -279,6 +280,8 @@ class ReportPage:
         for change in self.changes:
             groups.setdefault(change.comparison, []).append(change)
         return list(groups.items())
+    # The programme's own figures (``core/programme.py``), as (figure, value); None: none entered.
+    programme: tuple[tuple[str, str], ...] | None = None
 
 
 def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
@@ -319,6 +322,8 @@ def build_report(
 
     Anonymous answers (the evaluation) are counted, and summarised only once ``k`` people answered;
     the evaluation's paired change is shown only for statements with at least ``k`` pairs.
+    The programme's own figures, once entered, are a table of the page, a sheet of the spreadsheet
+    and programme.csv.
     """
     out = Path(out_dir)
     if not out.exists():
@@ -340,9 +345,17 @@ def build_report(
         "change": write_csv(change_frame(changes), out / "evaluation-change.csv"),
     }
     say("Writing the spreadsheet …")
-    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx", change=change_frame(changes))
+    figures = store.programme_figures(workshop_id)
+    programme = pd.DataFrame(figures.rows() if figures else [], columns=["figure", "value"])
+    if figures:
+        paths["programme"] = write_csv(programme, out / "programme.csv")
+    more = {"Change": change_frame(changes)}
+    if figures:
+        more[PROGRAMME_TITLE] = programme
+    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx", more)
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
     page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k), made, changes, k)
+    page = replace(page, programme=tuple(figures.rows()) if figures else None)
     paths["html"] = write_html(page, out / "report.html")
     return paths

@@ -52,9 +52,9 @@ def _write_column(sheet, number: int, series: pd.Series) -> None:
 
 
 def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path,
-               change: pd.DataFrame | None = None) -> Path:
-    """A workbook with a "Shared reflections" sheet, a "Summary" sheet and (given ``change``, the
-    evaluation's paired change) a "Change" sheet; text is never a formula.
+               more: dict[str, pd.DataFrame] | None = None) -> Path:
+    """A workbook with a "Shared reflections" sheet, a "Summary" sheet and ``more`` (title: table);
+    text is never a formula.
 
     Written with XlsxWriter, told never to turn text into a formula or a link; text that a
     spreadsheet could still read as one is neutralised as in the CSV.
@@ -71,10 +71,7 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path,
     wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40, "statement": 50}
     reflections = frame[[c for c in frame.columns if c != "value"]]
     try:
-        sheets = [("Shared reflections", reflections), ("Summary", summary)]
-        if change is not None:
-            sheets.append(("Change", change))
-        for title, table in sheets:
+        for title, table in (("Shared reflections", reflections), ("Summary", summary), *(more or {}).items()):
             sheet = book.add_worksheet(title)
             sheet.freeze_panes(1, 0)
             for number, column in enumerate(table.columns):
