@@ -91,9 +91,14 @@ function render({ model, el }) {
       : `${role}: ${words(position)}${was ? ` (was ${words(was)})` : ""}.`;
   }
 
+  // A role's button covers its point on the map and never sticks out of it: at the left edge the
+  // point is the button's left edge, in the middle its middle, and so on (likewise up and down).
   function place(token, position) {
-    token.style.left = `${(position[0] / TOP) * 100}%`;
-    token.style.top = `${(1 - position[1] / TOP) * 100}%`;
+    const x = (position[0] / TOP) * 100;
+    const y = (1 - position[1] / TOP) * 100;
+    token.style.left = `${x}%`;
+    token.style.top = `${y}%`;
+    token.style.transform = `translate(${-x}%, ${-y}%)`;
   }
 
   function keepFocus(token, move) {
@@ -198,12 +203,13 @@ function render({ model, el }) {
       const now = placed[role];
       if (now && (now[0] !== was[0] || now[1] !== was[1])) {
         lines.appendChild(svg("line", { class: "pm-arrow", x1: was[0], y1: TOP - was[1], x2: now[0], y2: TOP - now[1] }));
-        // the arrow's head: two short strokes back from where the role is now
-        const angle = Math.atan2((TOP - now[1]) - (TOP - was[1]), now[0] - was[0]);
+        // the arrow's head halfway along, where the role's button does not cover it
+        const angle = Math.atan2(was[1] - now[1], now[0] - was[0]);
+        const mid = [(was[0] + now[0]) / 2, TOP - (was[1] + now[1]) / 2];
         for (const side of [-0.5, 0.5]) {
           lines.appendChild(svg("line", {
-            class: "pm-arrow", x1: now[0], y1: TOP - now[1],
-            x2: now[0] - 0.7 * Math.cos(angle + side), y2: TOP - now[1] - 0.7 * Math.sin(angle + side),
+            class: "pm-arrow", x1: mid[0], y1: mid[1],
+            x2: mid[0] - 0.6 * Math.cos(angle + side), y2: mid[1] - 0.6 * Math.sin(angle + side),
           }));
         }
       }
@@ -233,7 +239,7 @@ function render({ model, el }) {
         items.push(`${role}: ${words(now)}` + (change ? ` (moved: ${change} than before)` : was ? " (as before)" : ""));
       } else {
         keepFocus(button, () => { if (button.parentNode !== trayRoles) trayRoles.appendChild(button); });
-        button.style.left = button.style.top = "";
+        button.style.left = button.style.top = button.style.transform = "";
         button.setAttribute("aria-label", `${role}: not placed yet`);
         waiting.push(role);
       }
