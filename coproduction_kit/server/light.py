@@ -58,7 +58,7 @@ def compress(app: Application) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _calls(notebook: Path, modified: float) -> frozenset[str]:
+def _calls(notebook: Path, version: tuple[int, int]) -> frozenset[str]:
     """The on-demand extensions a notebook's code cells call for (read once per version of the file)."""
     cells = json.loads(notebook.read_text("utf-8"))["cells"]
     code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
@@ -70,7 +70,8 @@ def needed_extensions(notebook_path: str, root_dir: str = "") -> frozenset[str] 
     """Which on-demand extensions a page needs; None when its notebook cannot be read (then all load)."""
     notebook = Path(root_dir or ".", notebook_path)
     try:
-        return _calls(notebook.resolve(), notebook.stat().st_mtime)
+        stat = notebook.stat()
+        return _calls(notebook.resolve(), (stat.st_mtime_ns, stat.st_size))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
