@@ -152,7 +152,7 @@ def room_map_chart(spreads: list, caption: str = "") -> str:
                       f'<text x="{x:g}" y="{SIZE - PAD + 24}" text-anchor="middle" font-size="20">{tick}</text>'
                       f'<text x="{PAD - 10}" y="{y + 7:g}" text-anchor="end" font-size="20">{tick}</text>')
     taken: list[tuple[float, float]] = []
-    rows = []
+    crosses, marks, rows = [], [], []  # every cross under every number, so no line crosses a number
     for number, spread in enumerate(spreads, start=1):
         x, y = _xy(spread.authority, spread.expertise)
         (a_low, a_high), (e_low, e_high) = spread.authority_range, spread.expertise_range
@@ -160,13 +160,13 @@ def room_map_chart(spreads: list, caption: str = "") -> str:
         right, _ = _xy(a_high, 0)
         _, bottom = _xy(0, e_low)
         _, top = _xy(0, e_high)
-        shapes.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{BAR}" stroke-width="5" '
+        crosses.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{BAR}" stroke-width="5" '
                       f'stroke-opacity="0.45" stroke-linecap="round"/>'
                       f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{top:.1f}" stroke="{BAR}" stroke-width="5" '
                       f'stroke-opacity="0.45" stroke-linecap="round"/>')
         x = _free_spot(x, y, taken)
         taken.append((x, y))
-        shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{MARK}" fill="{BAR}" stroke="#ffffff" stroke-width="2"/>'
+        marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{MARK}" fill="{BAR}" stroke="#ffffff" stroke-width="2"/>'
                       f'<text x="{x:.1f}" y="{y + 8:.1f}" text-anchor="middle" font-size="22" font-weight="700" '
                       f'fill="#ffffff">{number}</text>')
         rows.append(f"<tr><td class='num'>{number}</td><th scope='row'>{escape(spread.role)}</th>"
@@ -183,6 +183,6 @@ def room_map_chart(spreads: list, caption: str = "") -> str:
         f"<figure class='workshop-power-map' style='display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start'>"
         f'<svg role="img" aria-label="{label}: numbered roles, named in the table" viewBox="0 0 {SIZE} {SIZE}" '
         f'style="width:100%;max-width:40rem;height:auto;flex:1 1 20rem" font-family="{FONT}" fill="{INK}">'
-        f'{"".join(shapes)}</svg>'
+        f'{"".join(shapes + crosses + marks)}</svg>'
         f"<div class='scroll' style='overflow-x:auto;flex:1 1 20rem'>{table}</div></figure>"
     )
