@@ -69,6 +69,12 @@ def test_a_finger_drags_a_role_across_the_map_and_it_is_saved(chromium, voila_se
     try:
         board = page.locator(".workshop-exercise").filter(has=page.locator(".pm")).first
         board.scroll_into_view_if_needed()
+        # Every word on the map at least 16 px; nothing wider than the phone.
+        sizes = board.evaluate("""b => [...b.querySelectorAll('.pm-role, .pm-help, .pm-axis, .pm-tray-title, .pm-list li')]
+            .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert len(sizes) > 10 and min(sizes) >= 16
+        assert board.evaluate("b => b.querySelector('.pm').scrollWidth <= b.clientWidth")
+        assert page.evaluate("[document.scrollingElement.scrollWidth <= innerWidth]") == [True]
         role = board.locator(".pm-tray .pm-role", has_text="Service-user educator")
         role.tap()  # a tap puts a waiting role in the middle of the map
         placed = board.locator(".pm-map .pm-role", has_text="Service-user educator")
