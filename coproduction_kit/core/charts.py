@@ -1,8 +1,8 @@
-"""The kit's charts, as HTML with inline SVG: bars of counts, the power map, and change with its interval.
+"""The kit's charts, as HTML with inline SVG: bars of counts, change with its interval, and the room's power map.
 
-The room view, the power map exercise and the facilitators' report all draw with these, so a
-chart reads the same wherever it appears.  Each is a picture with its text alternative beside it
-(a table of the numbers, or a numbered list), so the picture is never the only way to read it:
+The room view, the projector and the facilitators' report draw with these, so a chart reads the
+same wherever it appears.  Each is a picture with its text alternative beside it (a table of the
+numbers), so the picture is never the only way to read it:
 a screen reader hears the numbers, a printout keeps them, and colour is never needed (every bar
 has its number written beside it).  Colours and fonts are SVG attributes, not a style sheet, so
 a chart looks the same in a Voilà page and in the report's single HTML file; nothing is fetched
@@ -147,8 +147,9 @@ def change_chart(rows: list[tuple[str, float, float, float, str]], caption: str 
     )
 
 
-# The power map ---------------------------------------------------------------------------------
-SIZE, PAD, TOP = 320, 40, 10  # chart size in px, room for axis labels, scale maximum
+# The room's power map -------------------------------------------------------------------------
+SIZE, PAD, TOP = 600, 70, 10  # chart size in px, room for axis labels, scale maximum
+MARK = 20  # a role's numbered circle, in px of the chart
 
 
 def _xy(authority: float, expertise: float) -> tuple[float, float]:
@@ -156,36 +157,73 @@ def _xy(authority: float, expertise: float) -> tuple[float, float]:
     return PAD + span * authority / TOP, SIZE - PAD - span * expertise / TOP
 
 
-def power_chart(points: list[tuple[str, float, float]], before: dict | None = None, caption: str = "") -> str:
-    """Roles as numbered points on two axes (formal authority, recognised expertise), and the same as a list.
+def _between(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
 
-    ``before`` maps a role to its earlier ``[authority, expertise]``: drawn as a dashed circle with
-    a line to where the role is now, and said in words when it moved.
+
+def _free_spot(x: float, y: float, taken: list[tuple[float, float]]) -> float:
+    """Where a numbered circle goes across: beside any already at (about) the same place, never on it."""
+    step = 2 * MARK + 4
+    for shift in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5):
+        spot = x + shift * step
+        if MARK <= spot <= SIZE - MARK and not any(abs(spot - tx) < 2 * MARK and abs(y - ty) < 2 * MARK
+                                                   for tx, ty in taken):
+            return spot
+    return x  # a crowd in one place: the table still names every role
+
+
+def room_map_chart(spreads: list, caption: str = "") -> str:
+    """The room's power maps as one picture for a projector, and the same as a table.
+
+    ``spreads`` are ``stats.Spread``s: each role is a numbered circle at the room's middle (median)
+    position, with a cross spanning where the middle half of the room put it on each axis.  The
+    numbers, the axis names and the table are large enough to read from the back of a room.
     """
     shapes = [
-        f'<line x1="{PAD}" y1="{SIZE - PAD}" x2="{SIZE - PAD}" y2="{SIZE - PAD}" stroke="{AXIS}"/>',
-        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{SIZE - PAD}" stroke="{AXIS}"/>',
-        f'<text x="{SIZE / 2}" y="{SIZE - 8}" text-anchor="middle" font-size="13">Formal authority →</text>',
-        f'<text x="14" y="{SIZE / 2}" text-anchor="middle" font-size="13" '
-        f'transform="rotate(-90 14 {SIZE / 2})">Recognised expertise →</text>',
+        f'<rect x="{PAD}" y="{PAD}" width="{SIZE - 2 * PAD}" height="{SIZE - 2 * PAD}" fill="none" stroke="{AXIS}" '
+        f'stroke-width="2"/>',
+        f'<text x="{SIZE / 2}" y="{SIZE - 18}" text-anchor="middle" font-size="26">Formal authority →</text>',
+        f'<text x="28" y="{SIZE / 2}" text-anchor="middle" font-size="26" '
+        f'transform="rotate(-90 28 {SIZE / 2})">Recognised expertise →</text>',
     ]
-    items = []
-    for number, (role, authority, expertise) in enumerate(points, start=1):
-        x, y = _xy(authority, expertise)
-        text = f"{escape(role)}: authority {authority:g}, expertise {expertise:g}"
-        if before and role in before:
-            bx, by = _xy(*before[role])
-            shapes.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="9" fill="none" stroke="#555555" stroke-dasharray="3 2"/>'
-                          f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#555555"/>')
-            if tuple(before[role]) != (authority, expertise):
-                text += f" (was authority {before[role][0]:g}, expertise {before[role][1]:g})"
-        shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{BAR}"/>'
-                      f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="12" fill="#fff">{number}</text>')
-        items.append(f"<li>{text}</li>")
-    label = escape(caption or "Power map")
+    for tick in (0, 5, 10):
+        x, y = _xy(tick, tick)
+        shapes.append(f'<line x1="{x:g}" y1="{PAD}" x2="{x:g}" y2="{SIZE - PAD}" stroke="{AXIS}" stroke-opacity="0.3"/>'
+                      f'<line x1="{PAD}" y1="{y:g}" x2="{SIZE - PAD}" y2="{y:g}" stroke="{AXIS}" stroke-opacity="0.3"/>'
+                      f'<text x="{x:g}" y="{SIZE - PAD + 24}" text-anchor="middle" font-size="20">{tick}</text>'
+                      f'<text x="{PAD - 10}" y="{y + 7:g}" text-anchor="end" font-size="20">{tick}</text>')
+    taken: list[tuple[float, float]] = []
+    crosses, marks, rows = [], [], []  # every cross under every number, so no line crosses a number
+    for number, spread in enumerate(spreads, start=1):
+        x, y = _xy(spread.authority, spread.expertise)
+        (a_low, a_high), (e_low, e_high) = spread.authority_range, spread.expertise_range
+        left, _ = _xy(a_low, 0)
+        right, _ = _xy(a_high, 0)
+        _, bottom = _xy(0, e_low)
+        _, top = _xy(0, e_high)
+        crosses.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{BAR}" stroke-width="5" '
+                      f'stroke-opacity="0.45" stroke-linecap="round"/>'
+                      f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{top:.1f}" stroke="{BAR}" stroke-width="5" '
+                      f'stroke-opacity="0.45" stroke-linecap="round"/>')
+        x = _free_spot(x, y, taken)
+        taken.append((x, y))
+        marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{MARK}" fill="{BAR}" stroke="#ffffff" stroke-width="2"/>'
+                      f'<text x="{x:.1f}" y="{y + 8:.1f}" text-anchor="middle" font-size="22" font-weight="700" '
+                      f'fill="#ffffff">{number}</text>')
+        rows.append(f"<tr><td class='num'>{number}</td><th scope='row'>{escape(spread.role)}</th>"
+                    f"<td class='num'>{spread.maps}</td>"
+                    f"<td>{spread.authority:g} ({_between(a_low, a_high)})</td>"
+                    f"<td>{spread.expertise:g} ({_between(e_low, e_high)})</td></tr>")
+    label = escape(caption or "The room's power map")
+    table = (f"<table class='workshop-chart-numbers' style='font-size:1.25rem'><caption>{label}: each role's middle "
+             f"position, and where the middle half of the maps put it</caption><thead><tr><th scope='col'>Number</th>"
+             f"<th scope='col'>Role</th><th scope='col'>Maps</th><th scope='col'>Formal authority</th>"
+             f"<th scope='col'>Recognised expertise</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+             if rows else "<p>No role was placed on enough maps to show.</p>")
     return (
-        f'<figure class="workshop-power-map"><svg role="img" aria-label="{label}: see the numbered list" '
-        f'viewBox="0 0 {SIZE} {SIZE}" style="width:100%;max-width:{SIZE}px" font-family="{FONT}" fill="{INK}">'
-        f'{"".join(shapes)}</svg>'
-        f'<figcaption>{label}</figcaption><ol>{"".join(items) or "<li>No roles placed yet.</li>"}</ol></figure>'
+        f"<figure class='workshop-power-map' style='display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start'>"
+        f'<svg role="img" aria-label="{label}: numbered roles, named in the table" viewBox="0 0 {SIZE} {SIZE}" '
+        f'style="width:100%;max-width:40rem;height:auto;flex:1 1 20rem" font-family="{FONT}" fill="{INK}">'
+        f'{"".join(shapes + crosses + marks)}</svg>'
+        f"<div class='scroll' style='overflow-x:auto;flex:1 1 20rem'>{table}</div></figure>"
     )

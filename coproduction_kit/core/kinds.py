@@ -13,8 +13,11 @@ each kind, what the rest of the kit needs to know:
 - ``answer``: the type of a stored answer (``fits`` checks one);
 - ``text``: the answer as a reviewer reads it (journal, formgrader, export), from ``answers_text``;
 - ``counted``: how the room view and the report count answers: ``text`` (frequent words),
-  ``tallied`` (bars per point or option), ``grouped`` (bars per item), ``positions`` (averaged on
-  a chart) or ``none``;
+  ``tallied`` (bars per point or option), ``grouped`` (bars per item), ``positions`` (each role's
+  middle position, on a map) or ``none``;
+- ``front_end``: the JupyterLab extension its widget needs beyond ipywidgets' own (the power map's
+  ``anywidget``); the participants' server loads it only on pages that show the kind
+  (``server/light.py``);
 - its minutes (reading, answering, per item), in ``curriculum/kinds.yaml``: ``minutes()``; with
   the file's figures for every exercise (reading speed, choosing a share level, the room's
   discussion), ``timing()`` estimates what one exercise takes.
@@ -57,6 +60,7 @@ class Kind:
     answer: type
     counted: str = NONE
     text: Callable[[object, dict], str] = texts.as_typed
+    front_end: str = ""
 
     @property
     def widget_module(self) -> str:
@@ -104,8 +108,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("form", "form", _widget("form", "Form"),
          "Several labelled text boxes under one prompt.", _schema("form"), dict, TEXT, texts.form_text),
     Kind("power_map", "power_map", _widget("power_map", "PowerMap"),
-         "Roles placed on formal authority and recognised expertise, drawn as a chart.",
-         _schema("power_map"), dict, POSITIONS, texts.power_map_text),
+         "Roles placed by hand (touch, mouse or arrow keys) on formal authority and recognised expertise.",
+         _schema("power_map"), dict, POSITIONS, texts.power_map_text, front_end="anywidget"),
     Kind("payment_calculator", "payment_calculator", _widget("payment_calculator", "PaymentCalculator"),
          "What a service-user educator keeps from a payment, from the rules in curriculum/facts/.",
          _schema("payment_calculator"), dict, NONE, texts.payment_calculator_text),

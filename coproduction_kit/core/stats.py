@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from statistics import median, quantiles
 
 from coproduction_kit.core.answers_text import READINGS
 from coproduction_kit.core.credit import icmje
@@ -72,6 +74,47 @@ def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, in
          round(sum(e for _, e in spots) / len(spots), 1))
         for role, spots in placed.items() if len(spots) >= at_least
     ]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Where the room put one role: the middle (median) position and the middle half on each axis."""
+
+    role: str
+    maps: int  # how many maps placed it
+    authority: float
+    expertise: float
+    authority_range: tuple[float, float]  # the middle half of the room: first to third quartile
+    expertise_range: tuple[float, float]
+
+
+def _middle_half(numbers: list[float]) -> tuple[float, float]:
+    if len(numbers) < 2:
+        return numbers[0], numbers[0]
+    low, _, high = quantiles(numbers, n=4, method="inclusive")
+    return round(low, 1), round(high, 1)
+
+
+def position_spread(maps: list[dict], at_least: int = 1) -> list[Spread]:
+    """Per role, by first seen: its median position over the power maps and the middle half of them.
+
+    Positions that are not two numbers are left out; so are roles placed by fewer than ``at_least``
+    maps (the room view uses 2, so that a role one person added stays theirs).
+    """
+    placed: dict[str, list] = {}
+    for value in maps:
+        for role, spot in (value if isinstance(value, dict) else {}).items():
+            if (isinstance(spot, (list, tuple)) and len(spot) == 2
+                    and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in spot)):
+                placed.setdefault(role, []).append(spot)
+    spreads = []
+    for role, spots in placed.items():
+        if len(spots) < at_least:
+            continue
+        authority, expertise = [a for a, _ in spots], [e for _, e in spots]
+        spreads.append(Spread(role, len(spots), round(median(authority), 1), round(median(expertise), 1),
+                              _middle_half(authority), _middle_half(expertise)))
+    return spreads
 
 
 def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str, int]]]]:

@@ -11,20 +11,34 @@ A participant notices only that the page arrives sooner; measured with
   year, so a second visit asks nothing for it (Voilà marks them all "no-cache");
 - the JupyterLab extensions a module page never uses are not loaded: nbgrader's (formgrader lives
   in the facilitators' JupyterLab), the Notebook's toolbar links, and code highlighting (the pages
-  show no code).  Widget extensions, including ones installed later, still load.
+  show no code).  Widget extensions, including ones installed later, still load, except those an
+  exercise kind names as its ``front_end`` (the power map's anywidget): a page loads one only if its
+  notebook shows that kind (``keep_needed_extensions``, Voilà's ``page_config_hook``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from pathlib import Path
 
 from jupyter_server.base.handlers import FileFindHandler
 from tornado.web import Application, GZipContentEncoding
 
-UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments"]
+from coproduction_kit.core.kinds import KINDS
 
-# remoteEntry.c8c9eed2cdefde7d.js, 84.09c61a35dce1705f.js: webpack names a built file by its content.
-_HASHED = re.compile(r"\.[0-9a-f]{16,}\.js$")
+UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments"]
+# extension -> the notebook calls that show a kind needing it, e.g. {"anywidget": ["power_map"]}
+ON_DEMAND: dict[str, list[str]] = {}
+for _kind in KINDS.values():
+    if _kind.front_end:
+        ON_DEMAND.setdefault(_kind.front_end, []).append(_kind.call)
+del _kind
+
+# remoteEntry.c8c9eed2cdefde7d.js, 84.09c61a35dce1705f.js, anywidget's main.15ebcf03.js: webpack
+# names a built file by its content.
+_HASHED = re.compile(r"\.[0-9a-f]{8,}\.js$")
 A_YEAR = "public, max-age=31536000, immutable"
 
 
@@ -41,3 +55,35 @@ def compress(app: Application) -> None:
     """Every response of ``app`` gzip-compressed when the browser accepts it (text, JS, JSON, SVG)."""
     if GZipContentEncoding not in app.transforms:
         app.add_transform(GZipContentEncoding)
+
+
+@functools.lru_cache(maxsize=64)
+def _calls(notebook: Path, version: tuple[int, int]) -> frozenset[str]:
+    """The on-demand extensions a notebook's code cells call for (read once per version of the file)."""
+    cells = json.loads(notebook.read_text("utf-8"))["cells"]
+    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+    return frozenset(name for name, calls in ON_DEMAND.items()
+                     if any(re.search(rf"\b{re.escape(call)}\s*\(", code) for call in calls))
+
+
+def needed_extensions(notebook_path: str, root_dir: str = "") -> frozenset[str] | None:
+    """Which on-demand extensions a page needs; None when its notebook cannot be read (then all load)."""
+    notebook = Path(root_dir or ".", notebook_path)
+    try:
+        stat = notebook.stat()
+        return _calls(notebook.resolve(), (stat.st_mtime_ns, stat.st_size))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_needed_extensions(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
+                           notebook_path: str, **_) -> dict:
+    """Voilà's ``page_config_hook``: a page lists an on-demand extension only if its notebook uses it."""
+    manager = settings.get("contents_manager")
+    needed = needed_extensions(notebook_path, getattr(manager, "root_dir", ""))
+    if needed is None:
+        return page_config
+    unused = set(ON_DEMAND) - needed
+    page_config["federated_extensions"] = [
+        extension for extension in page_config.get("federated_extensions", []) if extension["name"] not in unused]
+    return page_config

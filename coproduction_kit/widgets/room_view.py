@@ -11,7 +11,8 @@ prompt:
   new answer, no edit and no answer newly shared with the room, though each person can still
   make theirs private);
 - free text is listed with its frequent words; scales, choices and sorts are drawn as bars with
-  their numbers beside them and in a table (the text alternative), by ``core.charts``.
+  their numbers beside them and in a table (the text alternative), and power maps as one map of
+  the room, by ``core.charts``.
 
 No pseudonym ever appears here.  The view refreshes itself every few seconds.
 """
@@ -23,19 +24,18 @@ import html
 
 import ipywidgets as w
 
-from coproduction_kit.core.charts import bar_chart, bars, power_chart, tally_bars, unit
+from coproduction_kit.core.charts import bar_chart, bars, room_map_chart, tally_bars, unit
 from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
 from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS, answer_text
-from coproduction_kit.core.stats import average_positions, frequent_words, grouped_tallies, tally
+from coproduction_kit.core.stats import frequent_words, grouped_tallies, position_spread, tally
 
 
 def room_power_map(maps: list[dict]) -> str:
-    """Everyone's shared maps as one picture: each role at its average position, with how many placed it."""
-    points = [(f"{role} ({n} maps)", authority, expertise)
-              for role, n, authority, expertise in average_positions(maps, at_least=2)]
-    return power_chart(points, caption=f"The room's maps together ({len(maps)} maps): average position of each role")
+    """Everyone's shared maps as one picture: each role where the room put it (the middle of the maps)
+    and how far the room agreed (the middle half of the maps), with how many placed it."""
+    return room_map_chart(position_spread(maps, at_least=2), caption=f"The room's maps together ({len(maps)} maps)")
 
 
 class PromptPanel(w.VBox):

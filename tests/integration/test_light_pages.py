@@ -86,3 +86,23 @@ def test_pages_holding_a_participants_words_are_never_kept_by_a_cache(server):
     for path in ("", "voila/render/payment.ipynb", "journal.html", "journal.md"):
         headers, _, _ = fetch(url + path, cookie=token)
         assert "no-store" in headers["Cache-Control"], path
+
+
+def test_anywidget_loads_only_on_a_page_with_a_power_map_and_is_served_from_here(server):
+    """The power map's front end (anywidget's JupyterLab extension) is listed on the power page only;
+    its files come from this server, compressed, and those named by their content are cached a year."""
+    url, token = server
+
+    def extensions(module):
+        _, _, page = fetch(url + f"voila/render/{module}.ipynb", cookie=token)
+        config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.S).group(1))
+        return {extension["name"]: extension for extension in config["federated_extensions"]}
+
+    power, payment = extensions("power"), extensions("payment")
+    assert "anywidget" in power and "anywidget" not in payment
+    assert "@jupyter-widgets/jupyterlab-manager" in payment  # the widgets themselves still load everywhere
+    entry = f"{url}voila/labextensions/anywidget/{power['anywidget']['load']}"
+    headers, raw, body = fetch(entry)
+    assert b"anywidget" in body and headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"

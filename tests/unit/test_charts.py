@@ -1,4 +1,4 @@
-"""The kit's one chart module: bars of counts and the power map, each with its text alternative."""
+"""The kit's one chart module: bars of counts and the room's power map, each with its text alternative."""
 
 import re
 from html.parser import HTMLParser
@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 import pytest
 
 from coproduction_kit.core.charts import (
-    AXIS, BAR, INK, Bar, bar_chart, bars, numbered, power_chart, tally_bars, unit,
+    AXIS, BAR, INK, Bar, bar_chart, bars, numbered, room_map_chart, tally_bars, unit,
 )
+from coproduction_kit.core.stats import position_spread
 
 MARKUP = "<img src=x onerror=alert(1)> & \"quoted\" 'option'"
 
@@ -51,8 +52,8 @@ def test_labels_with_markup_are_escaped_everywhere():
     assert "img" not in page.tags and "<img" not in chart
     assert MARKUP + " in full" in "".join(page.text)  # the table names it in full
     assert any(MARKUP in value for value in page.attributes)  # the text alternative, unharmed
-    power = power_chart([(MARKUP, 3, 4)], before={MARKUP: [1, 1]}, caption=MARKUP)
-    assert "<img" not in power and f"{MARKUP}: authority 3, expertise 4 (was authority 1, expertise 1)" in "".join(_Page(power).text)
+    power = room_map_chart(position_spread([{MARKUP: [3, 4]}, {MARKUP: [5, 6]}]), caption=MARKUP)
+    assert "<img" not in power and MARKUP in "".join(_Page(power).text)
 
 
 def test_zero_counts_draw_no_bar_but_keep_their_row():
@@ -66,7 +67,7 @@ def test_zero_counts_draw_no_bar_but_keep_their_row():
 
 def test_empty_data_says_so_and_draws_nothing():
     assert "<svg" not in bar_chart([]) and "Nothing to count yet" in bar_chart([], caption="Vignette 1")
-    assert "<svg" in power_chart([]) and "No roles placed yet." in power_chart([])
+    assert "<svg" in room_map_chart([]) and "No role was placed on enough maps to show." in room_map_chart([])
 
 
 def test_options_are_numbered_beside_the_bars_and_named_in_full_in_the_table():
@@ -85,16 +86,35 @@ def test_scales_name_their_ends_in_the_table_and_kinds_their_unit():
     assert (unit("scale"), unit("checklist"), unit("choice")) == ("ratings", "people", "answers")
 
 
-def test_the_power_map_shows_before_and_after_and_lists_every_point():
-    power = power_chart([("Resident", 2, 9), ("Funder", 8, 1)], before={"Resident": [2, 4]}, caption="Your map")
-    items = re.findall(r"<li>([^<]+)</li>", power)
-    assert items == ["Resident: authority 2, expertise 9 (was authority 2, expertise 4)",
-                     "Funder: authority 8, expertise 1"]
-    assert power.count("stroke-dasharray") == 1 and 'aria-label="Your map: see the numbered list"' in power
-    assert re.findall(r'fill="#fff">(\d+)</text>', power) == ["1", "2"]
+def test_the_rooms_map_puts_each_role_at_its_middle_with_the_middle_half_of_the_room_around_it():
+    maps = [{"Resident": [2, 4], "Funder": [9, 1]}, {"Resident": [4, 6], "Funder": [9, 2]},
+            {"Resident": [3, 9]}, {"Resident": [10, 5]}]
+    spreads = position_spread(maps)
+    assert [(s.role, s.maps, s.authority, s.expertise) for s in spreads] == [("Resident", 4, 3.5, 5.5), ("Funder", 2, 9, 1.5)]
+    power = room_map_chart(spreads, caption="The room")
+    rows = re.findall(r"<tr><td class='num'>(\d)</td><th scope='row'>([^<]+)</th><td class='num'>(\d)</td>"
+                      r"<td>([^<]+)</td><td>([^<]+)</td></tr>", power)
+    assert rows == [("1", "Resident", "4", "3.5 (2.8 to 5.5)", "5.5 (4.8 to 6.8)"),
+                    ("2", "Funder", "2", "9 (9)", "1.5 (1.2 to 1.8)")]
+    assert re.findall(r'fill="#ffffff">(\d+)</text>', power) == ["1", "2"]  # each role's number on the map
+    # Numbers large enough for the back of a room: the chart's own text is never under 20 px of 600.
+    assert min(int(size) for size in re.findall(r'font-size="(\d+)"', power)) >= 20
 
 
-@pytest.mark.parametrize("chart", [bar_chart(bars([("a", 1)]), caption="c"), power_chart([("a", 1, 1)])])
+def test_roles_in_the_same_place_are_drawn_side_by_side_not_on_top_of_each_other():
+    same = [{"A": [5, 5], "B": [5, 5], "C": [10, 5]}] * 2
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', room_map_chart(position_spread(same)))
+    assert len(circles) == 3 and len(set(circles)) == 3
+    assert all(20 <= float(x) <= 580 for x, _ in circles)  # never pushed off the picture
+
+
+def test_a_position_that_is_not_two_numbers_is_left_out_of_the_rooms_map():
+    spreads = position_spread([{"A": [1, 1]}, {"A": "high"}, {"A": [True, 3]}, "not a map", {"A": [3, 5]}])
+    assert [(s.role, s.maps, s.authority, s.expertise) for s in spreads] == [("A", 2, 2, 3)]
+
+
+@pytest.mark.parametrize("chart", [bar_chart(bars([("a", 1)]), caption="c"),
+                                   room_map_chart(position_spread([{"a": [1, 1]}]))])
 def test_charts_need_no_network_and_are_readable_without_colour_or_style_sheet(chart):
     assert not re.search(r"(?:src|href)\s*=|url\(|@import|<link|<script", chart, re.I)
     assert f'fill="{INK}"' in chart  # the ink is the chart's own, not the page's style sheet

@@ -81,7 +81,7 @@ def test_the_second_power_map_starts_from_the_first_once_bound(workshop, store):
     assert after.value is None
     session.bind(sam)
     assert after.value == {"Attending psychiatrist": [9, 6]}
-    assert after._sliders["Attending psychiatrist"][0].value == 9
+    assert after._board.positions == {"Attending psychiatrist": [9, 6]}
     assert store.get_answer(sam, "power", "power.map-after") is None  # seeding is not an answer
 
 
