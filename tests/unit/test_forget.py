@@ -58,7 +58,7 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()
 
 
-def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, capsys):
+def test_report_command_writes_its_files_and_says_where(tmp_path, monkeypatch, capsys):
     from datetime import datetime, timezone
 
     monkeypatch.setenv("WORKSHOP_ID", "reported")
@@ -71,7 +71,9 @@ def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, 
     said = capsys.readouterr().out
     assert "Report written to" in said and "report.html" in said
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
+    # The evaluation's paired change is written even before anyone made a pair (a header row only);
+    # programme.csv only once the programme's figures are entered.
+    assert names == ["evaluation-change.csv", "report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
     assert "shared words" in (tmp_path / "out" / "report.html").read_text()
 
 
