@@ -26,7 +26,7 @@ def mark(matrix, person_id, roles=(), approved=False, accountable=False):
     """Do what a participant does: choose the person, then set their roles and the two boxes."""
     matrix._person.value = person_id
     for role, part in dict(roles).items():
-        matrix._roles[role].value = part
+        matrix._roles[role].label = part or "no part"
     matrix._approved.value, matrix._accountable.value = approved, accountable
 
 
@@ -61,7 +61,7 @@ def test_one_person_at_a_time_with_the_same_sixteen_controls(participant_session
     assert matrix._roles["Investigation"].description == f"{team[2]['name']}: Investigation"
     assert "1 of 14 roles marked" in matrix._marking.value and team[2]["name"] in matrix._marking.value
     matrix._person.value = team[3]["id"]  # another person: their own (empty) marks, nothing carried over
-    assert all(d.value is None for d in matrix._roles.values()) and matrix._approved.value is False
+    assert all(d.label == "no part" for d in matrix._roles.values()) and matrix._approved.value is False
     assert matrix._roles["Investigation"].description == f"{team[3]['name']}: Investigation"
     assert matrix.value == {team[2]["id"]: {"roles": {"Investigation": "equal"}, "approved": True, "accountable": False}}
     matrix._person.value = team[2]["id"]
@@ -91,7 +91,7 @@ def test_an_answer_saved_by_the_old_84_dropdown_matrix_restores(participant_sess
     assert matrix.value == old and "Restored" in matrix.status
     matrix._person.value = team[1]["id"]
     assert matrix._roles["Writing – original draft"].value == "lead"
-    assert matrix._roles["Methodology"].value == "equal" and matrix._roles["Software"].value is None
+    assert matrix._roles["Methodology"].value == "equal" and matrix._roles["Software"].label == "no part"
     assert f"<strong>Authors:</strong> {team[1]['name']} ({team[1]['role']})." in matrix._result.value
     matrix._person.value = team[4]["id"]
     assert matrix._accountable.value is True and matrix._approved.value is False

@@ -36,8 +36,9 @@ class CreditMatrix(Exercise):
         self._person.observe(lambda _change: self._show_value(self.value), "value")
         self._marking = w.HTML()
         # One layout and one style shared by the controls: fewer models for a phone to load.
-        layout, style = w.Layout(), DescriptionStyle(description_width="initial")
-        self._roles = {role: w.Dropdown(options=[("no part", None)] + [(p, p) for p in PARTS], value=None,
+        layout, style = w.Layout(width="auto", max_width="100%"), DescriptionStyle(description_width="initial")
+        # "no part" is an empty string, not None: a Dropdown shows None as a blank box.
+        self._roles = {role: w.Dropdown(options=[("no part", "")] + [(p, p) for p in PARTS], value="",
                                         layout=layout, style=style) for role in CREDIT_ROLES}
         self._approved, self._accountable = w.Checkbox(indent=False), w.Checkbox(indent=False)
         for control in self._controls():
@@ -47,8 +48,10 @@ class CreditMatrix(Exercise):
         intro = [w.HTML(f"<p>{html.escape(story)}</p>")] if story else []
         self._show_value(None)
         self._after_answer()
-        return w.VBox([*intro, self._person, self._marking, *self._controls(), self._result],
-                      layout=w.Layout(width="100%"))
+        matrix = w.VBox([*intro, self._person, self._marking, *self._controls(), self._result],
+                        layout=w.Layout(width="100%"))
+        matrix.add_class("workshop-credit")
+        return matrix
 
     def _controls(self) -> list[w.Widget]:
         return [*self._roles.values(), self._approved, self._accountable]
@@ -78,7 +81,7 @@ class CreditMatrix(Exercise):
         try:
             for role, dropdown in self._roles.items():
                 dropdown.description = f"{person['name']}: {role}"
-                dropdown.value = roles.get(role) if roles.get(role) in PARTS else None
+                dropdown.value = roles.get(role) if roles.get(role) in PARTS else ""
             self._approved.description = f"{person['name']} approved the final version"
             self._accountable.description = f"{person['name']} agrees to be accountable for the work"
             self._approved.value, self._accountable.value = bool(member.get("approved")), bool(member.get("accountable"))

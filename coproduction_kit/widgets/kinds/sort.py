@@ -32,6 +32,7 @@ class Sort(Exercise):
             picker.add_class("workshop-choice-buttons")
             picker.observe(self._placed, "value")
             note = w.HTML()
+            note.add_class("workshop-sort-note")
             self._pickers[item["id"]] = picker
             self._notes[item["id"]] = note
             rows.append(w.VBox([text, picker, note], layout=w.Layout(margin="0 0 0.75rem 0")))
