@@ -5,6 +5,7 @@ from coproduction_kit.store import ROOM
 from coproduction_kit.nbgrader.exchange import answer_text
 
 LADDER = "orientation.ladder"
+THREE_KINDS = "power.three-kinds"
 AGREEMENTS = "orientation.agreements"
 POSITIONALITY = "orientation.positionality"
 LOOK_BACK = "closing.look-back"
@@ -28,9 +29,52 @@ def test_sort_places_items_and_shows_each_note_once_placed(participant_session, 
     assert first["text"] in answer_text(saved(participant_session, LADDER).value, entry)
 
 
-def test_every_sort_picker_is_labelled(participant_session):
+def test_every_sort_picker_is_labelled_with_its_item_and_offers_every_category(participant_session, curriculum):
+    entry = curriculum.exercise(LADDER)
     ladder = Sort(LADDER, session=participant_session)
-    assert all(p.description.startswith("Item ") for p in ladder._pickers.values())
+    assert [p.description for p in ladder._pickers.values()] == [
+        f"Place item {n} in" for n in range(1, len(entry["items"]) + 1)]
+    assert all(list(p.options) == entry["categories"] and p.value is None for p in ladder._pickers.values())
+
+
+def test_a_placed_item_moves_with_one_more_tap_and_the_summary_follows(participant_session, curriculum):
+    entry = curriculum.exercise(THREE_KINDS)
+    kinds = Sort(THREE_KINDS, session=participant_session)
+    first, second = entry["items"][0]["id"], entry["items"][1]["id"]
+    power_over, power_to, power_with = entry["categories"]
+    assert kinds._summary.value == ""
+    kinds._pickers[first].value = power_over
+    kinds._pickers[second].value = power_over
+    assert "Item 1 is in <strong>Power-over</strong>" in kinds._notes[first].value
+    assert "<li>Power-over: 1, 2</li>" in kinds._summary.value and "2 of 6 placed" in kinds._summary.value
+    kinds._pickers[first].value = power_with  # moved: one tap on another category
+    assert saved(participant_session, THREE_KINDS).value == {first: power_with, second: power_over}
+    assert "Item 1 is in <strong>Power-with</strong>" in kinds._notes[first].value
+    assert "<li>Power-over: 2</li>" in kinds._summary.value and "<li>Power-with: 1</li>" in kinds._summary.value
+    assert f"<li>{power_to}: none</li>" in kinds._summary.value
+
+
+def test_a_sort_saved_before_the_buttons_restores_and_ignores_what_no_longer_fits(participant_session, curriculum):
+    entry = curriculum.exercise(THREE_KINDS)
+    items = [item["id"] for item in entry["items"]]
+    old = {items[2]: "Power-to", items[5]: "Power-with", items[0]: "Power-under", "gone-item": "Power-over"}
+    participant_session.store.save_answer(participant_session.participant, "power", THREE_KINDS, old)
+    kinds = Sort(THREE_KINDS, session=participant_session)
+    assert kinds._pickers[items[2]].value == "Power-to" and kinds._pickers[items[5]].value == "Power-with"
+    assert kinds._pickers[items[0]].value is None and kinds._notes[items[0]].value == ""
+    assert "To discuss" in kinds._notes[items[2]].value
+    kinds._pickers[items[1]].value = "Power-over"  # the next tap saves what the buttons show
+    assert saved(participant_session, THREE_KINDS).value == {items[1]: "Power-over", items[2]: "Power-to",
+                                                             items[5]: "Power-with"}
+
+
+def test_passing_a_sort_locks_its_buttons_and_hides_the_notes(participant_session, curriculum):
+    entry = curriculum.exercise(LADDER)
+    ladder = Sort(LADDER, session=participant_session)
+    ladder._pickers[entry["items"][0]["id"]].value = entry["categories"][0]
+    ladder._pass.value = True
+    assert all(p.disabled for p in ladder._pickers.values())
+    assert all(note.value == "" for note in ladder._notes.values()) and ladder._summary.value == ""
 
 
 def test_checklist_keeps_the_ticked_options_in_order(participant_session, curriculum):
