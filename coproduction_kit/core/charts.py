@@ -33,7 +33,7 @@ def bars(counts: list[tuple[str, int]]) -> list[Bar]:
     return [Bar(str(label), int(n)) for label, n in counts]
 
 
-def numbered(counts: list[tuple[str, int]]) -> list[Bar]:
+def numbered_bars(counts: list[tuple[str, int]]) -> list[Bar]:
     """A bar per option, labelled "Option 1", "Option 2" …; the table of numbers gives each in full.
 
     Options are sentences: beside a bar they would be cut, and two cut alike could not be told apart.
@@ -41,18 +41,13 @@ def numbered(counts: list[tuple[str, int]]) -> list[Bar]:
     return [Bar(f"Option {i}", int(n), f"Option {i}: {label}") for i, (label, n) in enumerate(counts, start=1)]
 
 
-def tally_bars(kind: str, counts: list[tuple[str, int]], ends: dict | None = None) -> list[Bar]:
-    """The bars of a scale's points (``ends`` names its end points in the table), or of the options
-    of a choice or checklist (numbered), from ``stats.tally``'s counts."""
-    if kind in ("choice", "checklist"):
-        return numbered(counts)
+def tally_bars(counts: list[tuple[str, int]], ends: dict | None = None, numbered: bool = False) -> list[Bar]:
+    """The bars of ``stats.tally``'s counts: options ``numbered`` (a choice, a checklist; the table
+    names them), or a scale's points, whose ``ends`` the table names."""
+    if numbered:
+        return numbered_bars(counts)
     ends = {str(point): words for point, words in (ends or {}).items() if words}
     return [Bar(str(label), int(n), f"{label} ({ends[str(label)]})" if str(label) in ends else "") for label, n in counts]
-
-
-def unit(kind: str) -> str:
-    """What a chart of this kind counts: a scale counts ratings, a checklist the people who ticked."""
-    return {"scale": "ratings", "checklist": "people"}.get(kind, "answers")
 
 
 def _cut(label: str) -> str:

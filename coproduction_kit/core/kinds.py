@@ -13,8 +13,11 @@ each kind, what the rest of the kit needs to know:
 - ``answer``: the type of a stored answer (``fits`` checks one);
 - ``text``: the answer as a reviewer reads it (journal, formgrader, export), from ``answers_text``;
 - ``counted``: how the room view and the report count answers: ``text`` (frequent words),
-  ``tallied`` (bars per point or option), ``grouped`` (bars per item), ``positions`` (each role's
-  middle position, on a map) or ``none``;
+  ``tallied`` (bars per point or option), ``grouped`` (bars per item, counted by the kind's
+  ``groups`` function from ``stats``), ``positions`` (each role's middle position, on a map) or
+  ``none``; a tallied kind's bars count ``unit`` (ratings, answers, or the people who ticked) and
+  its options are ``numbered`` in the chart (the table beside it names them); the report's
+  summary of a grouped kind gives every count, or each part's ``leading`` answer (a sort);
 - ``front_end``: the JupyterLab extension its widget needs beyond ipywidgets' own (the power map's
   ``anywidget``); the participants' server loads it only on pages that show the kind
   (``server/light.py``);
@@ -44,6 +47,7 @@ from pathlib import Path
 from typing import Callable
 
 from coproduction_kit.core import answers_text as texts
+from coproduction_kit.core import stats
 
 # How a kind's answers are counted, in the room view and the report.
 TEXT, TALLIED, GROUPED, POSITIONS, NONE = "text", "tallied", "grouped", "positions", "none"
@@ -61,6 +65,10 @@ class Kind:
     counted: str = NONE
     text: Callable[[object, dict], str] = texts.as_typed
     front_end: str = ""
+    groups: Callable[[dict, list[dict]], stats.Groups] | None = None  # a grouped kind's counts
+    unit: str = "answers"  # what a tallied kind's bars count
+    numbered: bool = False  # a tallied kind's options are numbered in its chart
+    leading: bool = False  # the report's summary names each part's leading answer (``stats.leading``)
 
     @property
     def widget_module(self) -> str:
@@ -97,14 +105,16 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("reflection", "reflect", _widget("reflection", "Reflection"),
          "A free-text reflection.", None, str, TEXT),
     Kind("scale", "scale", _widget("scale", "Scale"),
-         "A rating on a labelled scale.", _schema("scale"), int, TALLIED, texts.scale_text),
+         "A rating on a labelled scale.", _schema("scale"), int, TALLIED, texts.scale_text, unit="ratings"),
     Kind("choice", "choose", _widget("choice", "Choice"),
-         "A single choice, with a discussion note once answered.", _schema("options"), str, TALLIED),
+         "A single choice, with a discussion note once answered.", _schema("options"), str, TALLIED,
+         numbered=True),
     Kind("checklist", "checklist", _widget("checklist", "Checklist"),
-         "Options to tick.", _schema("options"), list, TALLIED, texts.checklist_text),
+         "Options to tick.", _schema("options"), list, TALLIED, texts.checklist_text, unit="people",
+         numbered=True),
     Kind("sort", "sort", _widget("sort", "Sort"),
          "Items to place in categories, each with a discussion note once placed.",
-         _schema("sort"), dict, GROUPED, texts.sort_text),
+         _schema("sort"), dict, GROUPED, texts.sort_text, groups=stats.sort_groups, leading=True),
     Kind("form", "form", _widget("form", "Form"),
          "Several labelled text boxes under one prompt.", _schema("form"), dict, TEXT, texts.form_text),
     Kind("power_map", "power_map", _widget("power_map", "PowerMap"),
@@ -118,13 +128,14 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          _schema("budget_planner"), dict, NONE, texts.budget_planner_text),
     Kind("vignettes", "vignettes", _widget("vignettes", "Vignettes"),
          "Short cases: rate the credibility given, name what happened, then read the discussion note.",
-         _schema("vignettes"), dict, GROUPED, texts.vignettes_text),
+         _schema("vignettes"), dict, GROUPED, texts.vignettes_text, groups=stats.vignette_groups),
     Kind("credit_matrix", "credit_matrix", _widget("credit_matrix", "CreditMatrix"),
          "Who did what in CRediT's 14 roles; the contribution statement and ICMJE's criteria follow.",
-         _schema("credit_matrix"), dict, GROUPED, texts.credit_matrix_text),
+         _schema("credit_matrix"), dict, GROUPED, texts.credit_matrix_text, groups=stats.credit_groups),
     Kind("matched_items", "matched_items", _widget("matched_items", "MatchedItems"),
          "The evaluation's statements (curriculum/evaluation.yaml), rated and sent anonymously with a pairing code.",
-         _schema("matched_items"), dict, GROUPED, texts.matched_items_text),
+         _schema("matched_items"), dict, GROUPED, texts.matched_items_text,
+         groups=stats.statement_groups),
 )}
 
 # notebook call -> the kind it shows
@@ -139,6 +150,13 @@ def counted_as(how: str) -> tuple[str, ...]:
 TEXT_KINDS = counted_as(TEXT)  # answers made of free text: frequent words
 TALLIED_KINDS = counted_as(TALLIED)  # one point or option (or several ticked): bars
 GROUPED_KINDS = counted_as(GROUPED)  # several parts, each with its own bars
+
+
+def grouped_tallies(entry: dict, values: list) -> stats.Groups:
+    """For an exercise with several parts (a grouped kind): (part, [(label, count)]) for each part."""
+    kind = KINDS.get(entry["kind"])
+    answers = [v for v in values if isinstance(v, dict)]
+    return kind.groups(entry, answers) if kind and kind.groups else []
 
 
 def answer_text(value, entry: dict) -> str:

@@ -11,7 +11,6 @@ from statistics import median, quantiles
 
 from coproduction_kit.core.answers_text import READINGS
 from coproduction_kit.core.credit import icmje
-from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS  # noqa: F401 (report.py imports them from here)
 
 # Common English words that say nothing about what people wrote.
 STOPWORDS = frozenset(
@@ -41,13 +40,13 @@ def frequent_words(texts, top: int = 8) -> list[tuple[str, int]]:
 
 
 def tally(entry: dict, values: list) -> list[tuple[str, int]]:
-    """(label, count) for every point of a scale or option of a choice or checklist, in order.
+    """(label, count) for every point of a ``scale`` or of the ``options`` (a choice, a checklist), in order.
 
     Points and options nobody chose count 0; a value the curriculum no longer lists is kept at
     the end, so nothing counted disappears.
     """
     counts: Counter = Counter()
-    if entry["kind"] == "scale":
+    if "scale" in entry:
         counts.update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
         labels = list(range(int(entry["scale"]["min"]), int(entry["scale"]["max"]) + 1))
         labels += sorted(set(counts) - set(labels))
@@ -117,31 +116,56 @@ def position_spread(maps: list[dict], at_least: int = 1) -> list[Spread]:
     return spreads
 
 
-def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str, int]]]]:
-    """For exercises with several parts: (part, [(label, count)]) for each part, in order.
+# Exercises with several parts (the registry's ``groups``, ``core/kinds.py``): each returns
+# (part, [(label, count)]) for each part, in order, from the answers that are mappings.
+Groups = list[tuple[str, list[tuple[str, int]]]]
 
-    sort: per item, how many placed it in each category; matched_items: per statement, each point; vignettes: per case, how many named
-    each reading; credit_matrix: per member, how many judged them an author or acknowledged.
+
+def sort_groups(entry: dict, answers: list[dict]) -> Groups:
+    """Per item, how many placed it in each category."""
+    return [(item["text"], [(c, sum(1 for v in answers if v.get(item["id"]) == c)) for c in entry["categories"]])
+            for item in entry["items"]]
+
+
+def leading(entry: dict, values: list) -> list[tuple[str, str]]:
+    """Per sorted item (by id), the category most placed it in, "Power-over (3 of 5)", or "no answers".
+
+    Ties go to the category listed first; a category the curriculum no longer lists comes last.
     """
-    answers = [v for v in values if isinstance(v, dict)]
-    kind = entry["kind"]
-    if kind == "sort":
-        return [(item["text"], [(c, sum(1 for v in answers if v.get(item["id"]) == c)) for c in entry["categories"]])
-                for item in entry["items"]]
-    if kind == "vignettes":
-        return [(f"{item['setting']}: {item['text']}",
-                 [(label, sum(1 for v in answers if (v.get(item["id"]) or {}).get("what") == code))
-                  for label, code in READINGS])
-                for item in entry["items"]]
-    if kind == "matched_items":  # the evaluation: per statement, how many gave each point
-        return [(item["text"], tally({"kind": "scale", "scale": item["scale"]},
-                                     [v.get(item["id"]) for v in answers]))
-                for item in entry.get("items", [])]
-    if kind == "credit_matrix":
-        groups = []
-        for person in entry["team"]:
-            authors = sum(1 for v in answers if all(icmje(v.get(person["id"], {})).values()))
-            groups.append((f"{person['name']} ({person['role']})",
-                           [("Author", authors), ("Acknowledged", len(answers) - authors)]))
-        return groups
-    return []
+    order = {category: i for i, category in enumerate(entry["categories"])}
+    per_item = {item["id"]: Counter() for item in entry["items"]}
+    for value in values:
+        for item_id, category in (value if isinstance(value, dict) else {}).items():
+            per_item.setdefault(item_id, Counter())[category] += 1
+    leaders = []
+    for item_id, counts in per_item.items():
+        if not counts:
+            leaders.append((item_id, "no answers"))
+            continue
+        best = min(counts, key=lambda c: (-counts[c], order.get(c, len(order)), str(c)))
+        leaders.append((item_id, f"{best} ({counts[best]} of {sum(counts.values())})"))
+    return leaders
+
+
+def vignette_groups(entry: dict, answers: list[dict]) -> Groups:
+    """Per case, how many named each reading of what happened."""
+    return [(f"{item['setting']}: {item['text']}",
+             [(label, sum(1 for v in answers if (v.get(item["id"]) or {}).get("what") == code))
+              for label, code in READINGS])
+            for item in entry["items"]]
+
+
+def statement_groups(entry: dict, answers: list[dict]) -> Groups:
+    """The evaluation's statements: per statement, how many gave each point of its scale."""
+    return [(item["text"], tally({"scale": item["scale"]}, [v.get(item["id"]) for v in answers]))
+            for item in entry.get("items", [])]
+
+
+def credit_groups(entry: dict, answers: list[dict]) -> Groups:
+    """Per team member, how many judged them an author (ICMJE's four criteria) or acknowledged."""
+    groups = []
+    for person in entry["team"]:
+        authors = sum(1 for v in answers if all(icmje(v.get(person["id"], {})).values()))
+        groups.append((f"{person['name']} ({person['role']})",
+                       [("Author", authors), ("Acknowledged", len(answers) - authors)]))
+    return groups

@@ -24,8 +24,9 @@ from coproduction_kit.core.curriculum import (FOLLOW_UP, FOLLOW_UP_EXERCISE, Cur
                                               follow_up_exercise)
 from coproduction_kit.core.private_files import private_folder
 from coproduction_kit.core.programme import TITLE as PROGRAMME_TITLE
-from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS, TEXT_KINDS  # CHART_KINDS: drawn as bars
-from coproduction_kit.core.stats import average_positions, grouped_tallies, tally, words
+from coproduction_kit.core.kinds import (GROUPED, KINDS, POSITIONS, TALLIED, TALLIED_KINDS as CHART_KINDS, TEXT_KINDS,
+                                         grouped_tallies)  # CHART_KINDS: drawn as bars
+from coproduction_kit.core.stats import average_positions, leading, tally, words
 from coproduction_kit.review.evaluation import EFFECT_SIZE, PairedChange, change_frame, evaluation_changes
 from coproduction_kit.review.export import COLUMNS, load, write_csv
 from coproduction_kit.review.report_html import write_html
@@ -169,7 +170,7 @@ def evaluation(summary: pd.DataFrame) -> pd.DataFrame:
 
 def _summary(module_id: str, entry: dict, values: list, pass_counts: dict[str, int]) -> PromptSummary:
     kind = entry["kind"]
-    pieces = [_typed_pieces(value, kind) for value in values] if kind in TEXT_KINDS else []
+    pieces = [_typed_pieces(value) for value in values] if kind in TEXT_KINDS else []
     scale = entry.get("scale", {})
     return PromptSummary(
         module=module_id, exercise_id=entry["id"], kind=kind, prompt=entry["prompt"],
@@ -189,10 +190,9 @@ def _anonymous(module_id: str, entry: dict, values: list, passes: int, k: int) -
                    distribution=f"{WITHHELD} {k} people answer.", withheld=True)
 
 
-def _typed_pieces(value, kind: str) -> list[str]:
-    if kind == "form" and isinstance(value, dict):
-        return [str(text) for text in value.values()]
-    return [str(value)]
+def _typed_pieces(value) -> list[str]:
+    """The texts of a free-text answer: one, or a form's boxes."""
+    return [str(text) for text in value.values()] if isinstance(value, dict) else [str(value)]
 
 
 def _frequent_words(pieces: list[list[str]]) -> str:
@@ -205,31 +205,20 @@ def _frequent_words(pieces: list[list[str]]) -> str:
 
 
 def _distribution(entry: dict, values: list) -> str:
-    kind = entry["kind"]
-    if kind == "scale":
-        return "; ".join(f"{label}: {n}" for label, n in tally(entry, values))
-    if kind in ("choice", "checklist"):  # one line each: an option may itself contain "; "
-        return "\n".join(f"{label}: {n}" for label, n in tally(entry, values))
-    if kind == "power_map":
+    """The answers counted as the registry says the kind is counted (``core/kinds.py``), as text."""
+    kind = KINDS.get(entry["kind"])
+    if kind is None:
+        return ""
+    if kind.counted == TALLIED:  # numbered options one a line: an option may itself contain "; "
+        return ("\n" if kind.numbered else "; ").join(f"{label}: {n}" for label, n in tally(entry, values))
+    if kind.counted == POSITIONS:
         return "\n".join(f"{role}: authority {a:g}, expertise {e:g} ({n} maps)"
                          for role, n, a, e in average_positions(values))
-    if kind in ("vignettes", "credit_matrix", "matched_items"):
+    if kind.counted == GROUPED and kind.leading:
+        return "\n".join(f"{part}: {leader}" for part, leader in leading(entry, values))
+    if kind.counted == GROUPED:
         return "\n".join(f"{part}: " + "; ".join(f"{label} {n}" for label, n in counts)
                          for part, counts in grouped_tallies(entry, values))
-    if kind == "sort":
-        order = {category: i for i, category in enumerate(entry["categories"])}
-        per_item = {item["id"]: Counter() for item in entry["items"]}
-        for value in values:
-            for item_id, category in (value if isinstance(value, dict) else {}).items():
-                per_item.setdefault(item_id, Counter())[category] += 1
-        lines = []
-        for item_id, counts in per_item.items():
-            if not counts:
-                lines.append(f"{item_id}: no answers")
-                continue
-            best = min(counts, key=lambda c: (-counts[c], order.get(c, len(order)), str(c)))
-            lines.append(f"{item_id}: {best} ({counts[best]} of {sum(counts.values())})")
-        return "\n".join(lines)
     return ""
 
 

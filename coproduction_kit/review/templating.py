@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from coproduction_kit.core.charts import bar_chart, change_chart, tally_bars, unit
+from coproduction_kit.core.charts import bar_chart, change_chart, tally_bars
+from coproduction_kit.core.kinds import KINDS
 
 
 def short(prompt: str, limit: int = 90) -> str:
@@ -34,8 +35,9 @@ def lines(text: str) -> Markup:
 
 def chart(summary) -> Markup:
     """A summary's bar chart (``report.PromptSummary``: a scale, choice or checklist), with its numbers."""
-    drawn = tally_bars(summary.kind, list(summary.counts), summary.ends)
-    return Markup(bar_chart(drawn, total=summary.responses, unit=unit(summary.kind)))
+    kind = KINDS[summary.kind]
+    drawn = tally_bars(list(summary.counts), summary.ends, numbered=kind.numbered)
+    return Markup(bar_chart(drawn, total=summary.responses, unit=kind.unit))
 
 
 def changes_chart(changes) -> Markup:

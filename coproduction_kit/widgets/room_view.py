@@ -24,12 +24,12 @@ import html
 
 import ipywidgets as w
 
-from coproduction_kit.core.charts import bar_chart, bars, room_map_chart, tally_bars, unit
+from coproduction_kit.core.charts import bar_chart, bars, room_map_chart, tally_bars
 from coproduction_kit.core.settings import WorkshopConfig, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
-from coproduction_kit.core.kinds import GROUPED_KINDS, TEXT_KINDS, answer_text
-from coproduction_kit.core.stats import frequent_words, grouped_tallies, position_spread, tally
+from coproduction_kit.core.kinds import GROUPED_KINDS, KINDS, TEXT_KINDS, answer_text, grouped_tallies
+from coproduction_kit.core.stats import frequent_words, position_spread, tally
 
 
 def room_power_map(maps: list[dict]) -> str:
@@ -137,8 +137,8 @@ class PromptPanel(w.VBox):
         if kind in GROUPED_KINDS:
             return note + [w.HTML("".join(bar_chart(bars(counts), caption=part)
                                           for part, counts in grouped_tallies(self.entry, values)))]
-        chart = tally_bars(kind, tally(self.entry, values))
-        return note + [w.HTML(bar_chart(chart, total=len(values), unit=unit(kind)))]
+        chart = tally_bars(tally(self.entry, values), numbered=KINDS[kind].numbered)
+        return note + [w.HTML(bar_chart(chart, total=len(values), unit=KINDS[kind].unit))]
 
 
 class RoomView(w.VBox):

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from coproduction_kit.core.charts import (
-    AXIS, BAR, INK, Bar, bar_chart, bars, numbered, room_map_chart, tally_bars, unit,
+    AXIS, BAR, INK, Bar, bar_chart, bars, numbered_bars, room_map_chart, tally_bars,
 )
 from coproduction_kit.core.stats import position_spread
 
@@ -72,7 +72,7 @@ def test_empty_data_says_so_and_draws_nothing():
 
 def test_options_are_numbered_beside_the_bars_and_named_in_full_in_the_table():
     long = "A sentence far too long to stand beside a bar in the chart"
-    chart = bar_chart(numbered([(long, 3), ("Short", 1)]), total=3, unit="people")
+    chart = bar_chart(numbered_bars([(long, 3), ("Short", 1)]), total=3, unit="people")
     assert "Bar chart of 3 people: Option 1: 3; Option 2: 1" in chart
     assert f"<th scope='row'>Option 1: {long}</th><td class='num'>3</td><td class='num'>100%</td>" in chart
     cut = bar_chart(bars([(long, 1)]))
@@ -80,10 +80,13 @@ def test_options_are_numbered_beside_the_bars_and_named_in_full_in_the_table():
 
 
 def test_scales_name_their_ends_in_the_table_and_kinds_their_unit():
-    drawn = tally_bars("scale", [(1, 2), (2, 0), (3, 1)], ends={1: "Not at all", 3: "Completely"})
+    from coproduction_kit.core.kinds import KINDS
+
+    drawn = tally_bars([(1, 2), (2, 0), (3, 1)], ends={1: "Not at all", 3: "Completely"})
     assert [(b.label, b.full) for b in drawn] == [("1", "1 (Not at all)"), ("2", ""), ("3", "3 (Completely)")]
-    assert [b.label for b in tally_bars("choice", [("x", 1), ("y", 2)])] == ["Option 1", "Option 2"]
-    assert (unit("scale"), unit("checklist"), unit("choice")) == ("ratings", "people", "answers")
+    choice = KINDS["choice"]
+    assert [b.label for b in tally_bars([("x", 1), ("y", 2)], numbered=choice.numbered)] == ["Option 1", "Option 2"]
+    assert [KINDS[k].unit for k in ("scale", "checklist", "choice")] == ["ratings", "people", "answers"]
 
 
 def test_the_rooms_map_puts_each_role_at_its_middle_with_the_middle_half_of_the_room_around_it():

@@ -1,7 +1,7 @@
 """The epistemic-injustice vignettes: notes after both answers, a private pattern, honest tallies."""
 
 from coproduction_kit.widgets import Vignettes
-from coproduction_kit.core.stats import grouped_tallies
+from coproduction_kit.core.kinds import grouped_tallies
 from coproduction_kit.nbgrader.exchange import answer_text
 from coproduction_kit.widgets.kinds.vignettes import pattern
 
