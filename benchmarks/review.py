@@ -201,7 +201,8 @@ def report_10k(tmp: Path) -> dict:
         for entry in reflections:
             module_id = entry["id"].split(".")[0]
             sent.setdefault(module_id, []).append(
-                store.save_answer(person, module_id, entry["id"], " ".join(rng.sample(texts, 2)), share=ROOM))
+                store.save_answer(person, module_id, entry["id"], f"{' '.join(rng.sample(texts, 2))} ({made})",
+                                  share=ROOM))  # each answer its own text, as a room's are
             made += 1
         for module_id, answers in sent.items():
             store.record_submission(person, module_id, answers, datetime.now(timezone.utc), "x")

@@ -3,7 +3,7 @@
 Written here as the few XML parts of an Office Open XML workbook, a column at a time: every
 text is an inline string (``t="inlineStr"``), so nothing a participant typed can become a
 formula or a link, and text that a spreadsheet could still read as one when copied is
-neutralised as in the CSV (``export.neutralise_formula``).  (XlsxWriter, used before, spent
+neutralised as in the CSV (``core.spreadsheet.neutralise_formula``).  (XlsxWriter, used before, spent
 about a second on 10,000 answers writing one cell at a time: issue #18.)  Times are naive UTC
 with a date format; the header is bold and frozen; long text columns are wide and wrapped.
 """
@@ -46,10 +46,15 @@ def _excel_value(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _text(ref: str, text: str, style: str) -> str:
+def _inline(text: str) -> str:
+    """A cleaned text (``_excel_value``) as the inside of an inline-string cell."""
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     body = escape(_EXCEL_ESCAPE.sub(r"_x005F\1", text))
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{body}</t></is></c>'
+    return f'<is><t{space}>{body}</t></is>'
+
+
+def _text(ref: str, text: str, style: str) -> str:
+    return f'<c r="{ref}"{style} t="inlineStr">{_inline(text)}</c>'
 
 
 def _serial(moment: datetime) -> float:
@@ -59,10 +64,8 @@ def _serial(moment: datetime) -> float:
 
 def _cell(ref: str, value, style: str) -> str:
     value = _excel_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _text(ref, value, style)
+    if value is None or isinstance(value, str):  # as XlsxWriter did, an empty text is an empty cell
+        return _text(ref, value, style) if value else ""
     if isinstance(value, datetime):
         return f'<c r="{ref}" s="{DATE}"><v>{_serial(value):.16G}</v></c>'
     if isinstance(value, bool):
@@ -81,7 +84,16 @@ def _column_cells(letter: str, series: pd.Series, style: str) -> list[str]:
         serials = delta.dt.days + (delta.dt.seconds + delta.dt.microseconds / 1e6) / 86400
         return [f'<c r="{letter}{row}" s="{DATE}"><v>{serial:.16G}</v></c>' if serial == serial else ""
                 for row, serial in enumerate(serials.tolist(), start=2)]
-    return [_cell(f"{letter}{row}", value, style) for row, value in enumerate(series.tolist(), start=2)]
+    cells, inline = [], {}  # a text met again (a module, a prompt) is cleaned and escaped once
+    for row, value in enumerate(series.tolist(), start=2):
+        if type(value) is str:
+            if value not in inline:
+                text = _excel_value(value)
+                inline[value] = _inline(text) if text else None
+            cells.append(f'<c r="{letter}{row}"{style} t="inlineStr">{inline[value]}</c>' if inline[value] else "")
+        else:
+            cells.append(_cell(f"{letter}{row}", value, style))
+    return cells
 
 
 def _letter(number: int) -> str:
