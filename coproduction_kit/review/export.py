@@ -14,7 +14,7 @@ import pandas as pd
 from coproduction_kit.core.curriculum import Curriculum, CurriculumError
 from coproduction_kit.store import Store
 from coproduction_kit.core.private_files import create_private_file, private_file, private_folder
-from coproduction_kit.core.spreadsheet import neutralise_formula
+from coproduction_kit.core.spreadsheet import FORMULA_START, neutralise_formula  # noqa: F401 (tests import it from here)
 from coproduction_kit.core.kinds import answer_text
 
 COLUMNS = [
@@ -53,7 +53,11 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_formula)
+            # neutralise_formula, a column at a time: a leading quote where a text starts like a formula
+            texts = safe[column].map(type) == str
+            runs = texts & safe[column].where(texts, "").astype(str).str.startswith(FORMULA_START)
+            if runs.any():
+                safe[column] = safe[column].mask(runs, "'" + safe[column][runs].astype(str))
     safe.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%SZ")
     return private_file(path)
 

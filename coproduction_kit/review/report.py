@@ -281,10 +281,10 @@ def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
     answers, linked to no one, in random order (only where enough people answered: ``anonymous_texts``);
     ``made`` the time it says it was made (in the workshop's time zone: ``core.clock.now``; UTC if not given)."""
     shared: dict[str, list[SharedAnswer]] = {}
-    for row in frame.itertuples():
-        if row.answer:
-            shared.setdefault(row.exercise_id, []).append(
-                SharedAnswer(row.pseudonym, row.answer, row.share_level == ROOM))
+    for exercise_id, pseudonym, answer, level in zip(frame["exercise_id"], frame["pseudonym"], frame["answer"],
+                                                     frame["share_level"]):
+        if answer:
+            shared.setdefault(exercise_id, []).append(SharedAnswer(pseudonym, answer, level == ROOM))
     anonymous = anonymous or {}
     prompts = [PromptReport(s, tuple(shared.get(s.exercise_id, ())),
                             tuple(anonymous[s.exercise_id]) if s.exercise_id in anonymous else None)

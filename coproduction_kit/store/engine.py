@@ -122,7 +122,9 @@ class Connected:
             with self.engine.begin() as conn:
                 yield conn
             return
-        with self._writers.held(), self.engine.connect() as conn:
+        # The connection is taken before joining the queue and given back after leaving it: the
+        # writers' lock is held only for the transaction itself.
+        with self.engine.connect() as conn, self._writers.held():
             conn.info[WRITING] = True
             try:
                 with conn.begin():

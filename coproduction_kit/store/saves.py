@@ -70,12 +70,12 @@ def _refuse_on_locked_prompt(existing, encoded: str, share: str) -> None:
         )
 
 
+_IS_LOCKED = sa.select(room_prompts.c.locked).where(
+    room_prompts.c.workshop_id == sa.bindparam("p_workshop_id"), room_prompts.c.exercise_id == sa.bindparam("p_exercise_id"))
+
+
 def prompt_locked(conn, workshop_id: str, exercise_id: str) -> bool:
-    return bool(conn.execute(
-        sa.select(room_prompts.c.locked).where(
-            room_prompts.c.workshop_id == workshop_id, room_prompts.c.exercise_id == exercise_id
-        )
-    ).scalar())
+    return bool(conn.execute(_IS_LOCKED, {"p_workshop_id": workshop_id, "p_exercise_id": exercise_id}).scalar())
 
 
 class _Rehearsal(Exception):

@@ -185,3 +185,20 @@ def test_cells_are_still_validated_when_the_schema_is_checked_once():
     bad = new_markdown_cell("answer", metadata={"nbgrader": {**good.metadata["nbgrader"], "points": "many"}})
     with pytest.raises(jsonschema.ValidationError):
         validator.validate_cell(bad)
+
+
+def test_collect_leaves_nbgrader_as_found_and_its_gradebook_private(course):
+    """Collect's gradebook engines are shared only while nbgrader runs (course._one_gradebook_engine);
+    the gradebook is left in WAL mode, with no log file left beside it for another account to read."""
+    import sqlite3
+
+    import sqlalchemy
+    from nbgrader import api
+
+    workshop = course[0]
+    assert api.create_engine is sqlalchemy.create_engine
+    book = workshop.course_dir / "gradebook.db"
+    assert [p.name for p in book.parent.glob("gradebook.db*")] == ["gradebook.db"]
+    assert book.stat().st_mode & 0o077 == 0
+    with sqlite3.connect(book) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -362,6 +362,31 @@ def test_xlsx_times_are_naive_utc(tmp_path):
     assert book["Summary"]["A2"].value == "'-x"
 
 
+def test_xlsx_cells_read_back_as_written(tmp_path):
+    """The spreadsheet's own writer (report_xlsx): every kind of cell, as a spreadsheet reads it."""
+    long = "word " * 20_000
+    frame = pd.DataFrame([
+        ["w", "  sam  ", "payment", "payment.a", "P?", "room", long, pd.Timestamp("2026-06-01T12:00:00.25Z"), pd.NaT],
+        ["w", "kim", "payment", "payment.a", "P?", "room", "_x0041_ & <b>bold</b>", pd.NaT, pd.NaT],
+        ["w", "lee", "payment", "payment.a", "", "room", "@SUM(A1)", pd.NaT, pd.NaT],
+    ], columns=COLUMNS)
+    summary = pd.DataFrame([{**dict.fromkeys(SUMMARY_COLUMNS, "x"), "responses": 3, "median_length": 2.5,
+                             "passes": True, "frequent_words": None}])
+    book = load_workbook(write_xlsx(frame, summary, tmp_path / "t.xlsx"))
+    rows = [[c.value for c in row] for row in book["Shared reflections"].iter_rows()]
+    assert rows[0] == COLUMNS
+    assert rows[1][1] == "  sam  "  # spaces kept
+    assert rows[1][6].endswith(" … (cut: see the CSV)") and len(rows[1][6]) <= 32_767
+    assert rows[1][7] == datetime(2026, 6, 1, 12, 0, 0, 250000)
+    assert rows[2][6] != "A & <b>bold</b>" and "& <b>bold</b>" in rows[2][6]  # no escape read into it
+    assert rows[3][4] is None and rows[3][6] == "'@SUM(A1)"  # an empty text is an empty cell
+    assert [c.value for c in book["Summary"][2]][4:8] == [3, True, 2.5, "x"]
+    assert book["Summary"]["I2"].value is None
+    sheet = book["Shared reflections"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and sheet.column_dimensions["G"].width == 70
+    assert sheet["H2"].number_format == "yyyy-mm-dd hh:mm:ss" and sheet["G2"].alignment.wrap_text
+
+
 def test_build_report_writes_the_five_files(report, big, curriculum):
     paths, _ = report
     assert sorted(p.name for p in paths.values()) == [
