@@ -8,7 +8,6 @@ share.  Import them as ``from tests.helpers import ...``.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import http.cookiejar
 import os
@@ -197,23 +196,13 @@ def run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-@contextlib.contextmanager
-def held_lock(path: Path):
-    """One process at a time, across the run's pytest-xdist workers, until the block ends."""
-    with open(path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def prepared_once(template) -> None:
     """``prepare_template(template)`` unless a worker of this run has done it (its folder holds
     ``prepared`` once it is complete; a half-made one, from a worker that failed, is made again)."""
     folder = Path(template.data_dir).parent
     folder.mkdir(parents=True, exist_ok=True)
-    with held_lock(folder / "lock"):
+    with open(folder / "lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker at a time; closing the file lets the next in
         if not (folder / "prepared").exists():
             shutil.rmtree(template.data_dir, ignore_errors=True)
             prepare_template(template)
