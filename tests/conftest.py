@@ -13,7 +13,7 @@ from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
-from tests.helpers import IN_CI, copy_course, missing, prepare_template, start_voila, stop_voila
+from tests.helpers import IN_CI, copy_course, missing, prepared_once, run_folder, start_voila, stop_voila
 
 CHROMIUM = "/usr/bin/chromium"
 TESTS = Path(__file__).parent
@@ -118,17 +118,18 @@ def prepared_course(tmp_path_factory):
     """``prepared_course(workshop)`` gives a workshop a course copied from one prepared once.
 
     nbgrader's ``prepare`` (generate and release every module) takes seconds; it runs once per
-    workshop id in a test run (the tests use ``TEST_WORKSHOP``), into a template folder, and each
-    workshop gets its own copy: no test sees another's participants or submissions.
+    workshop id in a test run (the tests use ``TEST_WORKSHOP``), into a template folder that the
+    run's pytest-xdist workers share, and each workshop gets its own copy: no test sees another's
+    participants or submissions.
     """
     templates = {}
 
     def give(workshop):
         template = templates.get(workshop.workshop_id)
         if template is None:
-            template = load_config(tmp_path_factory.mktemp("course-template") / "data",
+            template = load_config(run_folder(tmp_path_factory) / f"course-template-{workshop.workshop_id}" / "data",
                                    workshop_id=workshop.workshop_id)
-            prepare_template(template)
+            prepared_once(template)
             templates[workshop.workshop_id] = template
         copy_course(template, workshop)
         return workshop

@@ -8,6 +8,7 @@ share.  Import them as ``from tests.helpers import ...``.
 
 from __future__ import annotations
 
+import fcntl
 import http.cookiejar
 import os
 import re
@@ -186,6 +187,26 @@ def prepare_template(workshop) -> None:
         prepare(workshop, load_curriculum(workshop.curriculum_dir), say=lambda _: None)
     finally:
         os.umask(old)
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """This test run's temporary folder, shared by its pytest-xdist workers (each worker's own
+    ``tmp_path_factory`` folder is inside it); without xdist, the run's own folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def prepared_once(template) -> None:
+    """``prepare_template(template)`` unless a worker of this run has done it (its folder holds
+    ``prepared`` once it is complete; a half-made one, from a worker that failed, is made again)."""
+    folder = Path(template.data_dir).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker at a time; closing the file lets the next in
+        if not (folder / "prepared").exists():
+            shutil.rmtree(template.data_dir, ignore_errors=True)
+            prepare_template(template)
+            (folder / "prepared").touch()
 
 
 def copy_course(template, workshop) -> None:

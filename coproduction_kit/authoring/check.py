@@ -20,6 +20,7 @@ line or cell, where there is one) and nothing stops at the first problem:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -54,10 +55,17 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
+@functools.lru_cache(maxsize=16)
+def _composed(text: str) -> yaml.Node | None:
+    """A YAML text's node tree (with line marks): a check asks for a line per row of a table, and
+    composing the file again each time made ``workshop check`` take seconds."""
+    return yaml.compose(text)
+
+
 def _yaml_line(path: Path, location: list) -> int | None:
     """The line of the value at ``location`` (a list of keys and indexes) in a YAML file."""
     try:
-        node = yaml.compose(path.read_text("utf-8"))
+        node = _composed(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     for key in location:
