@@ -1,0 +1,65 @@
+"""Co-facilitators' links: long random secrets in a private file, a derived cookie, revocation."""
+
+import json
+import os
+
+import pytest
+
+from coproduction_kit.core.cofacilitator_links import (
+    CofacilitatorLinks, LinkError, check_name, cookie_for, names_from_option,
+)
+
+
+def test_a_number_or_names_give_the_co_facilitators(tmp_path):
+    assert names_from_option("2") == ["co-facilitator-1", "co-facilitator-2"]
+    assert names_from_option(" Sam, Alex ") == ["Sam", "Alex"]
+    assert names_from_option("") == []
+    for bad in ("../x", "Sam,Sam", "a b", "<script>", "x" * 31, "11"):
+        with pytest.raises(LinkError):
+            names_from_option(bad)
+    with pytest.raises(LinkError, match="1 to 30 characters"):
+        check_name("")
+
+
+def test_links_are_long_random_secrets_in_a_file_for_this_user_only(tmp_path):
+    links = CofacilitatorLinks(tmp_path)
+    made = links.ensure(["Sam", "Alex"])
+    assert len(set(made.values())) == 2 and all(len(secret) >= 43 for secret in made.values())  # 256 bits
+    assert oct(links.path.stat().st_mode & 0o777) == "0o600"
+    assert links.ensure(["Sam"]) == {"Sam": made["Sam"]}  # a restart keeps working links
+    assert not list(tmp_path.glob("*.new"))  # replaced whole, nothing left half-written
+
+
+def test_the_cookie_is_derived_from_the_secret_and_names_its_owner(tmp_path):
+    links = CofacilitatorLinks(tmp_path)
+    secret = links.add("Sam")
+    cookie = cookie_for(secret)
+    assert secret not in cookie and links.who(cookie) == "Sam" and links.by_secret(secret) == "Sam"
+    for wrong in (None, "", secret, cookie[:-1] + "0", "workshop_participant=abc"):
+        assert links.who(wrong) is None
+    assert links.by_secret(secret[:-1]) is None
+
+
+def test_revoking_stops_the_link_and_its_cookie_for_a_server_already_reading_the_file(tmp_path):
+    server = CofacilitatorLinks(tmp_path)  # as the running server holds it
+    secret = CofacilitatorLinks(tmp_path).add("Sam")
+    cookie = cookie_for(secret)
+    assert server.who(cookie) == "Sam"
+    CofacilitatorLinks(tmp_path).revoke("Sam")  # as `workshop facilitators revoke Sam` does
+    assert server.who(cookie) is None and server.by_secret(secret) is None
+    entry = json.loads(server.path.read_text())["links"][0]
+    assert entry["secret"] is None and entry["revoked"]
+    with pytest.raises(LinkError, match="no working link"):
+        server.revoke("Sam")
+    renewed = server.add("Sam")  # a new link for the same person: the old device stays out
+    assert server.who(cookie) is None and server.who(cookie_for(renewed)) == "Sam"
+
+
+def test_a_broken_links_file_lets_no_one_in(tmp_path):
+    links = CofacilitatorLinks(tmp_path)
+    cookie = cookie_for(links.add("Sam"))
+    links.path.write_text("{not json")
+    os.utime(links.path, ns=(1, 1))
+    assert links.who(cookie) is None
+    with pytest.raises(LinkError, match="cannot be read"):
+        links.revoke("Sam")
