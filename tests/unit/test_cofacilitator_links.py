@@ -63,3 +63,23 @@ def test_a_broken_links_file_lets_no_one_in(tmp_path):
     assert links.who(cookie) is None
     with pytest.raises(LinkError, match="cannot be read"):
         links.revoke("Sam")
+
+
+def test_the_revoke_button_on_the_leads_page_revokes_the_link(tmp_path):
+    from coproduction_kit.core.cofacilitator_links import HOME_FILE
+    from coproduction_kit.widgets.cofacilitator_card import cofacilitator_cards
+
+    links = CofacilitatorLinks(tmp_path)
+    sam, alex = links.add("Sam"), links.add("Alex")
+    (tmp_path / HOME_FILE).write_text("https://192.0.2.1:8868/facilitate/\n")
+    page = cofacilitator_cards(tmp_path)
+
+    def texts(widget):
+        own = getattr(widget, "value", None)
+        return (own if isinstance(own, str) else "") + "".join(texts(c) for c in getattr(widget, "children", ()))
+    shown = texts(page)
+    assert f"https://192.0.2.1:8868/facilitate/?token={sam}" in shown and "QR code for the co-facilitator link of Alex" in shown
+    button = next(b for card in page.children[1:] for b in card.children if getattr(b, "description", "") == "Revoke Alex's link")
+    button.click()
+    assert links.who(cookie_for(alex)) is None and links.who(cookie_for(sam)) == "Sam"
+    assert alex not in texts(page) and "Revoked Alex's link" in texts(page)
