@@ -41,10 +41,9 @@ from coproduction_kit.server.facilitator_door import (
     HomeHandler,
     LoginRefused,
     ViewChannelsHandler,
-    ViewKernelHandler,
     ViewPageHandler,
-    ViewShutdownHandler,
 )
+from coproduction_kit.server.kernel_doors import OwnedKernelHandler, OwnedShutdownHandler
 from coproduction_kit.server.join_door import ServesTls
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
 from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress
@@ -97,9 +96,9 @@ class FacilitatorVoila(ServesTls, Voila):
     def init_handlers(self):
         kernels = FacilitatorKernels(self.kernel_manager, self.identity_provider.links, self.log)
         replaced = {
-            KernelHandler: ViewKernelHandler,
+            KernelHandler: OwnedKernelHandler,
             VoilaKernelWebsocketHandler: ViewChannelsHandler,
-            VoilaShutdownKernelHandler: ViewShutdownHandler,
+            VoilaShutdownKernelHandler: OwnedShutdownHandler,
             TornadoVoilaHandler: ViewPageHandler,
         }
         compress(self.app)
@@ -108,7 +107,7 @@ class FacilitatorVoila(ServesTls, Voila):
             if handler in replaced:
                 if handler is TornadoVoilaHandler and "/voila/render/" not in pattern:
                     continue
-                handlers.append((pattern, replaced[handler], {**(kwargs[0] if kwargs else {}), "kernels": kernels}))
+                handlers.append((pattern, replaced[handler], {**(kwargs[0] if kwargs else {}), "owners": kernels}))
             elif handler.__name__ in _KEPT:
                 ours = VersionedFileHandler if pattern.endswith("/voila/labextensions/(.*)") else handler
                 handlers.append((pattern, ours, *kwargs))

@@ -10,8 +10,9 @@ facilitator home and four facilitator views, nothing else.  Here:
 - ``CofacilitatorIdentity`` knows a device only by that cookie, checked against the links file at
   every request: a participant's cookie, the facilitators' JupyterLab token or a revoked link
   opens nothing;
-- a view's kernel answers only to the co-facilitator whose page started it (``FacilitatorKernels``);
-  nobody may delete, interrupt or restart one, and each co-facilitator may hold a few;
+- a view's kernel answers only to the co-facilitator whose page started it (``FacilitatorKernels``,
+  with the participants' server's owned-kernel handlers from ``kernel_doors.py``); nobody may
+  delete, interrupt or restart one, and each co-facilitator may hold a few;
 - ``FacilitatorKernels.sweep`` runs every second: a revoked co-facilitator's kernels are shut
   down and their sockets closed.
 """
@@ -25,16 +26,13 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado import web
 from traitlets import Unicode
-from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
-from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from coproduction_kit.core.cofacilitator_links import COOKIE, CofacilitatorLinks, cookie_for
 from coproduction_kit.server.join_door import WrongTries
-from coproduction_kit.server.kernel_doors import _RecordingManager
+from coproduction_kit.server.kernel_doors import OwnedChannelsHandler, _RecordingManager
 
 # The pages a co-facilitator may open, as (file, title, what it is for); anything else is 404.
 VIEWS = [
@@ -154,8 +152,9 @@ class FacilitatorKernels:
     def done(self, name: str) -> None:  # the participants' caps' bookkeeping: none needed here
         pass
 
-    def owner(self, kernel_id: str) -> str | None:
-        return self._owner.get(kernel_id)
+    def is_owner(self, handler, kernel_id: str) -> bool:
+        user = handler.current_user
+        return user is not None and self._owner.get(kernel_id) == user.username
 
     def count(self, name: str) -> int:
         alive = set(self.kernel_manager.list_kernel_ids())
@@ -179,21 +178,12 @@ class FacilitatorKernels:
                 socket.close()
 
 
-class _KnowsKernels:
-    def initialize(self, kernels: FacilitatorKernels, **kwargs):
-        super().initialize(**kwargs)
-        self.kernels = kernels
-
-    def is_owner(self, kernel_id: str) -> bool:
-        user = self.current_user
-        return user is not None and self.kernels.owner(kernel_id) == user.username
-
-
-class ViewPageHandler(_KnowsKernels, _Refusing, TornadoVoilaHandler):
+class ViewPageHandler(_Refusing, TornadoVoilaHandler):
     """``/facilitate/voila/render/<view>.ipynb``: one of the four views, for a co-facilitator."""
 
-    def initialize(self, kernels: FacilitatorKernels, **kwargs):
-        super().initialize(kernels, **kwargs)
+    def initialize(self, owners: FacilitatorKernels, **kwargs):
+        super().initialize(**kwargs)
+        self.owners = owners
         self._recording = None
 
     @property
@@ -205,49 +195,23 @@ class ViewPageHandler(_KnowsKernels, _Refusing, TornadoVoilaHandler):
         name = self.name()
         if path not in {view for view, _, _ in VIEWS}:
             raise web.HTTPError(404)
-        if self.kernels.count(name) >= KERNELS_EACH:
+        if self.owners.count(name) >= KERNELS_EACH:
             return render_refusal(self, 429, TOO_MANY_VIEWS)
-        self._recording = _RecordingManager(self.settings["kernel_manager"], self.kernels, name)
+        self._recording = _RecordingManager(self.settings["kernel_manager"], self.owners, name)
         self.set_header("Cache-Control", "no-store")
         async for html in self.get_generator(path=path):
             self.write(html)
             self.flush()
 
 
-class ViewKernelHandler(_KnowsKernels, KernelHandler):
-    """``/api/kernels/<id>``: the kernel's description, for its owner only; no DELETE."""
-
-    async def get(self, kernel_id):
-        if not self.is_owner(kernel_id):
-            raise web.HTTPError(404)
-        return await super().get(kernel_id)
-
-    async def delete(self, kernel_id):
-        raise web.HTTPError(405)
-
-
-class ViewChannelsHandler(_KnowsKernels, VoilaKernelWebsocketHandler):
-    """``/api/kernels/<id>/channels``: a view's connection to its kernel, for its owner only."""
-
-    async def pre_get(self):
-        if not self.is_owner(self.kernel_id):
-            raise web.HTTPError(403)
-        await super().pre_get()
+class ViewChannelsHandler(OwnedChannelsHandler):
+    """A view's connection to its kernel, for its owner only, closed when their link is revoked."""
 
     async def open(self, kernel_id):
         await super().open(kernel_id)
         self._owner_name = self.current_user.username
-        self.kernels.sockets.setdefault(self._owner_name, set()).add(self)
+        self.owners.sockets.setdefault(self._owner_name, set()).add(self)
 
     def on_close(self):
-        self.kernels.sockets.get(getattr(self, "_owner_name", None), set()).discard(self)
+        self.owners.sockets.get(getattr(self, "_owner_name", None), set()).discard(self)
         super().on_close()
-
-
-class ViewShutdownHandler(_KnowsKernels, VoilaShutdownKernelHandler):
-    """``/voila/api/shutdown/<id>``: a view closing may end its own kernel, and no other."""
-
-    async def post(self, kernel_id):
-        if not self.is_owner(kernel_id):
-            raise web.HTTPError(404)
-        return await super().post(kernel_id)
