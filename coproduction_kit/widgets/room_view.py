@@ -58,6 +58,7 @@ class PromptPanel(w.VBox):
             self._unhide = w.Button(description="Show hidden answers again", layout=w.Layout(display="none"))
             self._unhide.on_click(lambda _: self._unhide_all())
             controls = [w.HBox([self._reveal, self._lock, self._unhide])]
+            controls[0].add_class("workshop-room-controls")  # wraps on a phone (workshop.css)
         self.children = [self._header, *controls, self._body]
 
     @property
@@ -215,6 +216,7 @@ def room_view(controls: bool = True) -> w.VBox:
         options=[(m["title"], module_id) for module_id, m in curriculum.modules.items()],
         description="Module", style={"description_width": "initial"},
     )
+    picker.add_class("workshop-room-picker")  # whole titles, wrapped on a phone (workshop.css)
     holder = w.VBox()
     views: dict[str, RoomView] = {}
 
