@@ -3,7 +3,8 @@
 Both listen on loopback unless ``--lan``; then participants need the join token in their link,
 and the facilitators' server still listens only on this machine.  With ``--lan`` and
 ``--cofacilitators 2`` (or names), a third server (``facilitator_app.py``) gives each co-facilitator
-the facilitator views on the room's network behind a link of their own (``core/cofacilitator_links.py``).  The join token is new at every
+the facilitator views on the room's network behind a link of their own
+(``core/cofacilitator_links.py``).  The join token is new at every
 start (the join card's QR code carries it); the facilitator token is kept in the data folder, so
 the facilitators' links survive a restart.  ``--tls CERT KEY`` or ``--tls auto`` (a self-signed
 certificate made here, whose fingerprint is printed) makes the participants' server speak HTTPS.
@@ -329,5 +330,6 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         pass
     finally:
         stop()
+        (data / HOME_FILE).unlink(missing_ok=True)  # the lead's page then says no server is running
     say("Workshop stopped. Every saved answer is kept; `make serve` again to continue.")
     return 0

@@ -83,3 +83,18 @@ def test_the_revoke_button_on_the_leads_page_revokes_the_link(tmp_path):
     button.click()
     assert links.who(cookie_for(alex)) is None and links.who(cookie_for(sam)) == "Sam"
     assert alex not in texts(page) and "Revoked Alex's link" in texts(page)
+
+
+def test_serve_makes_links_only_for_the_rooms_network(tmp_path):
+    from types import SimpleNamespace
+
+    from coproduction_kit.server.serve import _cofacilitator_links
+
+    with pytest.raises(ValueError, match="--cofacilitators needs --lan"):
+        _cofacilitator_links(SimpleNamespace(cofacilitators="2", lan=False), tmp_path)
+    assert _cofacilitator_links(SimpleNamespace(cofacilitators="", lan=False), tmp_path) == {}
+    made = _cofacilitator_links(SimpleNamespace(cofacilitators="Sam,Alex", lan=True), tmp_path)
+    assert sorted(made) == ["Alex", "Sam"]
+    CofacilitatorLinks(tmp_path).revoke("Alex")
+    # A restart without the option serves the links still working, and no revoked one.
+    assert _cofacilitator_links(SimpleNamespace(cofacilitators="", lan=True), tmp_path) == {"Sam": made["Sam"]}
