@@ -9,7 +9,6 @@ no entry, and which entry names a file or a contributor that does not exist.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,29 +46,10 @@ def contributors_problems(root: Path, curriculum: Curriculum,
     return problems
 
 
-def credit_line(data: dict | None, file: str) -> str:
-    """One work's credits as HTML: "Name (roles); …. Awaiting review …", or "" if none are recorded."""
+def credits_of(data: dict | None, file: str) -> tuple[str, str]:
+    """One work's credits, "Name (roles); …", and where its review stands; ("", "") if none are recorded."""
     work = next((w for w in (data or {}).get("works", []) if w["file"] == file), None)
     if not work:
-        return ""
+        return "", ""
     names = {c["id"]: c["name"] for c in data["contributors"]}
-    credits = "; ".join(f"{names.get(c['who'], c['who'])} ({', '.join(c['roles'])})" for c in work["credits"])
-    return f"<p class='credits'><strong>Made by.</strong> {html.escape(credits)}. {html.escape(work['review'])}.</p>"
-
-
-def about_section(data: dict | None) -> str:
-    """The "About this kit" section of the session plan."""
-    if not data:
-        return ""
-    adapting = "".join(f"<dt>{label}</dt><dd>{html.escape(data['adapting'][key])}</dd>" for key, label in ADAPTING)
-    people = "".join(f"<li>{html.escape(c['name'])}" + (f": {html.escape(c['about'])}" if c.get("about") else "")
-                     + "</li>" for c in data["contributors"])
-    return (
-        "<h2 id='about'>About this kit</h2>"
-        f"<p>{html.escape(data['statement'])}</p>"
-        "<h3>How a programme adapts it with its service-user educators</h3>"
-        f"<dl>{adapting}</dl>"
-        f"<h3>Contributors</h3><ul>{people}</ul>"
-        "<p>Roles are CRediT's (the Contributor Roles Taxonomy). Who made each module is shown with the "
-        "module; the guides' credits are in <code>curriculum/contributors.yaml</code>.</p>"
-    )
+    return "; ".join(f"{names.get(c['who'], c['who'])} ({', '.join(c['roles'])})" for c in work["credits"]), work["review"]

@@ -1,7 +1,7 @@
 """``workshop plan``: the session plan a facilitator prints, generated from the curriculum data.
 
-One self-contained HTML page (no network, print-friendly): for every session of every format,
-its timetable, the modules' objectives with their CanMEDS roles (cited to the CanMEDS 2015
+One self-contained HTML page (``templates/plan.html``; no network, print-friendly): for every session
+of every format, its timetable, the modules' objectives with their CanMEDS roles (cited to the CanMEDS 2015
 framework), the questions they answer, who made each module, their exercises (core first, then
 optional ones to leave out when time runs short; in the half-day, only those it keeps), the guide's
 advice on what to cut, and the preparation section of each module's facilitator guide; at the end,
@@ -11,30 +11,20 @@ service-user educators (``curriculum/contributors.yaml``).
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import mistune
+from markupsafe import Markup
 
-from coproduction_kit.authoring.contributors import about_section, credit_line, load_contributors
-from coproduction_kit.core.curriculum import Curriculum, session_rows
+from coproduction_kit.authoring import TEMPLATES
+from coproduction_kit.authoring.contributors import ADAPTING, credits_of, load_contributors
 from coproduction_kit.authoring.timing import exercise_times, label, load_timing, summary
+from coproduction_kit.core.curriculum import Curriculum, session_rows
+from coproduction_kit.review.templating import make_environment
 
 _markdown = mistune.create_markdown(escape=True)  # guides are ours, but escape all the same
-
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
-       max-width: 50rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }
-h1 { font-size: 1.7rem; } h2 { font-size: 1.35rem; margin-top: 2.5rem; border-top: 2px solid #1f5f8b;
-padding-top: 0.75rem; } h3 { font-size: 1.1rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #777; padding: 0.3rem 0.6rem; text-align: left; }
-td.num { text-align: right; }
-.planned { color: #4a4a4a; font-style: italic; }
-@media print { h2 { break-before: page; } a { color: inherit; } }
-"""
-
+_templates = make_environment(TEMPLATES, clock=lambda m: f"{m // 60}:{m % 60:02d}")
 
 CUT_HEADING = "When time runs short"
 
@@ -48,106 +38,53 @@ def guide_section(root: Path, module_id: str, heading: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _timetable(rows, session_minutes: int) -> str:
-    body, start = [], 0
+def _timetable(rows) -> tuple[list[dict], int]:
+    """The session's segments with their clock times from the start, and the total minutes."""
+    table, start = [], 0
     for segment, minutes in rows:
-        if minutes is None:
-            body.append(f"<tr><td>{html.escape(segment)}</td><td class='num'>–</td><td></td></tr>")
-            continue
-        body.append(
-            f"<tr><td>{html.escape(segment)}</td><td class='num'>{minutes}</td>"
-            f"<td>{start // 60}:{start % 60:02d}–{(start + minutes) // 60}:{(start + minutes) % 60:02d}</td></tr>"
-        )
-        start += minutes
-    return (
-        "<table><caption class='visually-hidden'>Timetable</caption>"
-        "<thead><tr><th scope='col'>Segment</th><th scope='col'>Minutes</th><th scope='col'>Clock</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody><tfoot><tr><th scope='row'>Total</th><td class='num'>{start}</td>"
-        f"<td>of {session_minutes} minutes</td></tr></tfoot></table>"
-    )
+        table.append(dict(segment=segment, minutes=minutes, start=start, end=start + (minutes or 0)))
+        start += minutes or 0
+    return table, start
 
 
-def _exercises(curriculum: Curriculum, module_id: str, short: bool) -> str:
+def _exercises(curriculum: Curriculum, module_id: str, short: bool) -> dict | None:
     """The module's exercises, core then optional, with estimated minutes (only the half-day's when short)."""
     table = load_timing(curriculum)
     if table is None:
-        return ""
+        return None
     times = exercise_times(curriculum, module_id, table)
-    shown = [t for t in times if t.half_day] if short else times
-
-    def items(chosen):
-        return "".join(
-            f"<li>{html.escape(label(t.prompt))} <small>(about {t.minutes:.0f} min"
-            f"{', discussed in the room' if t.discuss else ''})</small></li>" for t in chosen)
-
-    core = [t for t in shown if t.core]
-    optional = [t for t in shown if not t.core]
-    parts = [f"<p><strong>{'Exercises the half-day keeps' if short else 'Core exercises'}.</strong></p>"
-             f"<ol>{items(core)}</ol>"]
-    if optional:
-        parts.append(f"<p><strong>Optional exercises</strong> (leave out first when time runs short).</p>"
-                     f"<ol>{items(optional)}</ol>")
+    shown = [dict(prompt=label(t.prompt), minutes=t.minutes, discuss=t.discuss, core=t.core)
+             for t in times if t.half_day or not short]
     sentences = summary(curriculum.module(module_id), times)
-    parts.append(f"<p>{html.escape(sentences[-1] if short else ' '.join(sentences[:2]))}</p>")
-    return "".join(parts)
+    return dict(core=[t for t in shown if t["core"]], optional=[t for t in shown if not t["core"]],
+                summary=sentences[-1] if short else " ".join(sentences[:2]))
 
 
-CANMEDS_NOTE = ("<p class='canmeds-source'>CanMEDS roles are those of the CanMEDS 2015 Physician Competency "
-                "Framework (Frank, Snell and Sherbino, 2015; Royal College of Physicians and Surgeons of "
-                "Canada).</p>")
-
-
-def _module_section(root: Path, curriculum: Curriculum, module_id: str, credits: dict | None = None,
-                    short: bool = False) -> str:
+def _module(root: Path, curriculum: Curriculum, module_id: str, credits: dict | None, short: bool) -> dict:
     if module_id not in curriculum.modules:
-        return (f"<h3>{html.escape(curriculum.title(module_id))}</h3>"
-                "<p class='planned'>This module is planned and not written yet.</p>")
+        return dict(planned=True, title=curriculum.title(module_id))
     module = curriculum.module(module_id)
-    objectives = "".join(
-        f"<li>{html.escape(o['text'])} <small>(CanMEDS: {html.escape(', '.join(o['canmeds']))})</small></li>"
-        for o in module["objectives"]
-    )
-    questions = "".join(f"<li>{html.escape(q)}</li>" for q in module["questions"])
-    parts = [
-        f"<h3>{html.escape(module['title'])}</h3>",
-        f"<p>{html.escape(module['summary'])}</p>",
-        f"<p><strong>Objectives.</strong> Afterwards, participants can:</p><ul>{objectives}</ul>",
-        f"<p><strong>Questions it answers.</strong></p><ul>{questions}</ul>",
-        credit_line(credits, f"curriculum/modules/{module_id}.yaml"),
-    ]
-    parts.append(_exercises(curriculum, module_id, short))
-    cut = guide_section(root, module_id, CUT_HEADING)
-    if cut:
-        parts.append(f"<p><strong>{CUT_HEADING}</strong> (from the facilitator guide)</p>{_markdown(cut)}")
-    preparation = guide_section(root, module_id, "Preparation")
-    if preparation:
-        parts.append(f"<p><strong>Preparation</strong> (from the facilitator guide)</p>{_markdown(preparation)}")
-    return "\n".join(parts)
+    guide = [(heading, Markup(_markdown(text))) for heading in (CUT_HEADING, "Preparation")
+             if (text := guide_section(root, module_id, heading))]
+    made_by, review = credits_of(credits, f"curriculum/modules/{module_id}.yaml")
+    return dict(planned=False, title=module["title"], summary=module["summary"],
+                objectives=module["objectives"], questions=module["questions"], credits=made_by,
+                review=review, exercises=_exercises(curriculum, module_id, short), guide=guide)
 
 
 def session_plan(root: Path, curriculum: Curriculum) -> str:
-    """The whole plan as one HTML page."""
-    sections = []
+    """The whole plan as one HTML page (``templates/plan.html``)."""
     credits = load_contributors(curriculum.folder)
+    formats = []
     for fmt in curriculum.series["formats"]:
-        sections.append(f"<h2>{html.escape(fmt['title'])}</h2>")
+        sessions = []
         for session in fmt["sessions"]:
-            titles = ", ".join(curriculum.title(m) for m in session["modules"])
-            sections.append(f"<h3>Session {session['number']}: {html.escape(titles)}</h3>")
-            sections.append(_timetable(session_rows(curriculum, session), fmt["session_minutes"]))
-            sections.extend(_module_section(root, curriculum, m, credits, session.get("short", False))
-                            for m in session["modules"])
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>Session plan: {html.escape(curriculum.series['title'])}</title>"
-        f"<style>{STYLE} .visually-hidden {{ position: absolute; left: -9999px; }}</style></head><body><main>"
-        f"<h1>Session plan: {html.escape(curriculum.series['title'])}</h1>"
-        "<p>Every session: a check-in, the module, a break and a debrief that asks how the session went "
-        "and where power showed up in the room. Generated from the curriculum data by "
-        "<code>workshop plan</code>.</p>"
-        + CANMEDS_NOTE
-        + "\n".join(sections)
-        + about_section(credits)
-        + "</main></body></html>"
-    )
+            short = session.get("short", False)
+            timetable, total = _timetable(session_rows(curriculum, session))
+            sessions.append(dict(
+                number=session["number"], short=short, timetable=timetable, total=total,
+                titles=", ".join(curriculum.title(m) for m in session["modules"]),
+                modules=[_module(root, curriculum, m, credits, short) for m in session["modules"]]))
+        formats.append(dict(title=fmt["title"], session_minutes=fmt["session_minutes"], sessions=sessions))
+    return _templates.get_template("plan.html").render(
+        title=curriculum.series["title"], formats=formats, about=credits, adapting=ADAPTING)

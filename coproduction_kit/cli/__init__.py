@@ -1,8 +1,9 @@
 """The facilitators' command line.
 
 ``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
-``check``, ``guides``, ``plan`` and ``prepare`` look after the curriculum; ``init`` starts a
-workshop folder of your own, ``migrate`` updates the store after an upgrade; ``forget`` deletes;
+``figures`` keeps the programme's own figures for the report; ``check``, ``guides``, ``plan`` and
+``prepare`` look after the curriculum; ``init`` starts a workshop folder of your own, ``migrate``
+updates the store after an upgrade; ``forget`` deletes;
 ``facilitators`` lists, adds or revokes the co-facilitators' links.
 
 Every command ends by saying what it did and where the results are.  ``workshop --help`` lists
@@ -28,6 +29,8 @@ SUBCOMMANDS = {
     "export": ("coproduction_kit.cli.review.ExportApp", "Write the shared, submitted answers as a CSV file."),
     "report": ("coproduction_kit.cli.review.ReportApp",
                "Write the review report: CSV, XLSX and an HTML summary of shared reflections."),
+    "figures": ("coproduction_kit.cli.figures.FiguresApp",
+                "Enter or show the programme's own figures (sessions co-facilitated, educators paid) for the report."),
     "forget": ("coproduction_kit.cli.review.ForgetApp",
                "Delete all of this workshop's data (answers, course, exchange)."),
     "check": ("coproduction_kit.cli.authoring.CheckApp",
@@ -41,6 +44,8 @@ SUBCOMMANDS = {
                      "The co-facilitators' links: list, add NAME or revoke NAME (also while serve runs)."),
     "migrate": ("coproduction_kit.cli.store.MigrateApp",
                 "Make or update the store's tables (serve and prepare do it too); keeps every answer."),
+    "followup": ("coproduction_kit.cli.store.FollowupApp",
+                 "Open the evaluation's follow-up months later (--close closes it); the report pairs it."),
 }
 _ABOUT = " ".join(__doc__.split("\n\n")[1].split())
 # Options that take a value, so that `workshop --data-dir DIR COMMAND` finds COMMAND after DIR.

@@ -10,9 +10,8 @@ from coproduction_kit.cli.command import WORKSHOP_ALIASES, Command, CommandError
 
 
 class CheckApp(Command):
-    """Check the curriculum, notebooks and guides."""
+    """Check the curriculum, notebooks and guides (schema, ids, minutes, references, links)."""
 
-    description = "Check the curriculum, notebooks and guides (schema, ids, minutes, references, links)."
     writes_data = False
 
     def run(self, workshop) -> int:
@@ -35,9 +34,7 @@ class CheckApp(Command):
 
 
 class GuidesApp(Command):
-    """Rewrite the timing tables in the facilitator guides."""
-
-    description = "Rewrite the timing tables in the facilitator guides from the curriculum data."
+    """Rewrite the timing tables in the facilitator guides from the curriculum data."""
 
     def run(self, workshop) -> int:
         from coproduction_kit.authoring.guides import write_guides
@@ -51,7 +48,6 @@ class GuidesApp(Command):
 class PlanApp(Command):
     """Write the printable session plan (HTML)."""
 
-    description = "Write the printable session plan (HTML)."
     out = Unicode("", help="Where to write it (default: the data folder's exports/session-plan.html).").tag(config=True)
     aliases = {**WORKSHOP_ALIASES, "out": "PlanApp.out"}
 
@@ -67,10 +63,9 @@ class PlanApp(Command):
 
 
 class InitApp(Command):
-    """Copy the kit's content into a folder of your own, to adapt it."""
+    """Copy the kit's curriculum, modules, guides and views into a new folder to adapt (workshop
+    init DIR). The folder may be new or empty."""
 
-    description = ("Copy the kit's curriculum, modules, guides and views into a new folder to adapt "
-                   "(workshop init DIR). The folder may be new or empty.")
     uses_data = False  # content only, nothing private: no data folder, the usual umask
 
     def run(self, workshop) -> int:

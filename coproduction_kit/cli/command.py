@@ -9,6 +9,7 @@ are short names for three of them, and ``--WorkshopConfig.NAME=VALUE`` sets any 
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -50,7 +51,8 @@ _initialize_subcommand = Application.initialize_subcommand.__wrapped__
 
 
 class Command(Application):
-    """One ``workshop`` command. Subclasses set ``name``, ``description`` and ``run()``."""
+    """One ``workshop`` command. A subclass's docstring is its ``description`` (its ``--help``);
+    its name comes from its class name (``ServeApp`` is ``workshop serve``); it defines ``run()``."""
 
     aliases = WORKSHOP_ALIASES
     classes = [WorkshopConfig]
@@ -66,6 +68,8 @@ class Command(Application):
         # ServeApp is `workshop serve`, as its help and its messages call it.
         command = cls.__name__.removesuffix("App").lower()
         cls.name = "workshop" if command == "workshop" else f"workshop {command}"
+        if "description" not in vars(cls) and cls.__doc__:
+            cls.description = inspect.cleandoc(cls.__doc__)
 
     def initialize(self, argv=None):
         _parse_command_line(self, argv)

@@ -9,8 +9,6 @@ from coproduction_kit.cli.store import ready_store
 class PrepareApp(Command):
     """Make the nbgrader course and exchange from the curriculum."""
 
-    description = "Make the nbgrader course and exchange from the curriculum."
-
     def run(self, workshop) -> int:
         from coproduction_kit.nbgrader.course import prepare
 
@@ -24,8 +22,6 @@ class PrepareApp(Command):
 
 class CollectApp(Command):
     """Collect every submission into nbgrader, ready for formgrader."""
-
-    description = "Collect every submission into nbgrader, ready for formgrader."
 
     def run(self, workshop) -> int:
         from coproduction_kit.nbgrader.course import collect
@@ -43,8 +39,6 @@ class CollectApp(Command):
 
 class FeedbackApp(Command):
     """Generate and release the facilitators' feedback to participants."""
-
-    description = "Generate and release the facilitators' feedback to participants."
 
     def run(self, workshop) -> int:
         from coproduction_kit.nbgrader.course import release_feedback

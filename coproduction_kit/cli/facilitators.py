@@ -11,10 +11,9 @@ USAGE = ("say what to do: `workshop facilitators list`, `workshop facilitators a
 
 
 class FacilitatorsApp(Command):
-    """List, add or revoke the co-facilitators' links."""
+    """The co-facilitators' links: list them, add one (workshop facilitators add NAME) or revoke one
+    (workshop facilitators revoke NAME); a running `serve` follows within a second or two."""
 
-    description = ("The co-facilitators' links: list them, add one (workshop facilitators add NAME) or revoke "
-                   "one (workshop facilitators revoke NAME); a running `serve` follows within a second or two.")
     examples = "\n".join(["workshop facilitators list", "workshop facilitators revoke Sam",
                           "workshop facilitators add Sam"])
 

@@ -18,7 +18,6 @@ def _stamp(workshop) -> str:
 class ExportApp(Command):
     """Write the shared, submitted answers as a CSV file."""
 
-    description = "Write the shared, submitted answers as a CSV file."
     out = Unicode("", help="Where to write the CSV (default: the data folder's exports/).").tag(config=True)
     aliases = {**WORKSHOP_ALIASES, "out": "ExportApp.out"}
 
@@ -39,9 +38,8 @@ class ExportApp(Command):
 
 
 class ReportApp(Command):
-    """Write the review report."""
+    """Write the review report: CSV, XLSX and an HTML summary of shared reflections."""
 
-    description = "Write the review report: CSV, XLSX and an HTML summary of shared reflections."
     out = Unicode("", help="Folder to write it in (default: the data folder's exports/).").tag(config=True)
     aliases = {**WORKSHOP_ALIASES, "out": "ReportApp.out"}
 
@@ -64,9 +62,8 @@ class ReportApp(Command):
 
 
 class ForgetApp(Command):
-    """Delete all of this workshop's data."""
+    """Delete all of this workshop's data (answers, course, exchange)."""
 
-    description = "Delete all of this workshop's data (answers, course, exchange)."
     yes = Unicode("", help="Confirm by giving the workshop id.").tag(config=True)
     aliases = {**WORKSHOP_ALIASES, "yes": ("ForgetApp.yes", "Confirm by giving the workshop id.")}
 

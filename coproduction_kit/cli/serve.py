@@ -10,7 +10,6 @@ from coproduction_kit.cli.command import WORKSHOP_ALIASES, Command, checked_curr
 class ServeApp(Command):
     """Start the workshop: participants' pages and facilitators' workbench."""
 
-    description = "Start the workshop: participants' pages and facilitators' workbench."
     examples = "\n".join([
         "workshop serve --session 2",
         "workshop serve --today power,payment --room 12",

@@ -54,6 +54,15 @@ def form_text(value, entry: dict) -> str:
     return "\n".join(f"{labels.get(field_id, field_id)}: {text}" for field_id, text in (value or {}).items())
 
 
+def matched_items_text(value, entry: dict) -> str:
+    """The evaluation's statements, each with its rating on its scale."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    items = {item["id"]: item for item in entry.get("items", [])}
+    return "\n".join(f"{items[item_id]['text']}: {scale_text(rating, items[item_id])}" if item_id in items
+                     else f"{item_id}: {rating}" for item_id, rating in value.items())
+
+
 def power_map_text(value, entry: dict) -> str:
     return "\n".join(f"{role}: formal authority {a}/10, recognised expertise {e}/10"
                      for role, (a, e) in (value or {}).items())

@@ -1,4 +1,4 @@
-"""The kit's two charts, as HTML with inline SVG: bars of counts, and the power map.
+"""The kit's charts, as HTML with inline SVG: bars of counts, the power map, and change with its interval.
 
 The room view, the power map exercise and the facilitators' report all draw with these, so a
 chart reads the same wherever it appears.  Each is a picture with its text alternative beside it
@@ -103,6 +103,47 @@ def bar_chart(chart: list[Bar], total: int | None = None, unit: str = "answers",
         f"<caption>The numbers in the chart ({total} {escape(unit)})</caption>"
         f"<thead><tr><th scope='col'>Answer</th><th scope='col'>Count</th><th scope='col'>Of {escape(unit)}</th></tr>"
         f"</thead><tbody>{body}</tbody></table></div></figure>"
+    )
+
+
+# Change with its confidence interval (the evaluation) ------------------------------------------
+def change_chart(rows: list[tuple[str, float, float, float, str]], caption: str = "") -> str:
+    """Each statement's mean change as a dot on a line from its interval's low to its high end, around 0.
+
+    ``rows`` are (label, mean change, low, high, full statement); the table beside it gives the same
+    numbers, so the picture is never the only way to read them.
+    """
+    if not rows:
+        return f"<p class='workshop-chart-empty'>{escape(caption + ': ' if caption else '')}Nothing to show yet.</p>"
+    reach = max([abs(v) for _, mean, low, high, _ in rows for v in (mean, low, high)] + [1.0])
+    label_width, span = LABEL_CHARS * 8 + 16, BAR_WIDTH
+    zero = label_width + span / 2
+
+    def x(value: float) -> float:
+        return round(zero + span / 2 * value / reach, 1)
+
+    shapes = [f'<line x1="{zero}" y1="0" x2="{zero}" y2="{len(rows) * ROW}" stroke="{AXIS}" stroke-dasharray="4 3"/>']
+    for i, (label, mean, low, high, _) in enumerate(rows):
+        y = i * ROW + ROW / 2
+        shapes.append(
+            f'<text x="{label_width - 8}" y="{y + 5}" text-anchor="end">{escape(_cut(label))}</text>'
+            f'<line x1="{x(low)}" y1="{y}" x2="{x(high)}" y2="{y}" stroke="{BAR}" stroke-width="3"/>'
+            f'<circle cx="{x(mean)}" cy="{y}" r="6" fill="{BAR}"/>')
+    described = "Mean change with its 95% confidence interval, 0 marked: " + "; ".join(
+        f"{label}: {mean:+.2f} ({low:+.2f} to {high:+.2f})" for label, mean, low, high, _ in rows)
+    body = "".join(f"<tr><th scope='row'>{escape(full or label)}</th><td class='num'>{mean:+.2f}</td>"
+                   f"<td class='num'>{low:+.2f} to {high:+.2f}</td></tr>" for label, mean, low, high, full in rows)
+    title = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        f"<figure class='workshop-chart'>{title}"
+        f'<svg class="chart" role="img" aria-label="{escape(described)}" '
+        f'viewBox="0 0 {label_width + span + 20} {len(rows) * ROW}" '
+        f'style="width:100%;max-width:42rem;height:auto" font-family="{FONT}" font-size="15" fill="{INK}">'
+        f"{''.join(shapes)}</svg>"
+        f"<div class='scroll' style='overflow-x:auto'><table class='workshop-chart-numbers'>"
+        f"<caption>The numbers in the chart (left of the dashed line: lower after; right: higher)</caption>"
+        f"<thead><tr><th scope='col'>Statement</th><th scope='col'>Mean change</th>"
+        f"<th scope='col'>95% confidence interval</th></tr></thead><tbody>{body}</tbody></table></div></figure>"
     )
 
 

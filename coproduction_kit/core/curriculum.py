@@ -33,6 +33,7 @@ class Curriculum:
     series: dict
     modules: dict  # module id -> module entry, for the modules that are ready, in series order
     planned: dict  # module id -> title, for modules announced but not yet written
+    evaluation: dict | None = None  # curriculum/evaluation.yaml: the matched statements (None: no file)
 
     def module(self, module_id: str) -> dict:
         try:
@@ -45,6 +46,8 @@ class Curriculum:
             ) from None
 
     def exercise(self, exercise_id: str) -> dict:
+        if exercise_id == FOLLOW_UP_EXERCISE and self.evaluation is not None:
+            return follow_up_exercise(self.evaluation)
         module_id = exercise_id.split(".", 1)[0]
         for exercise in self.module(module_id).get("exercises", []):
             if exercise["id"] == exercise_id:
@@ -119,6 +122,40 @@ def with_shared_exercises(module: dict, series: dict) -> dict:
     return entry
 
 
+# The evaluation's matched statements (curriculum/evaluation.yaml) are written once; each module
+# exercise of kind ``matched_items`` gets them as its ``items`` when the curriculum is read.  The
+# follow-up, months later, is no module's: its one exercise is made from the same file.
+EVALUATION_FILE = "evaluation.yaml"
+FOLLOW_UP, FOLLOW_UP_EXERCISE = "follow-up", "follow-up.evaluation"
+MATCHED = "matched_items"
+
+
+def evaluation_items(evaluation: dict) -> list[dict]:
+    """Each statement with its own scale (the file's common scale unless it gives one)."""
+    return [{"scale": evaluation["scale"], **item} for item in evaluation["items"]]
+
+
+def follow_up_exercise(evaluation: dict) -> dict:
+    """The follow-up page's one exercise: the same statements, asked again with the pairing code."""
+    months = evaluation.get("follow_up_months", 3)
+    return {"id": FOLLOW_UP_EXERCISE, "kind": MATCHED, "phase": "follow-up", "anonymous": True, "core": False,
+            "level": "evaluation", "items": evaluation_items(evaluation),
+            "prompt": f"About {months} months after the sessions: how far do you agree with each statement "
+                      "now? (Optional and anonymous.)"}
+
+
+def _with_items(entry: dict, evaluation: dict | None, path: Path) -> dict:
+    matched = [e for e in entry["exercises"] if e.get("kind") == MATCHED]
+    if not matched:
+        return entry
+    if evaluation is None:
+        raise CurriculumError(f"{path}: {matched[0]['id']} asks the evaluation's statements, "
+                              f"but there is no {EVALUATION_FILE}")
+    items = evaluation_items(evaluation)
+    return {**entry, "exercises": [{**e, "items": items} if e.get("kind") == MATCHED else e
+                                   for e in entry["exercises"]]}
+
+
 def read_yaml(path: Path):
     """Parse one YAML file; errors name the file and, where YAML knows it, the line."""
     try:
@@ -152,6 +189,9 @@ def _load(folder: str) -> Curriculum:
     series = read_yaml(series_path)
     _require(series, ["schema_version", "modules", "check_in", "debrief"], series_path)
     modules, planned = {}, {}
+    evaluation = read_yaml(root / EVALUATION_FILE) if (root / EVALUATION_FILE).exists() else None
+    if evaluation is not None:
+        _require(evaluation, ["scale", "items"], root / EVALUATION_FILE)
     for listed in series["modules"]:
         _require(listed, ["id", "status"], series_path)
         module_id = listed["id"]
@@ -165,8 +205,8 @@ def _load(folder: str) -> Curriculum:
             raise CurriculumError(f"{path}: id is {entry['id']!r}, expected {module_id!r}")
         for exercise in entry["exercises"]:
             _require(exercise, ["id", "kind", "prompt"], path)
-        modules[module_id] = with_shared_exercises(entry, series)
-    return Curriculum(folder=root, series=series, modules=modules, planned=planned)
+        modules[module_id] = with_shared_exercises(_with_items(entry, evaluation, path), series)
+    return Curriculum(folder=root, series=series, modules=modules, planned=planned, evaluation=evaluation)
 
 
 def load_curriculum(folder: str | Path | None = None) -> Curriculum:
@@ -182,16 +222,24 @@ def load_schema(folder: str | Path, name: str) -> dict:
     return json.loads((Path(folder) / "schema" / f"{name}.schema.json").read_text("utf-8"))
 
 
+def _as_written(exercise: dict) -> dict:
+    """An exercise as its file has it: without the evaluation's statements added on reading."""
+    return {k: v for k, v in exercise.items() if k != "items"} if exercise.get("kind") == MATCHED else exercise
+
+
 def validate(curriculum: Curriculum) -> list[str]:
     """Problems found by checking every file against its JSON schema; empty when all is well."""
     import jsonschema  # slow to import; only facilitator commands pay for it
 
     problems = []
     as_written = {
-        f"modules/{k}.yaml": {**v, "exercises": [e for e in v["exercises"] if not e.get("shared")]}
+        f"modules/{k}.yaml": {**v, "exercises": [_as_written(e) for e in v["exercises"] if not e.get("shared")]}
         for k, v in curriculum.modules.items()
     }
-    for name, entries in (("series", {"series.yaml": curriculum.series}), ("module", as_written)):
+    checked = [("series", {"series.yaml": curriculum.series}), ("module", as_written)]
+    if curriculum.evaluation is not None:
+        checked.append(("evaluation", {EVALUATION_FILE: curriculum.evaluation}))
+    for name, entries in checked:
         validator = jsonschema.Draft202012Validator(load_schema(curriculum.folder, name))
         for filename, entry in entries.items():
             for err in sorted(validator.iter_errors(entry), key=lambda e: list(e.path)):
@@ -211,4 +259,21 @@ def validate(curriculum: Curriculum) -> list[str]:
                     f"{exercise['id']!r} is also used in {seen[exercise['id']]}"
                 )
             seen[exercise["id"]] = f"modules/{module_id}.yaml"
+    return problems + _evaluation_problems(curriculum)
+
+
+def _evaluation_problems(curriculum: Curriculum) -> list[str]:
+    """Each statement's id once, and the module it measures one of the series'."""
+    if not isinstance(curriculum.evaluation, dict) or not isinstance(curriculum.evaluation.get("items"), list):
+        return []
+    where, problems, ids = curriculum.folder / EVALUATION_FILE, [], set()
+    listed = {m["id"] for m in curriculum.series["modules"]}
+    for number, item in enumerate(curriculum.evaluation["items"]):
+        if not isinstance(item, dict):
+            continue
+        if item.get("id") in ids:
+            problems.append(f"{where}: items/{number}: the id {item['id']!r} is used twice")
+        ids.add(item.get("id"))
+        if item.get("module") not in listed:
+            problems.append(f"{where}: items/{number}/module: {item.get('module')!r} is not a module of the series")
     return problems

@@ -118,6 +118,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("credit_matrix", "credit_matrix", _widget("credit_matrix", "CreditMatrix"),
          "Who did what in CRediT's 14 roles; the contribution statement and ICMJE's criteria follow.",
          _schema("credit_matrix"), dict, GROUPED, texts.credit_matrix_text),
+    Kind("matched_items", "matched_items", _widget("matched_items", "MatchedItems"),
+         "The evaluation's statements (curriculum/evaluation.yaml), rated and sent anonymously with a pairing code.",
+         _schema("matched_items"), dict, GROUPED, texts.matched_items_text),
 )}
 
 # notebook call -> the kind it shows
@@ -155,7 +158,7 @@ class Minutes:
 
 # Fields that name or mark an exercise; every other text in its entry is read by the participant.
 _NOT_READ = {"id", "kind", "source", "level", "facts", "look_back", "compare_with", "core", "half_day",
-             "discuss", "anonymous", "unit"}
+             "discuss", "anonymous", "unit", "phase", "module", "objective"}
 
 
 def words(entry) -> int:

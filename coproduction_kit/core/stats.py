@@ -77,7 +77,7 @@ def average_positions(maps: list[dict], at_least: int = 1) -> list[tuple[str, in
 def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str, int]]]]:
     """For exercises with several parts: (part, [(label, count)]) for each part, in order.
 
-    sort: per item, how many placed it in each category; vignettes: per case, how many named
+    sort: per item, how many placed it in each category; matched_items: per statement, each point; vignettes: per case, how many named
     each reading; credit_matrix: per member, how many judged them an author or acknowledged.
     """
     answers = [v for v in values if isinstance(v, dict)]
@@ -90,6 +90,10 @@ def grouped_tallies(entry: dict, values: list) -> list[tuple[str, list[tuple[str
                  [(label, sum(1 for v in answers if (v.get(item["id"]) or {}).get("what") == code))
                   for label, code in READINGS])
                 for item in entry["items"]]
+    if kind == "matched_items":  # the evaluation: per statement, how many gave each point
+        return [(item["text"], tally({"kind": "scale", "scale": item["scale"]},
+                                     [v.get(item["id"]) for v in answers]))
+                for item in entry.get("items", [])]
     if kind == "credit_matrix":
         groups = []
         for person in entry["team"]:

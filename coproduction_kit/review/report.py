@@ -20,10 +20,13 @@ from typing import Callable
 
 import pandas as pd
 
-from coproduction_kit.core.curriculum import Curriculum, CurriculumError
+from coproduction_kit.core.curriculum import (FOLLOW_UP, FOLLOW_UP_EXERCISE, Curriculum, CurriculumError,
+                                              follow_up_exercise)
 from coproduction_kit.core.private_files import private_folder
+from coproduction_kit.core.programme import TITLE as PROGRAMME_TITLE
 from coproduction_kit.core.kinds import TALLIED_KINDS as CHART_KINDS, TEXT_KINDS  # CHART_KINDS: drawn as bars
 from coproduction_kit.core.stats import average_positions, grouped_tallies, tally, words
+from coproduction_kit.review.evaluation import EFFECT_SIZE, PairedChange, change_frame, evaluation_changes
 from coproduction_kit.review.export import COLUMNS, load, write_csv
 from coproduction_kit.review.report_html import write_html
 from coproduction_kit.review.report_xlsx import write_xlsx
@@ -63,7 +66,7 @@ class PromptSummary:
 
     @property
     def is_evaluation(self) -> bool:
-        return EVALUATION in self.exercise_id
+        return EVALUATION in self.exercise_id or self.exercise_id == FOLLOW_UP_EXERCISE
 
     def row(self) -> dict:
         """The summary table's columns (``SUMMARY_COLUMNS``)."""
@@ -210,7 +213,7 @@ def _distribution(entry: dict, values: list) -> str:
     if kind == "power_map":
         return "\n".join(f"{role}: authority {a:g}, expertise {e:g} ({n} maps)"
                          for role, n, a, e in average_positions(values))
-    if kind in ("vignettes", "credit_matrix"):
+    if kind in ("vignettes", "credit_matrix", "matched_items"):
         return "\n".join(f"{part}: " + "; ".join(f"{label} {n}" for label, n in counts)
                          for part, counts in grouped_tallies(entry, values))
     if kind == "sort":
@@ -266,11 +269,24 @@ class ReportPage:
     participants: int  # who shared them
     modules: tuple[ModuleReport, ...]
     evaluation: tuple[PromptReport, ...]
+    changes: tuple[PairedChange, ...] = ()  # the evaluation's paired change (review/evaluation.py)
+    effect_size: str = EFFECT_SIZE
+    k: int = 5
+
+    @property
+    def change_groups(self) -> list[tuple[str, list[PairedChange]]]:
+        """The changes by comparison (start → end, start → follow-up), in order."""
+        groups: dict[str, list[PairedChange]] = {}
+        for change in self.changes:
+            groups.setdefault(change.comparison, []).append(change)
+        return list(groups.items())
+    # The programme's own figures (``core/programme.py``), as (figure, value); None: none entered.
+    programme: tuple[tuple[str, str], ...] | None = None
 
 
 def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
                 curriculum: Curriculum | None = None, anonymous: dict[str, list[str]] | None = None,
-                made: datetime | None = None) -> ReportPage:
+                made: datetime | None = None, changes: list[PairedChange] | None = None, k: int = 5) -> ReportPage:
     """The report's structure from the shared answers (``frame``, the columns of ``export.COLUMNS``)
     and the summaries.  ``curriculum`` gives module titles; ``anonymous`` the evaluation's free-text
     answers, linked to no one, in random order (only where enough people answered: ``anonymous_texts``);
@@ -294,16 +310,20 @@ def report_page(frame: pd.DataFrame, summaries: list[PromptSummary], title: str,
     )
     return ReportPage(title=title, made=made or datetime.now(timezone.utc), answers=len(frame),
                       participants=int(frame["pseudonym"].nunique()), modules=modules,
-                      evaluation=tuple(p for p in prompts if p.summary.is_evaluation))
+                      evaluation=tuple(p for p in prompts if p.summary.is_evaluation),
+                      changes=tuple(changes or ()), k=k)
 
 
 def build_report(
     store: Store, workshop_id: str, curriculum: Curriculum, out_dir: str | Path,
     say: Callable[[str], None] = lambda _: None, k: int = 5, made: datetime | None = None,
 ) -> dict[str, Path]:
-    """Write shared-reflections.csv, summary.csv, report.xlsx and report.html into ``out_dir``.
+    """Write shared-reflections.csv, summary.csv, evaluation-change.csv, report.xlsx and report.html.
 
-    Anonymous answers (the evaluation) are counted, and summarised only once ``k`` people answered.
+    Anonymous answers (the evaluation) are counted, and summarised only once ``k`` people answered;
+    the evaluation's paired change is shown only for statements with at least ``k`` pairs.
+    The programme's own figures, once entered, are a table of the page, a sheet of the spreadsheet
+    and programme.csv.
     """
     out = Path(out_dir)
     if not out.exists():
@@ -313,16 +333,29 @@ def build_report(
     sent = store.anonymous_answers(workshop_id)
     summaries = with_anonymous_summaries(prompt_summaries(frame, curriculum, store.pass_counts(workshop_id)),
                                          curriculum, sent, k)
+    if curriculum.evaluation is not None:  # the follow-up's reactions, paired or not
+        summaries.append(_anonymous(FOLLOW_UP, follow_up_exercise(curriculum.evaluation),
+                                    sent.get(FOLLOW_UP_EXERCISE, []), 0, k))
+    changes = evaluation_changes(curriculum, store.paired_answers(workshop_id), k)
     summary = summary_frame(summaries)
     table = frame[COLUMNS]
     paths = {
         "reflections": write_csv(table, out / "shared-reflections.csv"),
         "summary": write_csv(summary, out / "summary.csv"),
+        "change": write_csv(change_frame(changes), out / "evaluation-change.csv"),
     }
     say("Writing the spreadsheet …")
-    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx")
+    figures = store.programme_figures(workshop_id)
+    programme = pd.DataFrame(figures.rows() if figures else [], columns=["figure", "value"])
+    if figures:
+        paths["programme"] = write_csv(programme, out / "programme.csv")
+    more = {"Change": change_frame(changes)}
+    if figures:
+        more[PROGRAMME_TITLE] = programme
+    paths["xlsx"] = write_xlsx(table, summary, out / "report.xlsx", more)
     say("Writing the HTML report …")
     title = f"{curriculum.series.get('title', 'Workshop')}: shared reflections, workshop {workshop_id}"
-    page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k), made)
+    page = report_page(table, summaries, title, curriculum, anonymous_texts(curriculum, sent, k), made, changes, k)
+    page = replace(page, programme=tuple(figures.rows()) if figures else None)
     paths["html"] = write_html(page, out / "report.html")
     return paths

@@ -51,8 +51,10 @@ def _write_column(sheet, number: int, series: pd.Series) -> None:
             sheet.write(row, number, value)
 
 
-def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
-    """A workbook with a "Shared reflections" sheet and a "Summary" sheet; text is never a formula.
+def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path,
+               more: dict[str, pd.DataFrame] | None = None) -> Path:
+    """A workbook with a "Shared reflections" sheet, a "Summary" sheet and ``more`` (title: table);
+    text is never a formula.
 
     Written with XlsxWriter, told never to turn text into a formula or a link; text that a
     spreadsheet could still read as one is neutralised as in the CSV.
@@ -66,10 +68,10 @@ def write_xlsx(frame: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> 
     })
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40}
+    wide = {"prompt": 50, "answer": 70, "distribution": 50, "frequent_words": 40, "statement": 50}
     reflections = frame[[c for c in frame.columns if c != "value"]]
     try:
-        for title, table in (("Shared reflections", reflections), ("Summary", summary)):
+        for title, table in (("Shared reflections", reflections), ("Summary", summary), *(more or {}).items()):
             sheet = book.add_worksheet(title)
             sheet.freeze_panes(1, 0)
             for number, column in enumerate(table.columns):

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from coproduction_kit.core.charts import bar_chart, tally_bars, unit
+from coproduction_kit.core.charts import bar_chart, change_chart, tally_bars, unit
 
 
 def short(prompt: str, limit: int = 90) -> str:
@@ -38,12 +38,22 @@ def chart(summary) -> Markup:
     return Markup(bar_chart(drawn, total=summary.responses, unit=unit(summary.kind)))
 
 
-environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-)
-environment.filters.update(short=short, number=number, lines=lines)
-environment.globals.update(chart=chart)
+def changes_chart(changes) -> Markup:
+    """The paired changes of one comparison (``evaluation.PairedChange``, those not withheld) as a chart."""
+    rows = [(c.item_id, c.mean_change, c.ci_low, c.ci_high, c.statement) for c in changes if not c.withheld]
+    return Markup(change_chart(rows))
+
+
+def make_environment(folder: Path, **filters) -> jinja2.Environment:
+    """The kit's way of drawing a page: autoescape on, a missing value an error, tidy whitespace."""
+    made = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    made.filters.update(filters)
+    return made
+
+
+environment = make_environment(Path(__file__).parent / "templates", short=short, number=number, lines=lines)
+environment.globals.update(chart=chart, changes_chart=changes_chart)
 
 
 def render(template: str, **values) -> str:

@@ -18,7 +18,7 @@ hub whose token it is, and every read and write is then that hub user's and no o
     GET  api/feedback/M                      your feedback page for module M (HTML)
     POST api/withdraw                        remove every copy of your answers
     GET  api/anonymous/E                     whether you have sent exercise E anonymously
-    POST api/anonymous/M/E                   send it anonymously: {"value": ...} (then unlinked)
+    POST api/anonymous/M/E                   send it anonymously: {"value": ..., "pair_key": ...} (then unlinked)
 
 No request names a participant: there is nothing to change to reach someone else.  A refusal
 the participant should read (a prompt closed, an answer too long, a module not prepared) comes
@@ -215,8 +215,9 @@ class AnonymousHandler(_ParticipantAPI):
         self.reply(await self.run(self.door.store.sent_anonymously, self.participant, exercise_id))
 
     async def post(self, module_id: str, exercise_id: str):
+        body = self.body()
         await self.run(self.door.store.send_anonymously, self.participant, module_id, exercise_id,
-                       self.body().get("value"))
+                       body.get("value"), body.get("pair_key"))
         self.reply(True)
 
 

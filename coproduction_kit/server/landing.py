@@ -25,7 +25,7 @@ from tornado import web
 
 from coproduction_kit.core import clock
 from coproduction_kit.core.settings import WorkshopConfig
-from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.core.curriculum import FOLLOW_UP, load_curriculum
 from coproduction_kit.core.identity import (
     PARTICIPANT_COOKIE,
     PSEUDONYM_RULE,
@@ -34,9 +34,11 @@ from coproduction_kit.core.identity import (
     suggest_pseudonym,
 )
 from coproduction_kit.store import PseudonymTaken, Store
+from coproduction_kit.authoring import TEMPLATES as AUTHORING_TEMPLATES
 
+# The server's pages, and the "About this kit" section it shares with the session plan.
 _templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+    loader=jinja2.FileSystemLoader([Path(__file__).parent / "templates", AUTHORING_TEMPLATES]), autoescape=True
 )
 COOKIE_DAYS = 30
 
@@ -146,6 +148,13 @@ class LandingHandler(_ParticipantHandler):
             }
             for module_id, entry in curriculum.modules.items()
         ]
+        if self._follow_up_open(curriculum):  # months later, opened by `workshop followup`: offered first
+            modules.insert(0, {
+                "title": "Follow-up: the statements from the start, once more",
+                "summary": "A few ratings, anonymous and optional, with the pairing code you noted at the start.",
+                "url": module_url(self.base_url, FOLLOW_UP), "feedback": False, "feedback_url": "",
+                "progress": describe_progress(progress.get(FOLLOW_UP), 1, self.workshop),
+            })
         if participant is not None:
             self._joined(participant, curriculum, progress)
         page = _templates.get_template("landing.html").render(
@@ -166,6 +175,11 @@ class LandingHandler(_ParticipantHandler):
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
+
+    def _follow_up_open(self, curriculum) -> bool:
+        # Behind the hub the start page reads the store through the service, which has no say on it yet.
+        is_open = getattr(self.store, "follow_up_open", None)
+        return curriculum.evaluation is not None and is_open is not None and is_open(self.workshop.workshop_id)
 
     def _joined(self, participant, curriculum, progress: dict) -> None:
         """Tell the pools someone is here, and which modules they have finished (``room_sense.py``)."""

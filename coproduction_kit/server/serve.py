@@ -305,7 +305,8 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     say(f"{lab}lab?token={facilitator_token}")
     views = views_dir.relative_to(lab_root)
     for name, label in [("room", "Room view (with controls)"), ("projector", "Projector (revealed answers only)"),
-                        ("session", "Session plan and timers"), ("join_card", "Join card (QR code)")]:
+                        ("session", "Session plan and timers"), ("join_card", "Join card (QR code)"),
+                        ("figures", "Programme figures (co-facilitation, pay)")]:
         say(f"{label}:")
         say(f"{lab}voila/render/{views}/{name}.ipynb?token={facilitator_token}")
     (data / HOME_FILE).unlink(missing_ok=True)

@@ -12,6 +12,7 @@
 ``pages``          which kernel serves which participant's page
 ``deletion``       withdrawal, forgetting a workshop, the exports to rebuild or remove
 ``anonymous``      answers kept with nothing that links them to a participant
+``programme``      the programme's own figures (co-facilitation, pay), entered by facilitators
 ``migrate``        making and updating the tables, once, before any page opens the store
 =================  ===========================================================================
 
@@ -32,6 +33,7 @@ from coproduction_kit.store.errors import (AnswerTooLong, PromptLocked, Pseudony
 from coproduction_kit.store.migrate import check_revision, migrate
 from coproduction_kit.store.outcomes import SubmitError, SubmitResult
 from coproduction_kit.store.pages import Pages
+from coproduction_kit.store.programme import Programme
 from coproduction_kit.store.people import People
 from coproduction_kit.store.records import (FACILITATORS, PRIVATE, ROOM, SHARE_LEVELS, Answer, Participant,
                                             hash_token, new_review_id, now)
@@ -39,11 +41,12 @@ from coproduction_kit.store.room import Room
 from coproduction_kit.store.saves import RATE_WINDOW, Saves
 from coproduction_kit.store.schema import (SCHEMA_REVISION, anonymous_answers, anonymous_sent, answer_revisions,
                                            answers, exports_written, hub_user_index, metadata, page_kernels,
-                                           participants, room_hidden, room_prompts, save_rate, submissions)
+                                           participants, programme_figures, room_hidden, room_prompts, save_rate,
+                                           submissions)
 from coproduction_kit.store.submitted import Submissions
 
 
-class Store(Connected, People, Saves, Submissions, Room, Pages, Deletion, Anonymous):
+class Store(Connected, People, Saves, Submissions, Room, Pages, Deletion, Anonymous, Programme):
     """Answers and participants of every workshop, behind a small interface."""
 
     def __init__(self, url: str, max_answer_chars: int = 20_000, max_revisions: int = 20,
@@ -83,5 +86,5 @@ __all__ = [
     "AnswerTooLong", "Participant", "PromptLocked", "PseudonymTaken", "SavingTooFast", "Store", "StoreError",
     "StoreNotReady", "SubmitError", "SubmitResult", "anonymous_answers", "anonymous_sent", "answer_revisions",
     "answers", "exports_written", "hash_token", "hub_user_index", "metadata", "migrate", "new_review_id", "now",
-    "page_kernels", "participants", "room_hidden", "room_prompts", "save_rate", "submissions",
+    "page_kernels", "participants", "programme_figures", "room_hidden", "room_prompts", "save_rate", "submissions",
 ]

@@ -160,8 +160,8 @@ class StoreClient:
     def sent_anonymously(self, participant, exercise_id: str) -> bool:
         return bool(self._call("GET", f"anonymous/{quote(exercise_id)}"))
 
-    def send_anonymously(self, participant, module_id: str, exercise_id: str, value) -> None:
-        self._call("POST", f"anonymous/{quote(module_id)}/{quote(exercise_id)}", {"value": value})
+    def send_anonymously(self, participant, module_id: str, exercise_id: str, value, pair_key=None) -> None:
+        self._call("POST", f"anonymous/{quote(module_id)}/{quote(exercise_id)}", {"value": value, "pair_key": pair_key})
 
     def withdraw(self) -> dict[str, int]:
         """Remove every copy of this participant's answers (``coproduction_kit.review.forget.withdraw``)."""

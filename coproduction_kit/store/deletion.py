@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from coproduction_kit.store.engine import sqlite_file
 from coproduction_kit.store.records import Participant, now
 from coproduction_kit.store.schema import (anonymous_answers, anonymous_sent, answer_revisions, answers,
-                                           exports_written, page_kernels, participants, room_hidden,
-                                           room_prompts, save_rate, submissions)
+                                           exports_written, page_kernels, participants, programme_figures,
+                                           room_hidden, room_prompts, save_rate, submissions)
 
 
 class Deletion:
@@ -45,7 +45,8 @@ class Deletion:
         removed = {}
         with self._write() as conn:
             for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
-                          save_rate, exports_written, anonymous_sent, anonymous_answers, participants):
+                          save_rate, exports_written, anonymous_sent, anonymous_answers, programme_figures,
+                          participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
         self.scrub()
         return removed

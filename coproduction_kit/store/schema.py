@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The newest revision in migrations/versions/ (a test checks the two agree).
-SCHEMA_REVISION = "0001_baseline"
+SCHEMA_REVISION = "0003_programme"
 # Alembic's own table, named apart from nbgrader's ``alembic_version`` should both share a database.
 VERSION_TABLE = "workshop_schema_version"
 
@@ -153,6 +153,9 @@ anonymous_answers = sa.Table(
     sa.Column("workshop_id", sa.String(40), nullable=False),
     sa.Column("exercise_id", sa.String(160), nullable=False),
     sa.Column("value", sa.Text, nullable=False),  # JSON
+    # The evaluation's statements: the hash of the participant's pairing code (core/pairing.py), or None.
+    # Two answers with the same key are one person's before and after; no key says whose.
+    sa.Column("pair_key", sa.String(32)),
     sqlite_with_rowid=False,
 )
 
@@ -163,4 +166,20 @@ anonymous_sent = sa.Table(
     sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
     sa.Column("exercise_id", sa.String(160), nullable=False),
     sa.PrimaryKeyConstraint("workshop_id", "participant_id", "exercise_id"),
+)
+
+# The programme's own figures, per workshop (``core/programme.py``): how it practised co-production.
+# Entered by facilitators (``workshop figures``, the facilitator view); about the programme, not
+# about participants: no pseudonym, no answer.
+programme_figures = sa.Table(
+    "programme_figures",
+    metadata,
+    sa.Column("workshop_id", sa.String(40), primary_key=True),
+    sa.Column("sessions_held", sa.Integer, nullable=False),
+    sa.Column("sessions_cofacilitated", sa.Integer, nullable=False),
+    sa.Column("educators_involved", sa.Integer, nullable=False),
+    sa.Column("educators_paid", sa.Integer, nullable=False),
+    sa.Column("payment_days", sa.Text, nullable=False),  # JSON: a list of whole days, one per payment
+    sa.Column("median_days", sa.Float),  # entered instead of the days of each payment
+    sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
 )

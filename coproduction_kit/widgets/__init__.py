@@ -12,7 +12,7 @@ notebook call per exercise kind (``reflect``, ``scale``, ``choose``, …) and on
 
 from importlib import import_module
 
-from coproduction_kit.core.curriculum import CurriculumError, load_curriculum
+from coproduction_kit.core.curriculum import FOLLOW_UP_EXERCISE, CurriculumError, load_curriculum
 from coproduction_kit.core.kinds import KINDS, Kind
 from coproduction_kit.widgets.module_page import keypoints, submit, welcome
 from coproduction_kit.widgets.session import current_session
@@ -61,7 +61,12 @@ def debrief(module_id: str) -> Reflection:
     return _exercise(f"{module_id}.debrief", "reflection")
 
 
+def follow_up():
+    """The follow-up page's one exercise: the evaluation's statements again, months later, with the pairing code."""
+    return _exercise(FOLLOW_UP_EXERCISE, "matched_items")
+
+
 __all__ = [
-    "welcome", "check_in", *(kind.call for kind in KINDS.values()), "keypoints", "debrief", "submit",
+    "welcome", "check_in", *(kind.call for kind in KINDS.values()), "keypoints", "debrief", "submit", "follow_up",
     *(cls.__name__ for cls in _KINDS.values()),
 ]

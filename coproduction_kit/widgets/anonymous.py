@@ -15,6 +15,7 @@ import html
 
 import ipywidgets as w
 
+from coproduction_kit.core.pairing import BadCode
 from coproduction_kit.widgets.session import PARTICIPANT
 from coproduction_kit.store import StoreError
 
@@ -61,9 +62,14 @@ class AnonymousSend(w.VBox):
         if exercise.passed:
             exercise._set_status("You passed on this question, so there is nothing to send.")
             return False
+        try:  # the evaluation's statements carry a pairing code (widgets/kinds/matched_items.py)
+            pairing = exercise.pairing_key() if hasattr(exercise, "pairing_key") else None
+        except BadCode as err:
+            exercise._set_status(f"Not sent: {html.escape(str(err))}", problem=True)
+            return False
         try:
             session.store.send_anonymously(session.participant, exercise.module_id, exercise.exercise_id,
-                                           exercise.value)
+                                           exercise.value, pair_key=pairing)
         except StoreError as err:
             exercise._set_status(f"Not sent: {html.escape(str(err))}", problem=True)
             return False
@@ -73,7 +79,7 @@ class AnonymousSend(w.VBox):
             return False
         self.sent = True
         self._lock("Sent anonymously. Thank you. Your draft was deleted; the answer is not linked to you, "
-                   "so it cannot be changed or withdrawn.")
+                   "so it cannot be changed or withdrawn." + (exercise.sent_note() if hasattr(exercise, "sent_note") else ""))
         return True
 
     def _lock(self, message: str) -> None:

@@ -108,3 +108,18 @@ def _workshop_css() -> str:
     from coproduction_kit.server import TEMPLATE_ROOT
 
     return (TEMPLATE_ROOT / "voila" / "templates" / "workshop" / "workshop.css").read_text()
+
+
+def test_a_module_s_text_can_be_read_before_its_widgets_are_live(chromium, voila_server):
+    """On a slow phone Voilà's scripts take seconds; the module's text shows without them, and a line
+    says the exercises are on their way (here the scripts never arrive: the browser refuses them)."""
+    context, page = phone(chromium, voila_server, "light", "phone-text-first")
+    try:
+        page.route(re.compile(r".*/voila/static/voila\.js.*"), lambda route: route.abort())
+        page.goto(f"{voila_server}voila/render/power.ipynb")
+        page.get_by_role("heading", name="What this module is about").wait_for(state="visible", timeout=60_000)
+        assert page.get_by_role("heading", name="Three kinds of power").is_visible()
+        assert page.get_by_text("Getting the exercises ready").is_visible()
+        assert page.locator(".widget-textarea").count() == 0  # no widget is live: the text came alone
+    finally:
+        context.close()

@@ -385,6 +385,7 @@ GUESSED_KERNEL = "5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f"  # fixed: the same test 
     "api/kernels", f"api/kernels/{GUESSED_KERNEL}", "api/contents", "api/sessions", "lab", "tree",
     "voila/tree", "voila/api/contents/", "voila/files/payment.ipynb", "voila/files/../workshop-data/store.sqlite",
     "voila/render/%2e%2e/facilitator_views/room.ipynb", "voila/render/../facilitator_views/room.ipynb",
+    "voila/render/../facilitator_views/figures.ipynb",
     "formgrader", "store.sqlite", "feedback/payment", "journal.md",
 ])
 def test_guessed_urls_reach_nothing(voila_server, path):

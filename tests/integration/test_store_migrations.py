@@ -148,3 +148,34 @@ def test_the_workshop_migrate_command_makes_the_store(tmp_path, capsys):
     assert main(["--data-dir", str(data), "migrate"]) == 0
     assert f"ready (schema {SCHEMA_REVISION})" in capsys.readouterr().out
     Store(load_config(data).store_url).close()  # opens without complaint
+
+
+def test_0003_programme_adds_the_figures_table_to_a_baseline_store_and_keeps_its_rows(bare_store_url):
+    """A store at 0001_baseline (the kit before programme figures) gains the table; down again drops only it."""
+    from alembic import command
+
+    from coproduction_kit.core.programme import ProgrammeFigures
+
+    engine = sa.create_engine(bare_store_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001_baseline")
+    assert "programme_figures" not in table_names(bare_store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO participants (id, workshop_id, pseudonym, pseudonym_key, token_hash, review_id, "
+            "created_at) VALUES (1, 'w1', 'sam', 'sam', 'abc', 'rabcdefg', '2026-11-01 10:00:00')"))
+    engine.dispose()
+
+    assert migrate(bare_store_url) == SCHEMA_REVISION
+    store = Store(bare_store_url)
+    assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
+    store.save_programme_figures("w1", ProgrammeFigures.checked(4, 4, 2, 2, payment_days="3, 9"))
+    assert store.programme_figures("w1").days_to_payment == 6
+    store.close()
+
+    engine = sa.create_engine(bare_store_url)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001_baseline")
+    engine.dispose()
+    tables = table_names(bare_store_url)
+    assert "programme_figures" not in tables and "participants" in tables

@@ -44,8 +44,9 @@ def test_sending_keeps_the_answer_unlinked_and_deletes_the_draft(participant_ses
     assert store.get_answer(me, "closing", CHANGE) is None
     assert store.revisions(me, "closing", CHANGE) == []
     assert store.anonymous_answers(me.workshop_id) == {CHANGE: ["Shorter sessions, please"]}
-    # The table itself has nothing that could link a row to a person or a moment.
-    assert set(anonymous_answers.c.keys()) == {"id", "workshop_id", "exercise_id", "value"}
+    # The table itself has nothing that could link a row to a person or a moment (the pairing key is
+    # a hash of a code only the participant holds, and None here: tests/unit/test_evaluation.py).
+    assert set(anonymous_answers.c.keys()) == {"id", "workshop_id", "exercise_id", "value", "pair_key"}
     # What the participant's own views can still find: only that they sent something.
     with store.engine.connect() as conn:
         dumped = "\n".join(str(row) for table in ("answers", "answer_revisions", "anonymous_sent")

@@ -41,10 +41,10 @@ def test_the_notebook_calls_and_exports_are_those_notebooks_always_had():
 
     assert widgets.__all__ == [
         "welcome", "check_in", "reflect", "scale", "choose", "checklist", "sort", "form", "power_map",
-        "payment_calculator", "budget_planner", "vignettes", "credit_matrix",
-        "keypoints", "debrief", "submit",
+        "payment_calculator", "budget_planner", "vignettes", "credit_matrix", "matched_items",
+        "keypoints", "debrief", "submit", "follow_up",
         "Reflection", "Scale", "Choice", "Checklist", "Sort", "Form", "PowerMap", "PaymentCalculator",
-        "BudgetPlanner", "Vignettes", "CreditMatrix",
+        "BudgetPlanner", "Vignettes", "CreditMatrix", "MatchedItems",
     ]
     assert all(hasattr(widgets, name) for name in widgets.__all__)
 
@@ -100,6 +100,8 @@ def sample(kind: str, entry: dict):
                               "credibility 2/5; what happened: testimonial"),
         "credit_matrix": lambda: ({entry["team"][0]["id"]: {"roles": {"Conceptualization": "lead"}}},
                                   "Conceptualization (lead)"),
+        "matched_items": lambda: ({entry["items"][0]["id"]: entry["items"][0]["scale"]["max"]},
+                                  f"{entry['items'][0]['text']}: {entry['items'][0]['scale']['max']} on a scale"),
     }
     assert kind in samples, f"add a sample answer of {kind} to this test"
     return samples[kind]()
@@ -129,7 +131,7 @@ def test_a_stored_answer_of_the_wrong_shape_does_not_fit():
 def test_how_each_kind_is_counted_is_as_before():
     assert kinds.TEXT_KINDS == ("reflection", "form")
     assert kinds.TALLIED_KINDS == ("scale", "choice", "checklist")
-    assert kinds.GROUPED_KINDS == ("sort", "vignettes", "credit_matrix")
+    assert kinds.GROUPED_KINDS == ("sort", "vignettes", "credit_matrix", "matched_items")
     assert kinds.counted_as(kinds.POSITIONS) == ("power_map",)
     assert kinds.counted_as(kinds.NONE) == ("payment_calculator", "budget_planner")
     counted = {kinds.TEXT, kinds.TALLIED, kinds.GROUPED, kinds.POSITIONS, kinds.NONE}

@@ -8,7 +8,7 @@ from coproduction_kit.authoring.plan import session_plan
 def test_the_plan_has_every_session_with_its_timetable_and_objectives():
     curriculum = load_curriculum(PROJECT_ROOT / "curriculum")
     page = session_plan(PROJECT_ROOT, curriculum)
-    assert page.startswith("<!DOCTYPE html><html lang='en'>")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     for fmt in curriculum.series["formats"]:
         assert fmt["title"] in page
         for session in fmt["sessions"]:
