@@ -64,6 +64,12 @@ def cookie_for(secret: str) -> str:
     return hmac.new(secret.encode(), b"workshop co-facilitator device", hashlib.sha256).hexdigest()
 
 
+def device_key(name: str, secret: str) -> str:
+    """Whose pages (kernels) these are: the person *and* their link, so that a new link for the same
+    name leaves out the devices that opened the old one."""
+    return f"{name}#{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
+
+
 class CofacilitatorLinks:
     """The co-facilitators' links of one data folder (``<data>/cofacilitators.json``, 0600)."""
 
@@ -102,6 +108,10 @@ class CofacilitatorLinks:
         """name -> secret of every link not revoked."""
         self.refresh()
         return {name: entry["secret"] for name, entry in self._links.items() if entry.get("secret")}
+
+    def working_keys(self) -> set[str]:
+        """The ``device_key`` of every link that works."""
+        return {device_key(name, secret) for name, secret in self.active().items()}
 
     def everyone(self) -> dict[str, dict]:
         self.refresh()

@@ -30,7 +30,7 @@ from tornado import web
 from traitlets import Unicode
 from voila.tornado.handler import TornadoVoilaHandler
 
-from coproduction_kit.core.cofacilitator_links import COOKIE, CofacilitatorLinks, cookie_for
+from coproduction_kit.core.cofacilitator_links import COOKIE, CofacilitatorLinks, cookie_for, device_key
 from coproduction_kit.server.join_door import WrongTries
 from coproduction_kit.server.kernel_doors import OwnedChannelsHandler, _RecordingManager
 
@@ -75,7 +75,11 @@ class CofacilitatorIdentity(IdentityProvider):
 
     def get_user(self, handler):
         name = self.links.who(handler.get_cookie(COOKIE))
-        return User(username=name) if name else None
+        secret = self.links.active().get(name) if name else None
+        if secret is None:
+            return None
+        # The username keys the device's kernels: the person and this link (see ``device_key``).
+        return User(username=device_key(name, secret), name=name, display_name=name)
 
     def should_check_origin(self, handler) -> bool:
         return True  # a cookie, never a token in the request: the websocket must come from our pages
@@ -98,11 +102,12 @@ class _Refusing(JupyterHandler):
         render_refusal(self, status_code, {401: NO_LINK, 403: NO_LINK, 404: "There is no such facilitator page.",
                                            429: TOO_MANY_TRIES}.get(status_code, "Something went wrong."))
 
-    def name(self) -> str:
+    def device(self):
+        """The co-facilitator's user (``username`` keys their kernels, ``name`` is shown); else 403."""
         user = self.current_user
         if user is None:
             raise web.HTTPError(403)
-        return user.username
+        return user
 
 
 class HomeHandler(_Refusing):
@@ -122,7 +127,7 @@ class HomeHandler(_Refusing):
                             httponly=True, samesite="Strict", secure=self.request.protocol == "https",
                             expires_days=1)
         else:
-            name = self.name()
+            name = self.device().name
         self.set_header("Cache-Control", "no-store")
         self.finish(_templates.get_template("facilitator_home.html").render(
             name=name, base_url=self.base_url, views=VIEWS, from_link=bool(offered)))
@@ -146,35 +151,35 @@ class FacilitatorKernels:
         self._owner: dict[str, str] = {}
         self.sockets: dict[str, set] = {}
 
-    def record(self, kernel_id: str, name: str) -> None:
-        self._owner[kernel_id] = name
+    def record(self, kernel_id: str, device: str) -> None:
+        self._owner[kernel_id] = device
 
-    def done(self, name: str) -> None:  # the participants' caps' bookkeeping: none needed here
+    def done(self, device: str) -> None:  # the participants' caps' bookkeeping: none needed here
         pass
 
     def is_owner(self, handler, kernel_id: str) -> bool:
         user = handler.current_user
         return user is not None and self._owner.get(kernel_id) == user.username
 
-    def count(self, name: str) -> int:
+    def count(self, device: str) -> int:
         alive = set(self.kernel_manager.list_kernel_ids())
         for gone in set(self._owner) - alive:
             self._owner.pop(gone, None)
-        return sum(1 for owner in self._owner.values() if owner == name)
+        return sum(1 for owner in self._owner.values() if owner == device)
 
     async def sweep(self) -> None:
-        """Shut down the kernels, and close the sockets, of co-facilitators whose link was revoked."""
-        working = set(self.links.active())
-        for kernel_id, name in list(self._owner.items()):
-            if name in working:
+        """Shut down the kernels, and close the sockets, of devices whose link was revoked (or replaced)."""
+        working = self.links.working_keys()
+        for kernel_id, device in list(self._owner.items()):
+            if device in working:
                 continue
             self._owner.pop(kernel_id, None)
             try:
                 await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
             except Exception:  # already gone
                 pass
-        for name in set(self.sockets) - working:
-            for socket in self.sockets.pop(name):
+        for device in set(self.sockets) - working:
+            for socket in self.sockets.pop(device):
                 socket.close()
 
 
@@ -192,12 +197,12 @@ class ViewPageHandler(_Refusing, TornadoVoilaHandler):
 
     @allow_unauthenticated  # refused here (403), not sent to a login form
     async def get(self, path=None):
-        name = self.name()
+        device = self.device().username
         if path not in {view for view, _, _ in VIEWS}:
             raise web.HTTPError(404)
-        if self.owners.count(name) >= KERNELS_EACH:
+        if self.owners.count(device) >= KERNELS_EACH:
             return render_refusal(self, 429, TOO_MANY_VIEWS)
-        self._recording = _RecordingManager(self.settings["kernel_manager"], self.owners, name)
+        self._recording = _RecordingManager(self.settings["kernel_manager"], self.owners, device)
         self.set_header("Cache-Control", "no-store")
         async for html in self.get_generator(path=path):
             self.write(html)

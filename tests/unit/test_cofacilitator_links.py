@@ -98,3 +98,35 @@ def test_serve_makes_links_only_for_the_rooms_network(tmp_path):
     CofacilitatorLinks(tmp_path).revoke("Alex")
     # A restart without the option serves the links still working, and no revoked one.
     assert _cofacilitator_links(SimpleNamespace(cofacilitators="", lan=True), tmp_path) == {"Sam": made["Sam"]}
+
+
+def test_the_servers_sweep_stops_the_kernels_of_a_revoked_or_replaced_link(tmp_path):
+    """The co-facilitators' server's once-a-second sweep, against a stand-in kernel manager."""
+    import asyncio
+
+    from coproduction_kit.core.cofacilitator_links import device_key
+    from coproduction_kit.server.facilitator_door import FacilitatorKernels
+
+    class Kernels:
+        def __init__(self):
+            self.running = {"sam-old", "sam-new", "alex"}
+
+        def list_kernel_ids(self):
+            return list(self.running)
+
+        async def shutdown_kernel(self, kernel_id, now=False):
+            self.running.discard(kernel_id)
+
+    links = CofacilitatorLinks(tmp_path)
+    old_sam, alex = links.add("Sam"), links.add("Alex")
+    manager = Kernels()
+    owners = FacilitatorKernels(manager, CofacilitatorLinks(tmp_path))
+    owners.record("sam-old", device_key("Sam", old_sam))
+    owners.record("alex", device_key("Alex", alex))
+    asyncio.run(owners.sweep())
+    assert manager.running == {"sam-old", "sam-new", "alex"}  # every link works: nothing stops
+    new_sam = links.add("Sam")  # a new link for Sam (a lost phone): the old phone's pages stop
+    owners.record("sam-new", device_key("Sam", new_sam))
+    links.revoke("Alex")
+    asyncio.run(owners.sweep())
+    assert manager.running == {"sam-new"} and owners.count(device_key("Sam", new_sam)) == 1
