@@ -25,7 +25,7 @@ Made by `workshop init`. The workshop kit uses the content of this folder whenev
 | `curriculum/` | the series, its sessions and every module's exercises (YAML; `series.yaml` first) |
 | `modules/` | the pages participants open, one notebook per module |
 | `facilitator_guides/` | what facilitators read before and during each module |
-| `facilitator_views/` | the room view, the projector, the session plan, the join card and the programme figures |
+| `facilitator_views/` | the room view, the projector, the session plan, the join card, the programme figures and the co-facilitators' links |
 
 Run these commands in this folder:
 

@@ -3,7 +3,8 @@
 ``workshop serve`` runs a session; ``collect``, ``feedback``, ``export`` and ``report`` follow it;
 ``figures`` keeps the programme's own figures for the report; ``check``, ``guides``, ``plan`` and
 ``prepare`` look after the curriculum; ``init`` starts a workshop folder of your own, ``migrate``
-updates the store after an upgrade; ``forget`` deletes.
+updates the store after an upgrade; ``forget`` deletes;
+``facilitators`` lists, adds or revokes the co-facilitators' links.
 
 Every command ends by saying what it did and where the results are.  ``workshop --help`` lists
 the commands, ``workshop COMMAND --help`` a command's options and ``--help-all`` every setting.
@@ -39,6 +40,8 @@ SUBCOMMANDS = {
     "plan": ("coproduction_kit.cli.authoring.PlanApp", "Write the printable session plan (HTML)."),
     "init": ("coproduction_kit.cli.authoring.InitApp",
              "Copy the kit's curriculum, modules, guides and views into a new folder to adapt (workshop init DIR)."),
+    "facilitators": ("coproduction_kit.cli.facilitators.FacilitatorsApp",
+                     "The co-facilitators' links: list, add NAME or revoke NAME (also while serve runs)."),
     "migrate": ("coproduction_kit.cli.store.MigrateApp",
                 "Make or update the store's tables (serve and prepare do it too); keeps every answer."),
     "followup": ("coproduction_kit.cli.store.FollowupApp",

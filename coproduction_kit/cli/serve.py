@@ -14,6 +14,7 @@ class ServeApp(Command):
         "workshop serve --session 2",
         "workshop serve --today power,payment --room 12",
         "workshop serve --lan --tls auto --session 2",
+        "workshop serve --lan --tls auto --cofacilitators Sam,Alex",
     ])
 
     lan = Bool(False, help="Let participants join from the local network (their link then carries a token).").tag(config=True)
@@ -22,6 +23,10 @@ class ServeApp(Command):
                ).tag(config=True)
     port = Integer(8866, help="Participants' port.").tag(config=True)
     facilitator_port = Integer(8867, help="Facilitators' port.").tag(config=True)
+    cofacilitators = Unicode("", help="With --lan: a link for each co-facilitator's phone (room view, projector, "
+                                      "timers, join card; never JupyterLab): a number (2) or names (Sam,Alex)."
+                             ).tag(config=True)
+    cofacilitator_port = Integer(8868, help="Co-facilitators' port (with --lan and --cofacilitators).").tag(config=True)
     session = Integer(None, allow_none=True,
                       help="Today's session in the series (e.g. 2): its pages are made ready for the room.").tag(config=True)
     format = Unicode("series", help="The format --session refers to, from curriculum/series.yaml.").tag(config=True)
@@ -33,6 +38,8 @@ class ServeApp(Command):
         "tls": ("ServeApp.tls", "HTTPS: 'auto' (a self-signed certificate) or CERT KEY (PEM files)."),
         "port": "ServeApp.port",
         "facilitator-port": "ServeApp.facilitator_port",
+        "cofacilitators": "ServeApp.cofacilitators",
+        "cofacilitator-port": "ServeApp.cofacilitator_port",
         "session": "ServeApp.session",
         "format": "ServeApp.format",
         "today": "ServeApp.today",

@@ -27,9 +27,7 @@ Run it as ``python -m coproduction_kit.server.app`` (``workshop serve`` does, wi
 
 from __future__ import annotations
 
-import functools
 import os
-import ssl
 import sys
 
 import voila.app
@@ -50,7 +48,7 @@ from coproduction_kit.store import Store
 
 from coproduction_kit.server import with_template
 from coproduction_kit.server import log_privacy
-from coproduction_kit.server.join_door import JoinTokenIdentityProvider
+from coproduction_kit.server.join_door import JoinTokenIdentityProvider, ServesTls
 from coproduction_kit.server.kernel_doors import (
     KernelCaps,
     KernelOwners,
@@ -123,7 +121,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
     return c
 
 
-class WorkshopVoila(Voila):
+class WorkshopVoila(ServesTls, Voila):
     """Voilà with the workshop's start page at ``/``, no file listings, and pools that follow the room."""
 
     name = "workshop-voila"
@@ -232,16 +230,6 @@ class WorkshopVoila(Voila):
 
         PeriodicCallback(sweep, RETIRE_EVERY_MS).start()
         return ours + handlers
-
-    def listen(self):
-        if self.certfile:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(self.certfile, self.keyfile or None)
-            self.app.listen = functools.partial(self.app.listen, ssl_options=context)
-        return super().listen()
-
-    def _url(self, ip):
-        return super()._url(ip).replace("http://", "https://", 1) if self.certfile else super()._url(ip)
 
 
 def main(argv: list[str] | None = None) -> None:

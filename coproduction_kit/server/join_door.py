@@ -7,6 +7,7 @@ carried by the QR code on the join card, never typed).  Here:
 - ``JoinTokenIdentityProvider`` compares the token in constant time and counts wrong tries per
   client address: past ``guesses_per_minute`` in a minute, that address gets a plain "too many
   tries" page (HTTP 429) until the minute has passed;
+- ``ServesTls`` makes a Voilà application (the participants', the co-facilitators') speak HTTPS;
 - ``self_signed_certificate`` makes the certificate for ``--tls auto`` and ``fingerprint`` gives
   the SHA-256 fingerprint that ``serve`` prints, for participants to compare with what their
   browser shows.
@@ -15,9 +16,11 @@ carried by the QR code on the join card, never typed).  Here:
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import ipaddress
+import ssl
 import time
 from collections import defaultdict, deque
 from pathlib import Path
@@ -32,6 +35,25 @@ TOO_MANY_TRIES = ("Too many wrong join links from this device in the last minute
                   "Wait a minute, then open the link from the join card again.")
 
 
+class WrongTries:
+    """Wrong secrets offered per client address in the last minute; past the limit, 429."""
+
+    def __init__(self, per_minute: int, message: str = ""):
+        self.per_minute, self.message = per_minute, message or TOO_MANY_TRIES
+        self._wrong: dict[str, deque] = defaultdict(deque)
+
+    def refuse_if_limited(self, handler) -> None:
+        tries = self._wrong[handler.request.remote_ip]
+        cutoff = time.monotonic() - 60
+        while tries and tries[0] < cutoff:
+            tries.popleft()
+        if len(tries) >= self.per_minute:
+            raise web.HTTPError(429, self.message, reason="Too Many Requests")
+
+    def count(self, handler) -> None:
+        self._wrong[handler.request.remote_ip].append(time.monotonic())
+
+
 class JoinTokenIdentityProvider(PasswordIdentityProvider):
     """The join token, checked in constant time, with wrong tries limited per client address."""
 
@@ -41,22 +63,14 @@ class JoinTokenIdentityProvider(PasswordIdentityProvider):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._wrong: dict[str, deque] = defaultdict(deque)
-
-    def _refuse_if_limited(self, handler) -> None:
-        tries = self._wrong[handler.request.remote_ip]
-        cutoff = time.monotonic() - 60
-        while tries and tries[0] < cutoff:
-            tries.popleft()
-        if len(tries) >= self.guesses_per_minute:
-            raise web.HTTPError(429, TOO_MANY_TRIES, reason="Too Many Requests")
+        self._tries = WrongTries(self.guesses_per_minute)
 
     def _matches(self, handler, offered: str) -> bool:
         """True for the right token; a wrong one is counted, and may lock the address out."""
-        self._refuse_if_limited(handler)
+        self._tries.refuse_if_limited(handler)
         if self.token and hmac.compare_digest(offered.encode(), self.token.encode()):
             return True
-        self._wrong[handler.request.remote_ip].append(time.monotonic())
+        self._tries.count(handler)
         return False
 
     async def get_user_token(self, handler):
@@ -75,6 +89,20 @@ class JoinTokenIdentityProvider(PasswordIdentityProvider):
         if typed and self._matches(handler, typed):
             return self.generate_anonymous_user(handler)
         return None
+
+
+class ServesTls:
+    """Mixed into a Voilà application with ``certfile``/``keyfile`` traits: HTTPS when a certificate is given."""
+
+    def listen(self):
+        if self.certfile:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certfile, self.keyfile or None)
+            self.app.listen = functools.partial(self.app.listen, ssl_options=context)
+        return super().listen()
+
+    def _url(self, ip):
+        return super()._url(ip).replace("http://", "https://", 1) if self.certfile else super()._url(ip)
 
 
 def self_signed_certificate(folder: Path, hosts: list[str]) -> tuple[Path, Path]:

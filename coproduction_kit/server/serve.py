@@ -1,7 +1,10 @@
 """``workshop serve``: the participants' Voilà and the facilitators' JupyterLab, side by side.
 
 Both listen on loopback unless ``--lan``; then participants need the join token in their link,
-and the facilitators' server still listens only on this machine.  The join token is new at every
+and the facilitators' server still listens only on this machine.  With ``--lan`` and
+``--cofacilitators 2`` (or names), a third server (``facilitator_app.py``) gives each co-facilitator
+the facilitator views on the room's network behind a link of their own
+(``core/cofacilitator_links.py``).  The join token is new at every
 start (the join card's QR code carries it); the facilitator token is kept in the data folder, so
 the facilitators' links survive a restart.  ``--tls CERT KEY`` or ``--tls auto`` (a self-signed
 certificate made here, whose fingerprint is printed) makes the participants' server speak HTTPS.
@@ -19,11 +22,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from coproduction_kit.core.settings import WorkshopConfig, handover_environment
 from coproduction_kit.core.identity import trusting
+from coproduction_kit.core.cofacilitator_links import HOME_FILE, link_for
 from coproduction_kit.core.private_files import create_private_file, private_folder, write_private
 
 from coproduction_kit.server import with_template
@@ -31,6 +36,10 @@ from coproduction_kit.server.join_door import fingerprint, self_signed_certifica
 
 PLAIN_HTTP_WARNING = ("Warning: participants connect over plain HTTP. Anyone on the room's network can read "
                       "what they type. Use --tls auto (or --tls CERT KEY) to encrypt it.")
+
+COFACILITATORS_PLAIN_HTTP = ("Warning: over plain HTTP, anyone on the room's network could copy a co-facilitator's "
+                             "link or cookie and act as them. Use --tls auto to encrypt it.")
+
 
 def _free_port(ip: str, preferred: int) -> int:
     for port in [preferred, *range(preferred + 2, preferred + 40)]:
@@ -88,6 +97,22 @@ def _tls_files(args, data: Path, hosts: list[str]) -> tuple[Path, Path] | None:
     return cert, key
 
 
+def _cofacilitator_links(args, data: Path) -> dict[str, str]:
+    """name -> secret of the co-facilitators' links to serve (``--cofacilitators``, and any made
+    earlier with ``workshop facilitators add``); empty without ``--lan``."""
+    from coproduction_kit.core.cofacilitator_links import CofacilitatorLinks, names_from_option
+
+    names = names_from_option(args.cofacilitators)
+    if names and not args.lan:
+        raise ValueError("--cofacilitators needs --lan: co-facilitators' phones reach this laptop over "
+                         "the room's network.")
+    if not args.lan:
+        return {}
+    links = CofacilitatorLinks(data)
+    links.ensure(names)
+    return links.active()
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, context=None) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -97,6 +122,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90, con
             with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 if response.status < 500:
                     return True
+        except urllib.error.HTTPError as err:  # a page refused (the co-facilitators' home without a link): up
+            if err.code < 500:
+                return True
+            time.sleep(0.3)
         except Exception:
             time.sleep(0.3)
     return False
@@ -158,6 +187,10 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         tls = _tls_files(args, data, hosts)
     except ValueError as err:
         return fail(str(err))
+    try:
+        cofacilitators = _cofacilitator_links(args, data)
+    except ValueError as err:
+        return fail(str(err))
     # New at every start, too long to guess: the join card's QR code carries it, nobody types it.
     join_token = new_join_token(data) if args.lan else None
     if not args.lan:
@@ -212,6 +245,16 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         env=env, cwd=workshop.course_dir, stdout=facilitators_log, stderr=subprocess.STDOUT,
     )
     children = [participants, facilitators]
+    cofacilitator_port = None
+    if cofacilitators:
+        cofacilitator_port = _free_port(participant_ip, args.cofacilitator_port)
+        children.append(subprocess.Popen(
+            [sys.executable, "-m", "coproduction_kit.server.facilitator_app", "--ip", participant_ip,
+             "--port", str(cofacilitator_port), "--data-dir", str(data),
+             *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
+            env={k: v for k, v in env.items() if k != "WORKSHOP_JOIN_TOKEN"},
+            stdout=open(create_private_file(logs / "cofacilitators.log"), "a"), stderr=subprocess.STDOUT,
+        ))
 
     def stop(*_):
         for child in children:
@@ -231,9 +274,12 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
                         context=trusting(tls[0]) if tls else None)
     if not up or not _wait_until_up(
         f"{lab}api/status?token={facilitator_token}", facilitators
-    ):
+    ) or (cofacilitators and not _wait_until_up(f"{scheme}://127.0.0.1:{cofacilitator_port}/facilitate/",
+                                                children[2], context=trusting(tls[0]) if tls else None)):
         stop()
-        for log in (logs / "participants.log", logs / "facilitators.log"):
+        for log in (logs / "participants.log", logs / "facilitators.log", logs / "cofacilitators.log"):
+            if not log.exists():
+                continue
             tail = log.read_text(errors="replace").splitlines()[-15:]
             say(f"--- last lines of {log} ---\n" + "\n".join(tail))
         return fail(f"the workshop servers did not start; their messages are in {logs}.")
@@ -263,6 +309,20 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
                         ("figures", "Programme figures (co-facilitation, pay)")]:
         say(f"{label}:")
         say(f"{lab}voila/render/{views}/{name}.ipynb?token={facilitator_token}")
+    (data / HOME_FILE).unlink(missing_ok=True)
+    if cofacilitators:
+        home = f"{scheme}://{hosts[0]}:{cofacilitator_port}/facilitate/"
+        write_private(data / HOME_FILE, home + "\n")
+        say("Co-facilitator links, one each (the room view, projector, timers and join card on their own phone; "
+            "never JupyterLab). Give each to its person only; revoke a lost one with "
+            "`workshop facilitators revoke NAME`:")
+        for name, secret in cofacilitators.items():
+            say(f"Co-facilitator link for {name}:")
+            say(link_for(home, secret))
+        say("Co-facilitators (their links as QR codes, and a button to revoke each; this laptop only):")
+        say(f"{lab}voila/render/{views}/cofacilitators.ipynb?token={facilitator_token}")
+        if not tls:
+            say(COFACILITATORS_PLAIN_HTTP)
     say(f"Answers are saved in {workshop.store_url.removeprefix('sqlite:///')}. Press Ctrl+C to stop.")
     try:
         while all(child.poll() is None for child in children):
@@ -271,5 +331,6 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         pass
     finally:
         stop()
+        (data / HOME_FILE).unlink(missing_ok=True)  # the lead's page then says no server is running
     say("Workshop stopped. Every saved answer is kept; `make serve` again to continue.")
     return 0

@@ -41,6 +41,18 @@ class Room:
             rows = conn.execute(sa.select(room_prompts).where(room_prompts.c.workshop_id == workshop_id))
             return {r.exercise_id: {"revealed": bool(r.revealed), "locked": bool(r.locked)} for r in rows}
 
+    def room_controls(self, workshop_id: str) -> tuple:
+        """What the facilitators last set for the whole room (reveals, locks, hidden answers), as
+        one comparable value: two small reads, cheap enough to ask twice a second."""
+        with self.engine.connect() as conn:
+            prompts = conn.execute(sa.select(room_prompts.c.exercise_id, room_prompts.c.revealed, room_prompts.c.locked)
+                                   .where(room_prompts.c.workshop_id == workshop_id)
+                                   .order_by(room_prompts.c.exercise_id)).all()
+            hidden = conn.execute(sa.select(room_hidden.c.exercise_id, room_hidden.c.participant_id)
+                                  .where(room_hidden.c.workshop_id == workshop_id)
+                                  .order_by(room_hidden.c.exercise_id, room_hidden.c.participant_id)).all()
+        return tuple(map(tuple, prompts)), tuple(map(tuple, hidden))
+
     def set_room_state(self, workshop_id: str, exercise_id: str, *, revealed: bool | None = None,
                        locked: bool | None = None) -> dict:
         with self._write() as conn:

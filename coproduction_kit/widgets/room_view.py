@@ -14,13 +14,15 @@ prompt:
   their numbers beside them and in a table (the text alternative), and power maps as one map of
   the room, by ``core.charts``.
 
-No pseudonym ever appears here.  The view refreshes itself every few seconds.
+No pseudonym ever appears here.  The view refreshes the answers every few seconds, and shows a
+reveal, hide or lock made on another device (a co-facilitator's phone) within about half a second.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import time
 
 import ipywidgets as w
 
@@ -56,6 +58,7 @@ class PromptPanel(w.VBox):
             self._unhide = w.Button(description="Show hidden answers again", layout=w.Layout(display="none"))
             self._unhide.on_click(lambda _: self._unhide_all())
             controls = [w.HBox([self._reveal, self._lock, self._unhide])]
+            controls[0].add_class("workshop-room-controls")  # wraps on a phone (workshop.css)
         self.children = [self._header, *controls, self._body]
 
     @property
@@ -142,25 +145,32 @@ class PromptPanel(w.VBox):
 
 
 class RoomView(w.VBox):
-    """Every prompt of one module, refreshed from the store every few seconds."""
+    """Every prompt of one module: answers refreshed from the store every few seconds, and what any
+    facilitator sets (reveal, hide, lock, on any device) within about half a second."""
 
     def __init__(self, module_id: str, config: WorkshopConfig | None = None, store: Store | None = None,
-                 controls: bool = True, refresh_seconds: float = 3.0):
+                 controls: bool = True, refresh_seconds: float = 3.0, controls_seconds: float = 0.5):
         super().__init__()
         self.config = config or load_config()
         self.store = store or Store(self.config.store_url)
         self.controls = controls
         self.refresh_seconds = refresh_seconds
+        self.controls_seconds = controls_seconds
         self.updating = False
+        self.paused = False  # a view not on screen (another module chosen) asks the store nothing
         curriculum = load_curriculum(self.config.curriculum_dir)
         self.panels = [PromptPanel(self, entry) for entry in curriculum.exercises(module_id)]
         self.children = self.panels
         self._timer = None
+        self._controls_seen = None
+        self._refreshed_at = 0.0
         self.refresh()
         self._schedule()
 
     def refresh(self) -> None:
         workshop_id = self.config.workshop_id
+        self._controls_seen = self.store.room_controls(workshop_id)
+        self._refreshed_at = time.monotonic()
         states = self.store.room_state(workshop_id)
         self.updating = True
         try:
@@ -171,6 +181,17 @@ class RoomView(w.VBox):
         finally:
             self.updating = False
 
+    def poll(self) -> bool:
+        """One look at the store: refresh if a facilitator changed something, or the answers are due.
+        True if the view was refreshed."""
+        if self.paused:
+            return False
+        due = time.monotonic() - self._refreshed_at >= self.refresh_seconds
+        if due or self.store.room_controls(self.config.workshop_id) != self._controls_seen:
+            self.refresh()
+            return True
+        return False
+
     def _schedule(self) -> None:
         try:
             loop = asyncio.get_running_loop()
@@ -178,10 +199,12 @@ class RoomView(w.VBox):
             return
 
         def tick():
-            self.refresh()
-            self._timer = loop.call_later(self.refresh_seconds, tick)
+            try:
+                self.poll()
+            finally:
+                self._timer = loop.call_later(self.controls_seconds, tick)
 
-        self._timer = loop.call_later(self.refresh_seconds, tick)
+        self._timer = loop.call_later(self.controls_seconds, tick)
 
 
 def room_view(controls: bool = True) -> w.VBox:
@@ -193,12 +216,18 @@ def room_view(controls: bool = True) -> w.VBox:
         options=[(m["title"], module_id) for module_id, m in curriculum.modules.items()],
         description="Module", style={"description_width": "initial"},
     )
+    picker.add_class("workshop-room-picker")  # whole titles, wrapped on a phone (workshop.css)
     holder = w.VBox()
     views: dict[str, RoomView] = {}
 
     def show(module_id):
+        for view in views.values():
+            view.paused = True
         if module_id not in views:
             views[module_id] = RoomView(module_id, config, store, controls=controls)
+        else:
+            views[module_id].paused = False
+            views[module_id].refresh()
         holder.children = [views[module_id]]
 
     picker.observe(lambda change: show(change["new"]), "value")

@@ -83,7 +83,7 @@ def test_help_lists_the_commands_and_each_commands_settings_without_loading_the_
             "print(sorted(m for m in ('pandas', 'ipywidgets', 'nbgrader', 'voila') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for command in ("serve", "prepare", "collect", "feedback", "export", "report", "forget", "check",
-                    "guides", "plan", "init", "migrate"):
+                    "guides", "plan", "init", "migrate", "facilitators"):
         assert f"\n{command}\n" in out
     assert "--facilitator-port=<Int>\n    Facilitators' port." in out and "--lan\n" in out
     assert out.rstrip().endswith("[]")

@@ -36,7 +36,9 @@ DATA_WORDS = re.compile(
 # notebooks' text and the documents.
 TEMPLATES = ["coproduction_kit/server/templates/*.html", "coproduction_kit/review/templates/*.html"]
 SHOWN_BY = ["coproduction_kit/widgets/module_page.py", "coproduction_kit/widgets/exercise.py", "coproduction_kit/widgets/anonymous.py", "coproduction_kit/review/journal.py",
-            "coproduction_kit/widgets/room_view.py", "coproduction_kit/widgets/join_card.py", "coproduction_kit/widgets/reminder.py", "coproduction_kit/server/landing.py", "coproduction_kit/server/serve.py",
+            "coproduction_kit/widgets/room_view.py", "coproduction_kit/widgets/join_card.py", "coproduction_kit/widgets/reminder.py",
+            "coproduction_kit/widgets/cofacilitator_card.py", "coproduction_kit/server/facilitator_door.py",
+            "coproduction_kit/cli/facilitators.py", "coproduction_kit/server/landing.py", "coproduction_kit/server/serve.py",
             "coproduction_kit/review/forget.py", "coproduction_kit/cli/__init__.py", "coproduction_kit/cli/command.py",
             "coproduction_kit/cli/review.py", "coproduction_kit/cli/serve.py", "coproduction_kit/cli/course.py",
             "coproduction_kit/cli/authoring.py", "coproduction_kit/cli/store.py", "coproduction_kit/authoring/init.py"]

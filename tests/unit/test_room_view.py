@@ -119,3 +119,34 @@ def test_hiding_an_answer_does_not_hide_the_rest_below_k(workshop, store, room):
                        if hasattr(box, "children") and box.children and "two" in box.children[0].value)
     hide_button.click()
     assert "two" not in shown(view, TEXT) and "five" in shown(view, TEXT)
+
+
+def test_a_reveal_made_on_another_device_shows_at_the_next_look_not_the_next_refresh(workshop, store, room):
+    """Two facilitators, two kernels (two stores on one file): one's reveal reaches the other's view
+    and projector at its next look at the store (every half second), long before the answers'
+    refresh is due; with nothing changed, a look does not redraw."""
+    from coproduction_kit.store import Store
+
+    _, share = room
+    share(TEXT, [f"answer {n}" for n in range(5)])
+    other = Store(workshop.store_url)
+    try:
+        lead = RoomView("payment", workshop, store, refresh_seconds=3600)
+        cofacilitator = RoomView("payment", workshop, other, refresh_seconds=3600)
+        projector = RoomView("payment", workshop, other, controls=False, refresh_seconds=3600)
+        assert cofacilitator.poll() is False and projector.poll() is False  # nothing changed: no redraw
+        panel(lead, TEXT)._reveal.value = True
+        assert "not revealed" in shown(cofacilitator, TEXT) and "Not revealed yet" in shown(projector, TEXT)
+        assert cofacilitator.poll() is True and projector.poll() is True
+        assert panel(cofacilitator, TEXT)._reveal.value is True and "answer 3" in shown(projector, TEXT)
+        panel(cofacilitator, TEXT)._lock.value = True
+        lead.poll()
+        assert panel(lead, TEXT)._lock.value is True and "locked" in shown(lead, TEXT)
+        hidden_id = room[0][2].id
+        other.hide_in_room(workshop.workshop_id, hidden_id, TEXT)
+        assert projector.poll() is True and "answer 2" not in shown(projector, TEXT)
+        projector.paused = True
+        other.set_room_state(workshop.workshop_id, TEXT, revealed=False)
+        assert projector.poll() is False  # a view not on screen asks nothing
+    finally:
+        other.close()
