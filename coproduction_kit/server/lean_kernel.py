@@ -17,12 +17,17 @@ from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
 
 
 class LeanKernelSpecs(KernelSpecManager):
-    """The standard kernel specs, with the Python kernel started without debugpy."""
+    """The standard kernel specs, with the Python kernel started without debugpy, forked from a
+    warm parent (``kernel_forks.py``)."""
 
     def get_kernel_spec(self, kernel_name: str):
         spec = super().get_kernel_spec(kernel_name)
         if kernel_name == NATIVE_KERNEL_NAME and spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
+            from coproduction_kit.server import kernel_forks
+
+            kernel_forks.register()
             spec.argv = [sys.executable, "-m", __name__, *spec.argv[3:]]
+            spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": kernel_forks.NAME}}
         return spec
 
 
