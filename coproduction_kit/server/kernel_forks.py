@@ -49,6 +49,9 @@ def serve(path: str) -> None:
     sys.modules["debugpy"] = None  # as lean_kernel: no debugger in a page's kernel
     for module in WARM:
         __import__(module)
+    from setproctitle import getproctitle
+
+    getproctitle()  # it finds the command line's memory now, before a child changes its environment
     gc.collect()
     gc.freeze()  # the collector never touches (and so never copies) what the parent made
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped by the system
@@ -103,11 +106,12 @@ def _become_kernel(request: dict) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        argv = request["argv"]
+        command = request["command"]  # python -m coproduction_kit.server.lean_kernel -f CONNECTION_FILE
+        argv = command[3:]
         sys.argv = [sys.executable, *argv]
         from setproctitle import setproctitle
 
-        setproctitle(" ".join([sys.executable, *argv]))  # `ps` shows the kernel as if started alone
+        setproctitle(" ".join(command))  # `ps` shows the kernel as if it had been started alone
         from ipykernel.kernelapp import IPKernelApp
 
         # The parent is the one to outlive: if it ends, so does this kernel.
@@ -128,13 +132,13 @@ class WarmParent:
     failed = False
 
     @classmethod
-    async def fork(cls, argv: list[str], env: dict, cwd: str) -> int:
-        """The pid of a new kernel forked with ``argv`` (after ``python -m …``), ``env`` and ``cwd``."""
+    async def fork(cls, command: list[str], env: dict, cwd: str) -> int:
+        """The pid of a new kernel forked for ``command`` (``python -m …lean_kernel …``), ``env`` and ``cwd``."""
         if cls.process is None or cls.process.poll() is not None:
             cls._start()
         reader, writer = await asyncio.wait_for(cls._connect(), timeout=60)
         try:
-            writer.write(json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}).encode())
+            writer.write(json.dumps({"command": command, "env": env, "cwd": str(cwd)}).encode())
             writer.write_eof()
             answer = json.loads(await asyncio.wait_for(reader.read(), timeout=30))
         finally:
@@ -203,7 +207,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
         if python_m and not WarmParent.failed:
             try:
                 env = kwargs.get("env") or dict(os.environ)
-                pid = await WarmParent.fork(cmd[3:], env, kwargs.get("cwd") or os.getcwd())
+                pid = await WarmParent.fork(cmd, env, kwargs.get("cwd") or os.getcwd())
             except Exception:
                 WarmParent.failed = True  # started the usual way from now on
                 self.log.warning("Could not fork a kernel from the warm parent; starting kernels the "
