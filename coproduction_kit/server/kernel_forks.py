@@ -40,7 +40,10 @@ from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
 NAME = "workshop-forks"
 # What every page's kernel imports before it runs the page: imported once, in the parent.
-WARM = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipywidgets", "coproduction_kit.widgets")
+# The second line: what a kernel imports as it starts its shell (listed from a page kernel's sys.modules).
+WARM = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipywidgets", "coproduction_kit.widgets",
+        "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
+        "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic")
 
 
 # The parent --------------------------------------------------------------------------------
