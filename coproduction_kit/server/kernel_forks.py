@@ -58,11 +58,20 @@ def serve(path: str) -> None:
     gc.collect()
     gc.freeze()  # the collector never touches (and so never copies) what the parent made
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped by the system
-    server_pid = os.getppid()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # asked to end: the socket's folder goes too
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
     listener.settimeout(1.0)
+    try:
+        _fork_on_request(listener)
+    finally:
+        os.unlink(path)
+        os.rmdir(os.path.dirname(path))
+
+
+def _fork_on_request(listener: socket.socket) -> None:
+    server_pid = os.getppid()
     while os.getppid() == server_pid:  # the server that started us is gone: so are we
         try:
             conn, _ = listener.accept()
@@ -71,7 +80,7 @@ def serve(path: str) -> None:
         with conn:
             conn.settimeout(10)
             try:
-                pid, uid, gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+                _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
                 if uid != os.getuid():
                     continue
                 request = json.loads(_read_all(conn))
@@ -100,6 +109,7 @@ def _become_kernel(request: dict) -> None:
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are its to wait for
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.setsid()  # its own process group, as jupyter_client gives a kernel
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)

@@ -2,6 +2,7 @@
 gone with its server; if the warm parent cannot start, kernels start the usual way."""
 
 import json
+from pathlib import Path
 
 import psutil
 import pytest
@@ -46,6 +47,8 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
         kernel = kernel_process(server, sams)
         parent = kernel.parent()
         assert "coproduction_kit.server.kernel_forks" in parent.cmdline() and parent.ppid() == server.pid
+        folder = Path(parent.cmdline()[-1]).parent  # its socket's, this user's only
+        assert folder.stat().st_mode & 0o077 == 0
         assert kernel_process(server, kims).parent().pid == parent.pid  # one warm parent for all
         said = json.loads(ask(kernel, "import json, os, sys; print(json.dumps([os.environ['VOILA_KERNEL_ID'], "
                                       "os.environ.get('HTTP_COOKIE', ''), os.getcwd(), 'sqlalchemy' in sys.modules, "
@@ -59,6 +62,7 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
         stop_voila(process)
     assert wait_until(lambda: not parent.is_running() or parent.status() == psutil.STATUS_ZOMBIE, seconds=30)
     assert wait_until(lambda: not kernel.is_running() or kernel.status() == psutil.STATUS_ZOMBIE, seconds=30)
+    assert not folder.exists()
 
 
 def test_without_the_warm_parent_a_kernel_starts_the_usual_way(monkeypatch):
