@@ -140,7 +140,7 @@ class WorkshopVoila(Voila):
         None, allow_none=True,
         help="Module pages (kernels) open at once on this server, all participants together; past it, "
              "a page asks people to wait a minute (default: what three quarters of the memory available "
-             "at start can hold, at 60 MB a kernel; never fewer than 60, or twice the room).").tag(config=True)
+             "at start can hold, at 45 MB a kernel; never fewer than 60, or twice the room).").tag(config=True)
     memory_available = Float(None, allow_none=True, help="MB of memory available at start (MemAvailable).")
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)

@@ -33,9 +33,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# What one page's kernel may cost, in MB, with room to spare: measured at about 46 MB PSS and
-# 70 MB RSS before kernels were forked from a warm parent (BENCHMARKS.md, "Kernels").
-KERNEL_MB = 60
+# What one page's kernel may cost, in MB, with room for what its page holds as people type: a
+# kernel forked from the warm parent measured 33–37 MB PSS with its page built, 46 MB started
+# alone (BENCHMARKS.md, "Kernels").
+KERNEL_MB = 45
 KEEP_FREE = 0.25  # of the memory available at start: the server, the facilitators, the laptop's own use
 
 

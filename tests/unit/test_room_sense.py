@@ -175,7 +175,7 @@ def test_after_a_second_page_the_next_waits_until_the_page_left_is_given_back():
 
 
 def test_the_room_grows_past_the_room_size_given_as_people_join():
-    room, _ = sense(most=137)  # what room_bounds gives with --room 30 on 22 GB available
+    room, _ = sense(most=183)  # what room_bounds gives with --room 30 on 22 GB available
     for pid in range(100):
         room.joined(pid)
     assert room.targets()["orientation.ipynb"] == 100
@@ -197,7 +197,7 @@ def test_kernels_fit_in_three_quarters_of_the_memory_available():
 
 
 def test_room_bounds_follow_memory_never_below_the_old_defaults_and_respect_a_given_cap():
-    assert room_bounds(30, None, 22_000) == (275, 137)  # 22 GB free: room for 137 people, two pages each
+    assert room_bounds(30, None, 22_000) == (366, 183)  # 22 GB free: room for 183 people, two pages each
     assert room_bounds(30, None, 2_000) == (60, 30)  # a small laptop: as before, 60 kernels and --room
     assert room_bounds(30, None, None) == (60, 30)  # memory unknown: as before
     assert room_bounds(100, None, 2_000) == (200, 100)  # --room asked for is always made ready
