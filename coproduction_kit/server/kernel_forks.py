@@ -10,8 +10,9 @@ other kernel (what PSS counts once).
 
 What a kernel is told is what jupyter_client would have given a new process: its command line
 (the connection file), its environment (``VOILA_KERNEL_ID``, the request's cookie, ...) and
-its folder.  The parent holds no participant's data, no socket to a kernel, no thread and no
-event loop when it forks; the child starts its own session (process group), so the server
+its folder, which the child reads itself after the fork: the parent never holds a kernel's
+environment (its participant's cookie), so no later kernel inherits it.  The parent holds no
+participant's data, no socket to a kernel, no thread and no event loop when it forks; the child starts its own session (process group), so the server
 signals and ends it as it would any kernel (``ForkedKernelProvisioner``).  The parent listens
 on a Unix socket in a folder only this user may open and answers only this user's processes;
 it ends when the server that started it ends, and its kernels when it ends.
@@ -71,6 +72,8 @@ def serve(path: str) -> None:
 
 
 def _fork_on_request(listener: socket.socket) -> None:
+    """Fork for every connection of this user's; the child reads the request itself, so nothing of
+    one kernel's environment (its participant's cookie) ever enters the parent, or a later kernel."""
     server_pid = os.getppid()
     while os.getppid() == server_pid:  # the server that started us is gone: so are we
         try:
@@ -78,23 +81,16 @@ def _fork_on_request(listener: socket.socket) -> None:
         except socket.timeout:
             continue
         with conn:
-            conn.settimeout(10)
+            _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+            if uid != os.getuid():
+                continue
             try:
-                _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-                if uid != os.getuid():
-                    continue
-                request = json.loads(_read_all(conn))
                 child = os.fork()
-                if child == 0:
-                    listener.close()
-                    conn.close()
-                    _become_kernel(request)  # never returns
-                conn.sendall(json.dumps({"pid": child}).encode())
-            except Exception as err:  # a bad request: say so, keep serving the others
-                try:
-                    conn.sendall(json.dumps({"error": str(err)}).encode())
-                except OSError:
-                    pass
+            except OSError:  # out of processes or memory: this kernel starts the usual way
+                continue
+            if child == 0:
+                listener.close()
+                _become_kernel(conn)  # never returns
 
 
 def _read_all(conn: socket.socket) -> bytes:
@@ -104,10 +100,19 @@ def _read_all(conn: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
-def _become_kernel(request: dict) -> None:
-    """In the child: become the kernel jupyter_client asked for, then exit."""
+def _become_kernel(conn: socket.socket) -> None:
+    """In the child: read what jupyter_client asked for, say this process's id, become the kernel."""
     code = 1
     try:
+        conn.settimeout(30)
+        try:
+            request = json.loads(_read_all(conn))
+            conn.sendall(json.dumps({"pid": os.getpid()}).encode())
+        except Exception as err:  # a bad request: say so (the server then starts kernels the usual way)
+            conn.sendall(json.dumps({"error": str(err)}).encode())
+            raise
+        finally:
+            conn.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are its to wait for
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.setsid()  # its own process group, as jupyter_client gives a kernel
