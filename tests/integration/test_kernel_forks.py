@@ -35,6 +35,23 @@ def ask(process: psutil.Process, code: str) -> str:
         client.stop_channels()
 
 
+def memory_holds(pid: int, needle: bytes) -> bool:
+    """Whether a process's writable memory holds ``needle`` (a descendant of this test may be read)."""
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            span, perms = line.split()[:2]
+            if not perms.startswith("rw"):
+                continue
+            start, end = (int(x, 16) for x in span.split("-"))
+            try:
+                mem.seek(start)
+                if needle in mem.read(end - start):
+                    return True
+            except (OSError, ValueError, OverflowError):
+                continue
+    return False
+
+
 @pytest.mark.server
 def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_server(prepared_copy):
     process, url = start_voila(prepared_copy)
@@ -57,6 +74,11 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
         assert kernel_id == sams
         assert sam.cookie("workshop_participant") in cookie and kim.cookie("workshop_participant") not in cookie
         assert cwd == str(prepared_copy.modules_dir) and imported is True and debugpy is None
+        # A curious participant's kernel holds no one else's cookie, nor does the parent it came from.
+        sams_cookie = sam.cookie("workshop_participant").encode()
+        assert memory_holds(kernel.pid, sams_cookie)  # the scan finds it where it belongs
+        assert not memory_holds(parent.pid, sams_cookie)
+        assert not memory_holds(kernel_process(server, kims).pid, sams_cookie)  # forked after Sam's
         assert open_page(sam, "power")  # the page works as before: built for its participant
     finally:
         stop_voila(process)
