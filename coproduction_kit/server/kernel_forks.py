@@ -53,9 +53,7 @@ def serve(path: str) -> None:
     sys.modules["debugpy"] = None  # as lean_kernel: no debugger in a page's kernel
     for module in WARM:
         __import__(module)
-    from setproctitle import getproctitle
-
-    getproctitle()  # it finds the command line's memory now, before a child changes its environment
+    _title()  # setproctitle finds the command line's memory now, before a child changes its environment
     gc.collect()
     gc.freeze()  # the collector never touches (and so never copies) what the parent made
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended kernels are reaped by the system
@@ -101,35 +99,33 @@ def _read_all(conn: socket.socket) -> bytes:
 
 
 def _become_kernel(conn: socket.socket) -> None:
-    """In the child: read what jupyter_client asked for, say this process's id, become the kernel."""
+    """In the child: take on what jupyter_client asked for, say this process's id, become the kernel."""
     code = 1
     try:
         conn.settimeout(30)
         try:
             request = json.loads(_read_all(conn))
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are its to wait for
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.setsid()  # its own process group, as jupyter_client gives a kernel
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.close(devnull)
+            os.chdir(request["cwd"])
+            sys.path[0] = os.getcwd()  # as ``python -m`` started in the page's folder would have it
+            os.environ.clear()
+            os.environ.update(request["env"])
+            os.environ["JPY_PARENT_PID"] = str(os.getppid())
+            command = request["command"]  # python -m coproduction_kit.server.lean_kernel -f CONNECTION_FILE
+            argv = command[3:]
+            sys.argv = [sys.executable, *argv]
+            _title(" ".join(command))  # `ps` shows the kernel as if it had been started alone
             conn.sendall(json.dumps({"pid": os.getpid()}).encode())
-        except Exception as err:  # a bad request: say so (the server then starts kernels the usual way)
-            conn.sendall(json.dumps({"error": str(err)}).encode())
+        except Exception as err:  # say so: the server then starts kernels the usual way
+            conn.sendall(json.dumps({"error": repr(err)}).encode())
             raise
         finally:
             conn.close()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are its to wait for
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.setsid()  # its own process group, as jupyter_client gives a kernel
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.chdir(request["cwd"])
-        sys.path[0] = os.getcwd()  # as ``python -m`` started in the page's folder would have it
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        command = request["command"]  # python -m coproduction_kit.server.lean_kernel -f CONNECTION_FILE
-        argv = command[3:]
-        sys.argv = [sys.executable, *argv]
-        from setproctitle import setproctitle
-
-        setproctitle(" ".join(command))  # `ps` shows the kernel as if it had been started alone
         from ipykernel.kernelapp import IPKernelApp
 
         # The parent is the one to outlive: if it ends, so does this kernel.
@@ -139,6 +135,15 @@ def _become_kernel(conn: socket.socket) -> None:
         code = end.code if isinstance(end.code, int) else 0
     finally:
         os._exit(code)
+
+
+def _title(title: str | None = None) -> None:
+    """Set this process's title (``ps``); without a title, find where it lives (before a fork)."""
+    try:
+        from setproctitle import getproctitle, setproctitle
+    except ImportError:  # the kernel works as well; `ps` shows the warm parent's command for it
+        return
+    setproctitle(title) if title else getproctitle()
 
 
 # The server's side ---------------------------------------------------------------------------

@@ -14,20 +14,25 @@ from __future__ import annotations
 import sys
 
 from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
+from traitlets import Bool
 
 
 class LeanKernelSpecs(KernelSpecManager):
     """The standard kernel specs, with the Python kernel started without debugpy, forked from a
-    warm parent (``kernel_forks.py``)."""
+    warm parent (``kernel_forks.py``) unless ``fork`` is off."""
+
+    fork = Bool(True, help="Fork page kernels from a warm parent (off: each starts its own Python, "
+                           "as `python -m coproduction_kit.server.lean_kernel`).").tag(config=True)
 
     def get_kernel_spec(self, kernel_name: str):
         spec = super().get_kernel_spec(kernel_name)
         if kernel_name == NATIVE_KERNEL_NAME and spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
-            from coproduction_kit.server import kernel_forks
-
-            kernel_forks.register()
             spec.argv = [sys.executable, "-m", __name__, *spec.argv[3:]]
-            spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": kernel_forks.NAME}}
+            if self.fork:
+                from coproduction_kit.server import kernel_forks
+
+                kernel_forks.register()
+                spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": kernel_forks.NAME}}
         return spec
 
 

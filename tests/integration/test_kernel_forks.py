@@ -6,33 +6,17 @@ from pathlib import Path
 
 import psutil
 import pytest
-from jupyter_client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
 from coproduction_kit.server import kernel_forks
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from tests.helpers import Visitor, open_page, start_voila, stop_voila, wait_until
+from tests.helpers import Visitor, ask_kernel, open_page, start_voila, stop_voila, wait_until
 
 
 def kernel_process(server: psutil.Process, kernel_id: str) -> psutil.Process:
     found = [p for p in server.children(recursive=True) if f"kernel-{kernel_id}.json" in " ".join(p.cmdline())]
     assert len(found) == 1, [p.cmdline()[:3] for p in server.children(recursive=True)]
     return found[0]
-
-
-def ask(process: psutil.Process, code: str) -> str:
-    """Run ``code`` in a kernel through its connection file (as this user may; no browser can)."""
-    connection = next(word for word in " ".join(process.cmdline()).split() if word.endswith(".json"))
-    client = BlockingKernelClient(connection_file=connection)
-    client.load_connection_file()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        said = []
-        client.execute_interactive(code, timeout=60, output_hook=lambda m: said.append(m["content"].get("text", "")))
-        return "".join(said).strip()
-    finally:
-        client.stop_channels()
 
 
 def memory_holds(pid: int, needle: bytes) -> bool:
@@ -67,7 +51,7 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
         folder = Path(parent.cmdline()[-1]).parent  # its socket's, this user's only
         assert folder.stat().st_mode & 0o077 == 0
         assert kernel_process(server, kims).parent().pid == parent.pid  # one warm parent for all
-        said = json.loads(ask(kernel, "import json, os, sys; print(json.dumps([os.environ['VOILA_KERNEL_ID'], "
+        said = json.loads(ask_kernel(kernel, "import json, os, sys; print(json.dumps([os.environ['VOILA_KERNEL_ID'], "
                                       "os.environ.get('HTTP_COOKIE', ''), os.getcwd(), 'sqlalchemy' in sys.modules, "
                                       "sys.modules.get('debugpy', 0)]))"))
         kernel_id, cookie, cwd, imported, debugpy = said
