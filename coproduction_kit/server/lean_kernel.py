@@ -6,7 +6,8 @@ and shutdown messages from a browser (``allowed_message_types`` in ``voila/app.p
 participant's page can ever ask its kernel to debug.  ``LeanKernelSpecs`` gives the participants'
 server a Python kernel started through ``python -m coproduction_kit.server.lean_kernel``, which
 tells ipykernel that debugpy is not there and then starts the kernel as ``ipykernel_launcher``
-would.  The facilitators' JupyterLab keeps the standard kernel, debugger included.
+would.  Unless ``fork`` is off, the kernel is forked from a warm parent that has imported all this
+already (``kernel_forks.py``).  The facilitators' JupyterLab keeps the standard kernel, debugger included.
 """
 
 from __future__ import annotations
