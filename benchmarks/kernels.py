@@ -1,8 +1,9 @@
-"""What one page's kernel costs: PSS and RSS of a kernel of each module page, built and idle.
+"""What one page's kernel costs: PSS, RSS and CPU time of a kernel of each module page, built and idle.
 
 One participant opens every module page in turn on a workshop server with every kernel started
 on demand; after each page, once the server is quiet, the new kernel's memory is read from
-``/proc/<pid>/smaps_rollup``.  Run alone: ``.venv/bin/python benchmarks/kernels.py``.
+``/proc/<pid>/smaps_rollup``, and the CPU time it spent starting and building its page (robust to
+a busy machine, unlike a wall-clock time).  Run alone: ``.venv/bin/python benchmarks/kernels.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from room import workshop_server
 from common import stop
 
 
-def page_kernels(workshop, store, tmp: Path) -> dict[str, tuple[float, float]]:
-    """{module: (RSS MB, PSS MB)} of the kernel serving that module's page."""
+def page_kernels(workshop, store, tmp: Path) -> dict[str, tuple[float, float, float]]:
+    """{module: (RSS MB, PSS MB, CPU seconds)} of the kernel serving that module's page."""
     from coproduction_kit.core.curriculum import load_curriculum
 
     modules = list(load_curriculum(workshop.curriculum_dir).modules)
@@ -40,7 +41,8 @@ def page_kernels(workshop, store, tmp: Path) -> dict[str, tuple[float, float]]:
             wait_until_quiet(server)
             new = [p for p in server.children(recursive=True) if is_kernel(p) and p.pid not in before]
             if new:
-                figures[module] = (new[0].memory_info().rss / 2**20, pss_of(new[0].pid) / 2**20)
+                cpu = new[0].cpu_times()
+                figures[module] = (new[0].memory_info().rss / 2**20, pss_of(new[0].pid) / 2**20, cpu.user + cpu.system)
     finally:
         stop(process)
     return figures
@@ -55,8 +57,8 @@ def main():
         workshop = load_config(tmp / "data", workshop_id="bench")
         migrate(workshop.store_url)
         store = Store(workshop.store_url)
-        for module, (rss, pss) in page_kernels(workshop, store, tmp).items():
-            print(f"{module}: {rss:.1f} MB RSS, {pss:.1f} MB PSS")
+        for module, (rss, pss, cpu) in page_kernels(workshop, store, tmp).items():
+            print(f"{module}: {rss:.1f} MB RSS, {pss:.1f} MB PSS, {cpu:.2f} s of CPU")
 
 
 if __name__ == "__main__":

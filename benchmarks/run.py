@@ -4,10 +4,16 @@
     BENCH_ROOM=8 BENCH_JOIN_SECONDS=10 BENCH_GAP=15 .venv/bin/python benchmarks/run.py --smoke
                                                   # a small try of the room with nothing named,
                                                   # printed only (BENCHMARKS.md is left alone)
+    .venv/bin/python benchmarks/run.py --smoke --hall
+                                                  # the same, then the lecture halls (100 with
+                                                  # nothing named, 200 with a session), printed only
 
 Figures, not tests: nothing here passes or fails.  Every server it starts listens on loopback
 and every wait is bounded.  What it measures (the goals are issue #10's):
 
+- a lecture hall: 100 joining through the start page of plain ``workshop serve``, then opening a
+  page at once, and 200 opening a page at once with a session named, each beside plain Voilà
+  (hall.py);
 - plain ``workshop serve`` (no session named): 30 participants joining through the start page over
   about a minute, opening the series' first module together a minute later and the second a
   minute after that, against plain Voilà on the same schedule (room.py, ``sensed_room``);
@@ -41,6 +47,7 @@ from common import ROOM_SIZE, ROOT
 from interactive import PAGE, interactive
 from page_weight import page_weight, table
 from review import autosave, collect_room, report_10k
+from hall import HALL, NAMED_HALL, halls
 from kernels import page_kernels
 from room import plain_two_switches, room, sensed_room
 
@@ -72,11 +79,16 @@ def smoke() -> None:
         migrate(workshop.store_url)
         rows, sensed = sensed_room(workshop, tmp)
         rows += plain_two_switches(tmp)
+        hall_rows = halls(workshop, tmp) if "--hall" in sys.argv[1:] else []
     print("| what | median | p95 | failures | peak memory (server + kernels) |")
     print("| --- | ---: | ---: | ---: | --- |")
     print("\n".join(rows))
     rss, pss, kernels = sensed["after"]
     print(f"After: {rss:.2f} GB RSS, {pss:.2f} GB PSS, {kernels} kernels")
+    if hall_rows:
+        print("\n| what | median | p95 | failures | peak memory (server + kernels) |")
+        print("| --- | ---: | ---: | ---: | --- |")
+        print("\n".join(hall_rows))
 
 
 def main():
@@ -98,6 +110,8 @@ def main():
         per_page = page_kernels(workshop, store, tmp)
         print("Time to interactive in a browser...", flush=True)
         tti = interactive(workshop, store, tmp)
+        print(f"A lecture hall ({HALL}, then {NAMED_HALL} with a session named)...", flush=True)
+        hall_rows = halls(workshop, tmp)
         print("Page weight on a phone...", flush=True)
         weight = page_weight(workshop, tmp)
         print("Imports, autosave, collect, report...", flush=True)
@@ -153,6 +167,20 @@ def main():
         f"After the last switch the pooled server held {after_rss:.1f} GB RSS, {after_pss:.1f} GB PSS "
         f"in {after_kernels} kernels.",
         "",
+        f"## A lecture hall: {HALL} at once with nothing named, {NAMED_HALL} with a session",
+        "",
+        f"`workshop serve` on its defaults: {HALL} distinct participants join through the start page over "
+        f"about a minute and, a minute later, all open the series' first module at the same moment; the "
+        "room the server makes ready grows past `--room` with the joins, as far as the memory available "
+        f"allows. Then `--room {NAMED_HALL} --pages power` (a session named): the page is ready before "
+        f"anyone comes and {NAMED_HALL} open it at once. Plain Voilà serves a one-textarea notebook to as "
+        "many at once, every kernel on demand. Goal (issue #18): none fail, p95 ≤ 3 s, at most 50 MB PSS "
+        "a participant.",
+        "",
+        "| what | median | p95 | failures | peak memory (server + kernels) |",
+        "| --- | ---: | ---: | ---: | --- |",
+        *hall_rows,
+        "",
         "## Time until a module is interactive, in Chromium",
         "",
         f"The `{PAGE}` page ({sum(tti['census'].values())} widgets: {census}) until its Submit button is "
@@ -178,7 +206,7 @@ def main():
         f"{kernel_pss:.0f} MB PSS; plain Voilà's one-textarea kernel {moving['plain_kernel'][0]:.0f} MB RSS. "
         "Goal ≤ 80 MB: no pandas in a participant's kernel (a test checks the imports).",
         "- A kernel of each module page, built and idle: " + "; ".join(
-            f"`{m}` {r:.0f} MB RSS, {p:.0f} MB PSS" for m, (r, p) in per_page.items()) + ".",
+            f"`{m}` {r:.0f} MB RSS, {p:.0f} MB PSS, {c:.2f} s of CPU" for m, (r, p, c) in per_page.items()) + ".",
         f"- Importing the kit in a fresh Python: {kit_import:.2f} s with ipykernel and ipywidgets, against "
         f"{plain_import:.2f} s for those two alone (median of 5).",
         "",

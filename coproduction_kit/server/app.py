@@ -12,7 +12,8 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
   each kernel answers only to the participant whose page started or took it, and kernels are
   capped per participant and in all (``kernel_doors.py``);
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
-- a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``);
+- a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``),
+  forked from a warm parent that has imported what every page needs (``kernel_forks.py``);
 - logs hold no kernel ids and no secrets from links (``log_privacy.py``);
 - responses are compressed, hashed extension files cached, unused extensions not loaded (``light.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
@@ -64,7 +65,7 @@ from coproduction_kit.server.landing import (
     AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
 )
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
-from coproduction_kit.server.room_sense import RoomSense
+from coproduction_kit.server.room_sense import RoomSense, available_mb, room_bounds
 
 RETIRE_EVERY_MS = 5000
 
@@ -136,9 +137,10 @@ class WorkshopVoila(ServesTls, Voila):
                 "browser has open are closed first, then a page asks them to close one.").tag(config=True)
     max_kernels = Int(
         None, allow_none=True,
-        help="Module pages (kernels, about 70 MB each) open at once on this server, all participants "
-             "together; past it, a page asks people to wait a minute (default: 60, or twice the room "
-             "if that is more).").tag(config=True)
+        help="Module pages (kernels) open at once on this server, all participants together; past it, "
+             "a page asks people to wait a minute (default: what three quarters of the memory available "
+             "at start can hold, at 45 MB a kernel; never fewer than 60, or twice the room).").tag(config=True)
+    memory_available = Float(None, allow_none=True, help="MB of memory available at start (MemAvailable).")
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
     room = Int(0, help="Participants expected at once; 0 starts every kernel on demand. With no pages named, "
@@ -188,9 +190,9 @@ class WorkshopVoila(ServesTls, Voila):
     def init_handlers(self):
         workshop = self.workshop or load_config()
         store = Store.for_workshop(workshop)  # its limits, as the kernels have them
+        total, _ = room_bounds(self.room, self.max_kernels, self.memory_available)
         owners = KernelOwners(self.kernel_manager, store, workshop.workshop_id,
-                              KernelCaps(self.kernels_per_participant,
-                                         self.max_kernels if self.max_kernels is not None else max(60, 2 * self.room)))
+                              KernelCaps(self.kernels_per_participant, total))
         # Voilà's handlers, with every door to a kernel replaced by one that checks its owner.
         replaced = {
             KernelHandler: (OwnedKernelHandler, {"owners": owners}),
@@ -247,6 +249,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.update(handover_environment(workshop))
     os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
     plan = sense = None
+    app.memory_available = available_mb()
+    total, most = room_bounds(app.room, app.max_kernels, app.memory_available)
     if app.room > 0:
         pages = [f"{page.strip()}.ipynb" for page in app.pages.split(",") if page.strip()]
         plan = RoomPlan(pages=pages, room=app.room, reserve=min(app.reserve, app.room))
@@ -254,9 +258,7 @@ def main(argv: list[str] | None = None) -> None:
             from coproduction_kit.core.curriculum import load_curriculum
 
             order = [f"{m}.ipynb" for m in load_curriculum(workshop.curriculum_dir).modules]
-            most_kernels = app.max_kernels if app.max_kernels is not None else max(60, 2 * app.room)
-            sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve),
-                              most=max(app.room, most_kernels // 2),
+            sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve), most=most,
                               give_back=app.page_grace + RETIRE_EVERY_MS / 1000)
     if app.certfile:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)  # pooled kernels check it
@@ -265,6 +267,11 @@ def main(argv: list[str] | None = None) -> None:
     app.update_config(config)
     app.workshop, app.room_plan, app.room_sense = workshop, plan or RoomPlan(), sense
     app.initialize([])
+    if sense is not None:
+        memory = f"{app.memory_available / 1024:.1f} GB" if app.memory_available else "unknown"
+        app.log.info("Memory available: %s. Pages are made ready for the people who join on the start page, "
+                     "up to %d at once (--room %d is where it starts), with %d module pages open in all",
+                     memory, most, app.room, total)
     app.start()
 
 

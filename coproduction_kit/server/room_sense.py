@@ -18,6 +18,10 @@ that this policy says, at any moment, how many preheated kernels each module pag
   opened it, or ``settle`` seconds have passed), so the room's own pages come first; and once the
   kernels of the page the room left have been given back, so memory holds two pages, not three.
 
+How many people it makes a page ready for is not capped by ``--room``: the room is what the
+joins say, up to what this machine's memory can hold (``people_memory_allows``: the memory
+available when the server starts, a quarter kept free, two pages' kernels per person at most).
+
 It holds no kernels and knows nothing of Voilà: ``pools.SenseTheRoom`` applies its sizes.
 Only participant ids (numbers) and page names are kept, in memory, for the server's life.
 """
@@ -27,6 +31,48 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+
+# What one page's kernel may cost, in MB, with room for what its page holds as people type: a
+# kernel forked from the warm parent measured 33–37 MB PSS with its page built, 46 MB started
+# alone (BENCHMARKS.md, "Kernels").
+KERNEL_MB = 45
+KEEP_FREE = 0.25  # of the memory available at start: the server, the facilitators, the laptop's own use
+
+
+def available_mb(meminfo: Path = Path("/proc/meminfo")) -> float | None:
+    """The memory the kernel says can be given to new work (``MemAvailable``), in MB; None if unknown."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def kernels_memory_allows(available: float | None, kernel_mb: float = KERNEL_MB,
+                          keep_free: float = KEEP_FREE) -> int | None:
+    """Page kernels that fit in ``available`` MB with ``keep_free`` of it left over (None: unknown)."""
+    if available is None:
+        return None
+    return max(0, int(available * (1 - keep_free) // kernel_mb))
+
+
+def people_memory_allows(kernels: int) -> int:
+    """People a room can be made ready for with ``kernels`` kernels: each may hold the page they
+    are on and the next page's kernel waiting for them."""
+    return kernels // 2
+
+
+def room_bounds(room: int, max_kernels: int | None, available: float | None) -> tuple[int, int]:
+    """(kernels open at once on the server, people a page is made ready for).
+
+    Without ``--max-kernels``, the server holds what memory allows and never fewer than 60 or two
+    per person of ``--room``; the room grows past ``--room`` with the joins, up to half of that.
+    """
+    total = max_kernels if max_kernels is not None else max(60, 2 * room, kernels_memory_allows(available) or 0)
+    return total, max(room, people_memory_allows(total))
 
 
 @dataclass

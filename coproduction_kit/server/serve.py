@@ -213,7 +213,8 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     if args.room and pages:
         say(f"Making today's first page ({pages[0]}) ready for {args.room} people; later pages follow the room.")
     elif args.room:
-        say(f"Pages are made ready as participants join on the start page (up to {args.room} at once). "
+        say("Pages are made ready as participants join on the start page, for as many as join, as far as "
+            "this laptop's memory allows (the participants' log says how many). "
             "Tip: `--session NUMBER` or `--today MODULES` makes today's first page ready before anyone arrives.")
     participants = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.server.app", "--ip", participant_ip,

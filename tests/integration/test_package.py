@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import Visitor, free_port, link_after, stop_serve as stop
+from tests.helpers import Visitor, free_port, kernel_environment, link_after, stop_serve as stop
 from tests.integration.test_serve import status_of
 from tests.integration.test_voila_render import CELL_ERROR
 from coproduction_kit.core.content import FOLDERS
@@ -180,7 +180,7 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
         # The page's kernel reads the workshop folder's curriculum, though it starts in modules/.
         kernels = [p for p in psutil.Process(process.pid).children(recursive=True)
                    if "coproduction_kit.server.lean_kernel" in " ".join(p.cmdline())]
-        assert kernels and all(p.environ().get("WORKSHOP_CURRICULUM_DIR") == str(folder / "curriculum")
+        assert kernels and all(kernel_environment(p).get("WORKSHOP_CURRICULUM_DIR") == str(folder / "curriculum")
                                for p in kernels)
 
         # The facilitators' JupyterLab: the views of the workshop folder, in the workshop template;

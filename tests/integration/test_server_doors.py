@@ -26,7 +26,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.helpers import KERNEL_ID, Visitor, free_port, open_page, start_voila, stop_voila, wait_in_log, wait_until
+from tests.helpers import KERNEL_ID, Visitor, free_port, kernel_environment, open_page, start_voila, stop_voila, wait_in_log, wait_until
 from coproduction_kit.store import Store
 from coproduction_kit.server.kernel_doors import SETTLE_SECONDS
 
@@ -50,7 +50,7 @@ def kernel_env(server: psutil.Process, kernel_id: str) -> dict:
     for process in server.children(recursive=True):
         try:
             if f"kernel-{kernel_id}.json" in " ".join(process.cmdline()):
-                return process.environ()
+                return process.environ()  # as the server gave it (a kernel started as its own process)
         except psutil.Error:
             continue
     raise AssertionError(f"no kernel {kernel_id}")
@@ -96,9 +96,13 @@ def cookie_header(visitor: Visitor) -> str:
 
 @pytest.fixture(scope="module")
 def pooled(prepared):
-    """A server with orientation preheated for one, and small caps: (url, process, log)."""
+    """A server with orientation preheated for one, and small caps: (url, process, log).
+
+    Its kernels are not forked: a test reads a kernel's key from the environment the server gave
+    it, which ``/proc`` shows only for a kernel started as a process of its own."""
     process, url = start_voila(prepared, args=(
-        "--room", "1", "--pages", "orientation", "--reserve", "1", "--kernels-per-participant", "2"))
+        "--room", "1", "--pages", "orientation", "--reserve", "1", "--kernels-per-participant", "2",
+        "--LeanKernelSpecs.fork=False"))
     log = Path(prepared.data_dir) / f"voila-{urlparse(url).port}.log"
     try:
         wait_in_log(log, r"Kernel pool of orientation\.ipynb is filled with 1")
@@ -280,7 +284,9 @@ def test_wrong_join_tokens_are_limited_per_address(prepared):
         _, page = participant.post("", pseudonym="on-the-lan")
         assert f"?token={token}&amp;resume={participant.cookie('workshop_participant')}" in page
         kernel = open_page(participant, "payment")
-        assert token not in str(kernel_env(psutil.Process(process.pid), kernel))  # kernels never get it
+        kernel_process = next(p for p in psutil.Process(process.pid).children(recursive=True)
+                              if f"kernel-{kernel}.json" in " ".join(p.cmdline()))
+        assert token not in str(kernel_environment(kernel_process))  # kernels never get it
         # Five guesses in the login form, five in links: all counted against this address.
         form = Visitor(url)
         statuses = [form.post("login", password=f"typed-{n}")[0] for n in range(5)]

@@ -3,7 +3,7 @@
 import logging
 
 from coproduction_kit.server.pools import RoomPlan, SenseTheRoom
-from coproduction_kit.server.room_sense import RoomSense
+from coproduction_kit.server.room_sense import RoomSense, available_mb, kernels_memory_allows, room_bounds
 
 ORDER = ["orientation.ipynb", "power.ipynb", "payment.ipynb", "authorship.ipynb"]
 
@@ -18,7 +18,7 @@ class Clock:
 
 def sense(**given):
     clock = Clock()
-    return RoomSense(ORDER, reserve=2, idle_reserve=1, most=30, clock=clock, **given), clock
+    return RoomSense(ORDER, **{"reserve": 2, "idle_reserve": 1, "most": 30, **given}, clock=clock), clock
 
 
 def test_before_anyone_comes_the_series_first_page_keeps_the_reserve_and_the_others_one():
@@ -172,3 +172,33 @@ def test_after_a_second_page_the_next_waits_until_the_page_left_is_given_back():
     assert room.room_page() == "power.ipynb" and room.likely_next() == "payment.ipynb"
     assert room.fill_delay() == 25.0  # orientation's kernels go back first
     assert room.targets()["orientation.ipynb"] == 1
+
+
+def test_the_room_grows_past_the_room_size_given_as_people_join():
+    room, _ = sense(most=183)  # what room_bounds gives with --room 30 on 22 GB available
+    for pid in range(100):
+        room.joined(pid)
+    assert room.targets()["orientation.ipynb"] == 100
+
+
+def test_the_memory_available_is_read_from_meminfo(tmp_path):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24683584 kB\nMemFree:        20345152 kB\nMemAvailable:   22430316 kB\n")
+    assert round(available_mb(meminfo)) == 21905
+    meminfo.write_text("MemTotal: 1 kB\n")  # an old kernel, or a broken file: unknown, not zero
+    assert available_mb(meminfo) is None
+    assert available_mb(tmp_path / "missing") is None
+
+
+def test_kernels_fit_in_three_quarters_of_the_memory_available():
+    assert kernels_memory_allows(8000, kernel_mb=60) == 100  # 6000 MB / 60
+    assert kernels_memory_allows(100, kernel_mb=60) == 1
+    assert kernels_memory_allows(None) is None
+
+
+def test_room_bounds_follow_memory_never_below_the_old_defaults_and_respect_a_given_cap():
+    assert room_bounds(30, None, 22_000) == (366, 183)  # 22 GB free: room for 183 people, two pages each
+    assert room_bounds(30, None, 2_000) == (60, 30)  # a small laptop: as before, 60 kernels and --room
+    assert room_bounds(30, None, None) == (60, 30)  # memory unknown: as before
+    assert room_bounds(100, None, 2_000) == (200, 100)  # --room asked for is always made ready
+    assert room_bounds(30, 80, 22_000) == (80, 40)  # --max-kernels is the facilitator's word
