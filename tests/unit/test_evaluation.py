@@ -30,6 +30,12 @@ def _page(workshop, store, name):
     return Session(PARTICIPANT, workshop, store, participant)
 
 
+def _shown(widget) -> str:
+    """Every text a widget and its children show (HTML, labels), one after another."""
+    own = [str(getattr(widget, name, "")) for name in ("value", "description") if isinstance(getattr(widget, name, None), str)]
+    return " ".join(own + [_shown(child) for child in getattr(widget, "children", ())])
+
+
 def _rate(box, ratings: dict) -> None:
     for item_id, rating in ratings.items():
         box._ratings[item_id].value = rating
@@ -63,6 +69,8 @@ def test_codes_are_four_listed_words_forgiving_of_case_and_separators():
         pairing.normalise("otter maple")
     with pytest.raises(pairing.BadCode, match="Word 2"):
         pairing.normalise("otter zzzz maple quill")
+    with pytest.raises(pairing.BadCode, match="did you mean “maple” for “mapel”"):  # autocorrect's kind of slip
+        pairing.normalise("otter mapel harp quill")
     key = pairing.pair_key("w1", code)
     assert key == pairing.pair_key("w1", code) != pairing.pair_key("w2", code) and len(key) == 32
 
@@ -83,7 +91,7 @@ def test_a_pair_cannot_be_linked_to_its_participant(workshop, store):
     code = box._code
     _rate(box, {"sharing-power": 2, "confidence": 1})
     assert box._anonymous.send()
-    assert code in box.status and pairing_note() in box._input.children[-1].value
+    assert code in box.status and pairing_note() in _shown(box)
     end = MatchedItems(AFTER, session=page)
     _rate(end, {"sharing-power": 4, "confidence": 3})
     end._typed_code.value = code.upper()
@@ -105,6 +113,26 @@ def test_a_pair_cannot_be_linked_to_its_participant(workshop, store):
     keys = {ex: [k for k, _ in answers] for ex, answers in store.paired_answers(workshop.workshop_id).items()}
     assert keys[BEFORE] == keys[AFTER] == [pairing.pair_key(workshop.workshop_id, code)]
     assert store.get_answer(page.participant, "closing", AFTER) is None  # the draft is gone
+
+
+def test_after_a_reload_the_code_noted_first_is_the_one_used(workshop, store):
+    page = _page(workshop, store, "wren-15")
+    first = MatchedItems(BEFORE, session=page)
+    noted = first._code
+    assert noted in _shown(first) and "type it again" in _shown(first)
+    _rate(first, {"sharing-power": 2})  # a draft: saved, so the page knows it was opened before
+    again = MatchedItems(BEFORE, session=page)  # the reload: a new code is offered, the draft restored
+    assert again._code != noted  # a new code (the same one again: one chance in 2**32)
+    assert "You have opened this page before" in _shown(again)
+    assert again._ratings["sharing-power"].value == 2
+    again._typed_code.value = noted.replace(" ", "-")
+    assert again._anonymous.send() and noted in again.status
+    end = MatchedItems(AFTER, session=page)
+    _rate(end, {"sharing-power": 4})
+    end._typed_code.value = noted
+    assert end._anonymous.send()
+    answers = store.paired_answers(workshop.workshop_id)
+    assert pairs_by_key(answers[BEFORE], answers[AFTER]) == [({"sharing-power": 2}, {"sharing-power": 4})]
 
 
 def test_a_wrong_or_another_code_can_neither_read_nor_overwrite_a_pair(workshop, store):
