@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,51 @@ def test_after_a_reload_the_code_noted_first_is_the_one_used(workshop, store):
     assert end._anonymous.send()
     answers = store.paired_answers(workshop.workshop_id)
     assert pairs_by_key(answers[BEFORE], answers[AFTER]) == [({"sharing-power": 2}, {"sharing-power": 4})]
+
+
+def test_a_facilitator_with_the_store_file_cannot_tell_whose_pair_is_whose(workshop, store):
+    # Two people send their start and end ratings, each pair under their own code.
+    codes, people = {}, {}
+    for name, (before, after) in {"kite-21": (1, 5), "moss-22": (4, 2)}.items():
+        page = _page(workshop, store, name)
+        people[name] = page.participant.id
+        start = MatchedItems(BEFORE, session=page)
+        codes[name] = start._code
+        _rate(start, {"sharing-power": before})
+        assert start._anonymous.send()
+        end = MatchedItems(AFTER, session=page)
+        _rate(end, {"sharing-power": after})
+        end._typed_code.value = codes[name]
+        assert end._anonymous.send()
+    store.scrub()
+    # The curious facilitator: the SQLite file alone, read with sqlite3, no kit.
+    path = next(Path(workshop.data_dir).glob("store.sqlite"))
+    with sqlite3.connect(path) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+        def about(person: int) -> list:
+            """What the file holds of one person, less who they are (id, pseudonym, secret, times)."""
+            held = []
+            for table in tables:
+                columns = [(c[1], c[2].upper()) for c in db.execute(f'PRAGMA table_info("{table}")')]
+                if ("participant_id", "INTEGER") in columns:
+                    keep = [c for c, kind in columns
+                            if c not in ("participant_id", "pseudonym") and kind not in ("DATETIME", "TIMESTAMP")]
+                    held += [(table, row) for row in db.execute(
+                        f'SELECT {", ".join(keep)} FROM "{table}" WHERE participant_id = ?', (person,))]
+            return sorted(held)
+
+        # Of each person the file says the same: that they sent both; nothing says which pair.
+        assert about(people["kite-21"]) == about(people["moss-22"]) != []
+        answers_table = db.execute("SELECT sql FROM sqlite_master WHERE name = 'anonymous_answers'").fetchone()[0]
+        assert "WITHOUT ROWID" in answers_table.upper()  # rows lie in the order of a random id, not of sending
+        columns = {c[1]: c[2].upper() for c in db.execute("PRAGMA table_info(anonymous_answers)")}
+        assert not {"participant_id", "pseudonym"} & set(columns) and not {"DATETIME", "TIMESTAMP"} & set(columns.values())
+        keys = {key for (key,) in db.execute("SELECT pair_key FROM anonymous_answers")}
+    # Only a code, which the participant holds, finds its pair.
+    assert keys == {pairing.pair_key(workshop.workshop_id, code) for code in codes.values()}
+    assert not any(code.encode() in p.read_bytes() for p in Path(workshop.data_dir).glob("store.sqlite*")
+                   for code in codes.values())
 
 
 def test_a_wrong_or_another_code_can_neither_read_nor_overwrite_a_pair(workshop, store):

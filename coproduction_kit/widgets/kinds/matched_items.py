@@ -48,7 +48,7 @@ def reload_note(restored: bool) -> str:
     """
     first = ("You have opened this page before, so the code above is a new one. "
              if restored else "Each time this page opens it shows a new code. ")
-    return first + "If you already noted a code from this page, type it in this box: that one is used instead."
+    return first + "Already noted a code from this page? Type that one in the box below: it is used instead."
 
 
 class MatchedItems(Exercise):
@@ -74,19 +74,19 @@ class MatchedItems(Exercise):
                                  tooltip="Offer a different pairing code (before sending)")
         self._another.on_click(lambda _: self._offer(pairing.new_code()))
         self._typed_code = w.Text(
-            description="Already noted a code from this page? Type it here" if baseline
-            else "Your pairing code: the four words you noted at the start",
+            description="The code you noted (if any)" if baseline else "Your pairing code",
             placeholder="four words", style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self._typed_code.add_class("workshop-pairing-typed")
         self._reload_note = w.HTML(f'<p class="workshop-pairing-hint">{reload_note(False)}</p>')
         note = w.HTML(f'<p class="workshop-pairing-note">{pairing_note()}</p>')
         if baseline:  # the code first, where it is seen before the statements are rated
             self._offer(self._code)
-            code = w.VBox([self._code_shown, self._another, self._typed_code, self._reload_note, note])
+            code = w.VBox([self._code_shown, self._another, self._reload_note, self._typed_code, note])
         else:
-            hint = w.HTML('<p class="workshop-pairing-hint">No code noted, or cannot find it? Leave the box '
-                          "empty: your ratings still count, just not paired.</p>")
-            code = w.VBox([self._typed_code, hint, note])
+            hint = w.HTML('<p class="workshop-pairing-hint">Type the four words you noted at the start. No code '
+                          "noted, or cannot find it? Leave the box empty: your ratings still count, just not "
+                          "paired.</p>")
+            code = w.VBox([hint, self._typed_code, note])
         code.add_class("workshop-pairing")
         return w.VBox([code, *rows] if baseline else [*rows, code], layout=w.Layout(width="100%"))
 
