@@ -245,7 +245,7 @@ def test_the_report_shows_the_change_with_its_interval_only_from_k_pairs(worksho
         row = next(r for r in csv.DictReader(fh) if r["item_id"] == "confidence" and r["comparison"] == "start → end")
     assert row["pairs"] == "5" and float(row["mean_change"]) == 1.0
     assert (float(row["ci_low"]), float(row["ci_high"]), float(row["cohens_dz"])) == (0.12, 1.88, 1.41)
-    assert "+1.00 (+0.12 to +1.88)" in page and "Mean change with its 95% confidence interval" in page
+    assert "+1.00 (+0.12 to +1.88)" in page and "with its 95% confidence interval; 0 is no change" in page
     summary = (tmp_path / "at-k" / "summary.csv").read_text("utf-8-sig")
     assert "closing.evaluation-after" in summary  # the unpaired answer still counts among the reactions
     from openpyxl import load_workbook
