@@ -18,7 +18,6 @@ from coproduction_kit.core import pairing
 from coproduction_kit.core.curriculum import FOLLOW_UP_EXERCISE
 from coproduction_kit.review.evaluation import pairs_by_key, paired_statistics
 from coproduction_kit.review.report import build_report
-from coproduction_kit.store import StoreError
 from coproduction_kit.widgets import MatchedItems
 from coproduction_kit.widgets.kinds.matched_items import pairing_note
 from coproduction_kit.widgets.session import PARTICIPANT, Session
@@ -40,6 +39,15 @@ def _shown(widget) -> str:
 def _rate(box, ratings: dict) -> None:
     for item_id, rating in ratings.items():
         box._ratings[item_id].value = rating
+
+
+def _rate_and_send(page, exercise_id: str, ratings: dict, typed: str = "") -> MatchedItems:
+    """The statements on ``exercise_id``'s page rated and sent, with the code as typed (if any)."""
+    box = MatchedItems(exercise_id, session=page)
+    _rate(box, ratings)
+    box._typed_code.value = typed
+    assert box._anonymous.send()
+    return box
 
 
 def test_paired_statistics_match_a_hand_worked_example():
@@ -88,15 +96,10 @@ def test_the_statements_are_written_once_and_asked_at_start_end_and_follow_up(cu
 
 def test_a_pair_cannot_be_linked_to_its_participant(workshop, store):
     page = _page(workshop, store, "heron-11")
-    box = MatchedItems(BEFORE, session=page)
+    box = _rate_and_send(page, BEFORE, {"sharing-power": 2, "confidence": 1})
     code = box._code
-    _rate(box, {"sharing-power": 2, "confidence": 1})
-    assert box._anonymous.send()
     assert code in box.status and pairing_note() in _shown(box)
-    end = MatchedItems(AFTER, session=page)
-    _rate(end, {"sharing-power": 4, "confidence": 3})
-    end._typed_code.value = code.upper()
-    assert end._anonymous.send()
+    _rate_and_send(page, AFTER, {"sharing-power": 4, "confidence": 3}, code.upper())
     # Every table: the pairing key sits only where no participant is named, and the code nowhere.
     with store.engine.connect() as conn:
         for table in sa.inspect(conn).get_table_names():
@@ -128,10 +131,7 @@ def test_after_a_reload_the_code_noted_first_is_the_one_used(workshop, store):
     assert again._ratings["sharing-power"].value == 2
     again._typed_code.value = noted.replace(" ", "-")
     assert again._anonymous.send() and noted in again.status
-    end = MatchedItems(AFTER, session=page)
-    _rate(end, {"sharing-power": 4})
-    end._typed_code.value = noted
-    assert end._anonymous.send()
+    _rate_and_send(page, AFTER, {"sharing-power": 4}, noted)
     answers = store.paired_answers(workshop.workshop_id)
     assert pairs_by_key(answers[BEFORE], answers[AFTER]) == [({"sharing-power": 2}, {"sharing-power": 4})]
 
@@ -142,14 +142,8 @@ def test_a_facilitator_with_the_store_file_cannot_tell_whose_pair_is_whose(works
     for name, (before, after) in {"kite-21": (1, 5), "moss-22": (4, 2)}.items():
         page = _page(workshop, store, name)
         people[name] = page.participant.id
-        start = MatchedItems(BEFORE, session=page)
-        codes[name] = start._code
-        _rate(start, {"sharing-power": before})
-        assert start._anonymous.send()
-        end = MatchedItems(AFTER, session=page)
-        _rate(end, {"sharing-power": after})
-        end._typed_code.value = codes[name]
-        assert end._anonymous.send()
+        codes[name] = _rate_and_send(page, BEFORE, {"sharing-power": before})._code
+        _rate_and_send(page, AFTER, {"sharing-power": after}, codes[name])
     store.scrub()
     # The curious facilitator: the SQLite file alone, read with sqlite3, no kit.
     path = next(Path(workshop.data_dir).glob("store.sqlite"))
@@ -183,10 +177,7 @@ def test_a_facilitator_with_the_store_file_cannot_tell_whose_pair_is_whose(works
 
 def test_a_wrong_or_another_code_can_neither_read_nor_overwrite_a_pair(workshop, store):
     owner = _page(workshop, store, "owner-12")
-    box = MatchedItems(BEFORE, session=owner)
-    code = box._code
-    _rate(box, {"sharing-power": 2})
-    assert box._anonymous.send()
+    code = _rate_and_send(owner, BEFORE, {"sharing-power": 2})._code
     curious = _page(workshop, store, "curious-13")
     guess = MatchedItems(AFTER, session=curious)
     _rate(guess, {"sharing-power": 5})
@@ -195,10 +186,7 @@ def test_a_wrong_or_another_code_can_neither_read_nor_overwrite_a_pair(workshop,
     guess._typed_code.value = code  # the owner's own code, somehow learned
     assert guess._anonymous.send()
     assert not guess._anonymous.send()  # one send per person and phase: one guess at most
-    mine = MatchedItems(AFTER, session=owner)
-    _rate(mine, {"sharing-power": 3})
-    mine._typed_code.value = code
-    assert mine._anonymous.send()
+    _rate_and_send(owner, AFTER, {"sharing-power": 3}, code)
     # Nothing a participant's page can ask the store returns an anonymous answer.
     assert store.sent_anonymously(curious.participant, AFTER) is True
     answers = store.paired_answers(workshop.workshop_id)
