@@ -58,7 +58,7 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()
 
 
-def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, capsys):
+def test_report_command_writes_its_five_files_and_says_where(tmp_path, monkeypatch, capsys):
     from datetime import datetime, timezone
 
     monkeypatch.setenv("WORKSHOP_ID", "reported")
@@ -69,9 +69,9 @@ def test_report_command_writes_four_files_and_says_where(tmp_path, monkeypatch, 
     store.record_submission(sam, "payment", [answer], datetime.now(timezone.utc), "folder")
     assert main(["--data-dir", str(data), "report", "--out", str(tmp_path / "out")]) == 0
     said = capsys.readouterr().out
-    assert "Report written to" in said and "report.html" in said
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
+    assert names == ["evaluation-change.csv", "report.html", "report.xlsx", "shared-reflections.csv", "summary.csv"]
+    assert "Report written to" in said and all(name in said for name in names)  # each one named
     assert "shared words" in (tmp_path / "out" / "report.html").read_text()
 
 
