@@ -26,11 +26,9 @@ class MigrateApp(Command):
 
 
 class FollowupApp(Command):
-    """Open (or close) the follow-up: the evaluation's statements, asked again months later."""
+    """Open the follow-up, months after the sessions: the start page offers its page, and participants
+    rate the evaluation's statements again with their pairing code. --close closes it."""
 
-    description = ("Open the follow-up, months after the sessions: the start page offers its page, and "
-                   "participants answer the evaluation's statements again with their pairing code. "
-                   "--close closes it.")
     close = Bool(False, help="Close the follow-up instead of opening it.").tag(config=True)
     flags = {"close": ({"FollowupApp": {"close": True}}, "Close the follow-up: it takes no more answers.")}
 

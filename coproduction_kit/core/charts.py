@@ -87,17 +87,23 @@ def bar_chart(chart: list[Bar], total: int | None = None, unit: str = "answers",
         f"<td class='num'>{round(100 * bar.count / total) if total else 0}%</td></tr>"
         for bar in chart
     )
+    return _figure(caption, described, (label_width + BAR_WIDTH + 50, len(chart) * ROW), shapes,
+                   f"The numbers in the chart ({total} {escape(unit)})", ("Answer", "Count", f"Of {unit}"), body)
+
+
+def _figure(caption: str, described: str, size: tuple[float, float], shapes: list[str], numbers: str,
+            headings: tuple[str, ...], body: str) -> str:
+    """A chart as a figure: the picture, named by its text alternative ``described``, and its numbers
+    as a table (caption ``numbers``, already escaped; ``body``, its rows)."""
     title = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    head = "".join(f"<th scope='col'>{escape(heading)}</th>" for heading in headings)
     return (
         f"<figure class='workshop-chart'>{title}"
-        f'<svg class="chart" role="img" aria-label="{escape(described)}" '
-        f'viewBox="0 0 {label_width + BAR_WIDTH + 50} {len(chart) * ROW}" '
+        f'<svg class="chart" role="img" aria-label="{escape(described)}" viewBox="0 0 {size[0]} {size[1]}" '
         f'style="width:100%;max-width:42rem;height:auto" font-family="{FONT}" font-size="15" fill="{INK}">'
         f"{''.join(shapes)}</svg>"
         f"<div class='scroll' style='overflow-x:auto'><table class='workshop-chart-numbers'>"
-        f"<caption>The numbers in the chart ({total} {escape(unit)})</caption>"
-        f"<thead><tr><th scope='col'>Answer</th><th scope='col'>Count</th><th scope='col'>Of {escape(unit)}</th></tr>"
-        f"</thead><tbody>{body}</tbody></table></div></figure>"
+        f"<caption>{numbers}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></figure>"
     )
 
 
@@ -105,8 +111,10 @@ def bar_chart(chart: list[Bar], total: int | None = None, unit: str = "answers",
 def change_chart(rows: list[tuple[str, float, float, float, str]], caption: str = "") -> str:
     """Each statement's mean change as a dot on a line from its interval's low to its high end, around 0.
 
-    ``rows`` are (label, mean change, low, high, full statement); the table beside it gives the same
-    numbers, so the picture is never the only way to read them.
+    ``rows`` are (short label, mean change, low, high, full statement).  A line above the rows
+    marks the scale (its two ends and 0, "no change"); the text alternative reads every statement
+    with its change and interval, and the table beside it gives the same numbers, so the picture
+    is never the only way to read them.
     """
     if not rows:
         return f"<p class='workshop-chart-empty'>{escape(caption + ': ' if caption else '')}Nothing to show yet.</p>"
@@ -117,29 +125,27 @@ def change_chart(rows: list[tuple[str, float, float, float, str]], caption: str 
     def x(value: float) -> float:
         return round(zero + span / 2 * value / reach, 1)
 
-    shapes = [f'<line x1="{zero}" y1="0" x2="{zero}" y2="{len(rows) * ROW}" stroke="{AXIS}" stroke-dasharray="4 3"/>']
-    for i, (label, mean, low, high, _) in enumerate(rows):
+    height = (len(rows) + 1) * ROW  # the first row holds the scale
+    shapes = [f'<text x="{x(-reach)}" y="20">{-reach:+.1f} lower</text>',
+              f'<text x="{zero}" y="20" text-anchor="middle">0</text>',
+              f'<text x="{x(reach)}" y="20" text-anchor="end">higher {reach:+.1f}</text>',
+              f'<line x1="{zero}" y1="{ROW - 4}" x2="{zero}" y2="{height}" stroke="{AXIS}" stroke-dasharray="4 3"/>']
+    for i, (label, mean, low, high, _) in enumerate(rows, start=1):
         y = i * ROW + ROW / 2
         shapes.append(
             f'<text x="{label_width - 8}" y="{y + 5}" text-anchor="end">{escape(_cut(label))}</text>'
             f'<line x1="{x(low)}" y1="{y}" x2="{x(high)}" y2="{y}" stroke="{BAR}" stroke-width="3"/>'
             f'<circle cx="{x(mean)}" cy="{y}" r="6" fill="{BAR}"/>')
-    described = "Mean change with its 95% confidence interval, 0 marked: " + "; ".join(
-        f"{label}: {mean:+.2f} ({low:+.2f} to {high:+.2f})" for label, mean, low, high, _ in rows)
+    described = ("Mean change in rating (after minus before) with its 95% confidence interval; 0 is no change: "
+                 + "; ".join(f"{(full or label).rstrip('.')}: {mean:+.2f} ({low:+.2f} to {high:+.2f})"
+                             for label, mean, low, high, full in rows))
+    if caption:
+        described = f"{caption}. {described}"
     body = "".join(f"<tr><th scope='row'>{escape(full or label)}</th><td class='num'>{mean:+.2f}</td>"
                    f"<td class='num'>{low:+.2f} to {high:+.2f}</td></tr>" for label, mean, low, high, full in rows)
-    title = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return (
-        f"<figure class='workshop-chart'>{title}"
-        f'<svg class="chart" role="img" aria-label="{escape(described)}" '
-        f'viewBox="0 0 {label_width + span + 20} {len(rows) * ROW}" '
-        f'style="width:100%;max-width:42rem;height:auto" font-family="{FONT}" font-size="15" fill="{INK}">'
-        f"{''.join(shapes)}</svg>"
-        f"<div class='scroll' style='overflow-x:auto'><table class='workshop-chart-numbers'>"
-        f"<caption>The numbers in the chart (left of the dashed line: lower after; right: higher)</caption>"
-        f"<thead><tr><th scope='col'>Statement</th><th scope='col'>Mean change</th>"
-        f"<th scope='col'>95% confidence interval</th></tr></thead><tbody>{body}</tbody></table></div></figure>"
-    )
+    return _figure(caption, described, (label_width + span + 20, height), shapes,
+                   "The numbers in the chart (below 0: lower after than before; above 0: higher)",
+                   ("Statement", "Mean change", "95% confidence interval"), body)
 
 
 # The room's power map -------------------------------------------------------------------------

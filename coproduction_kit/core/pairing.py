@@ -15,6 +15,7 @@ so working the codes back out of a copied store takes years of computing, and wo
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import secrets
@@ -70,10 +71,14 @@ def normalise(typed: str) -> str | None:
     if len(found) != WORDS_IN_CODE:
         raise BadCode(f"A pairing code has {WORDS_IN_CODE} words; this has {len(found)}. "
                       "Check your note, or leave the box empty.")
-    unknown = [number for number, word in enumerate(found, start=1) if word not in _WORD_SET]
+    unknown = [(number, word) for number, word in enumerate(found, start=1) if word not in _WORD_SET]
     if unknown:
-        raise BadCode(f"Word {', '.join(map(str, unknown))} of this code is not one the kit gives out. "
-                      "Check your note, or leave the box empty.")
+        # A phone's autocorrect turns "harp" into "hard": name the listed word nearest each one.
+        guesses = [f"“{close[0]}” for “{word}”" for _, word in unknown
+                   if (close := difflib.get_close_matches(word, WORDS, n=1, cutoff=0.6))]
+        raise BadCode(f"Word {', '.join(str(number) for number, _ in unknown)} of this code is not one the "
+                      "kit gives out" + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
+                      + ". Check your note, or leave the box empty.")
     return " ".join(found)
 
 

@@ -40,10 +40,11 @@ def chart(summary) -> Markup:
     return Markup(bar_chart(drawn, total=summary.responses, unit=kind.unit))
 
 
-def changes_chart(changes) -> Markup:
-    """The paired changes of one comparison (``evaluation.PairedChange``, those not withheld) as a chart."""
-    rows = [(c.item_id, c.mean_change, c.ci_low, c.ci_high, c.statement) for c in changes if not c.withheld]
-    return Markup(change_chart(rows))
+def changes_chart(changes, caption: str = "") -> Markup:
+    """The paired changes of one comparison (``evaluation.PairedChange``, those not withheld) as a chart;
+    each labelled by what it measures, its statement in full in the text alternative and the table."""
+    rows = [(c.objective, c.mean_change, c.ci_low, c.ci_high, c.statement) for c in changes if not c.withheld]
+    return Markup(change_chart(rows, caption))
 
 
 def make_environment(folder: Path, **filters) -> jinja2.Environment:

@@ -19,6 +19,7 @@ hub whose token it is, and every read and write is then that hub user's and no o
     POST api/withdraw                        remove every copy of your answers
     GET  api/anonymous/E                     whether you have sent exercise E anonymously
     POST api/anonymous/M/E                   send it anonymously: {"value": ..., "pair_key": ...} (then unlinked)
+    GET  api/follow-up                       whether the evaluation's follow-up is open (the start page offers it)
 
 No request names a participant: there is nothing to change to reach someone else.  A refusal
 the participant should read (a prompt closed, an answer too long, a module not prepared) comes
@@ -221,6 +222,13 @@ class AnonymousHandler(_ParticipantAPI):
         self.reply(True)
 
 
+class FollowUpHandler(_ParticipantAPI):
+    """Whether a facilitator has opened the follow-up (``workshop followup``): the same for everyone."""
+
+    async def get(self):
+        self.reply(await self.run(self.door.store.follow_up_open, self.door.workshop.workshop_id))
+
+
 def make_app(door: Door, prefix: str = "/") -> web.Application:
     api = re.escape(url_path_join(prefix, "api"))
     routes = [
@@ -235,6 +243,7 @@ def make_app(door: Door, prefix: str = "/") -> web.Application:
         (api + "/withdraw", WithdrawHandler),
         (api + f"/anonymous/{_EXERCISE}", AnonymousHandler),
         (api + f"/anonymous/{_MODULE}/{_EXERCISE}", AnonymousHandler),
+        (api + "/follow-up", FollowUpHandler),
     ]
     return web.Application([(path, handler, {"door": door}) for path, handler in routes])
 

@@ -177,9 +177,8 @@ class LandingHandler(_ParticipantHandler):
         self.finish(page)
 
     def _follow_up_open(self, curriculum) -> bool:
-        # Behind the hub the start page reads the store through the service, which has no say on it yet.
-        is_open = getattr(self.store, "follow_up_open", None)
-        return curriculum.evaluation is not None and is_open is not None and is_open(self.workshop.workshop_id)
+        # Behind the hub ``self.store`` is the service's client, which asks the service (api/follow-up).
+        return curriculum.evaluation is not None and self.store.follow_up_open(self.workshop.workshop_id)
 
     def _joined(self, participant, curriculum, progress: dict) -> None:
         """Tell the pools someone is here, and which modules they have finished (``room_sense.py``)."""

@@ -163,6 +163,10 @@ class StoreClient:
     def send_anonymously(self, participant, module_id: str, exercise_id: str, value, pair_key=None) -> None:
         self._call("POST", f"anonymous/{quote(module_id)}/{quote(exercise_id)}", {"value": value, "pair_key": pair_key})
 
+    def follow_up_open(self, workshop_id: str | None = None) -> bool:
+        """Whether the follow-up is open (the service's own workshop; ``workshop_id`` is ignored)."""
+        return bool(self._call("GET", "follow-up"))
+
     def withdraw(self) -> dict[str, int]:
         """Remove every copy of this participant's answers (``coproduction_kit.review.forget.withdraw``)."""
         return self._call("POST", "withdraw", {})

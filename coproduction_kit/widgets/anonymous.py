@@ -64,14 +64,13 @@ class AnonymousSend(w.VBox):
             return False
         try:  # the evaluation's statements carry a pairing code (widgets/kinds/matched_items.py)
             pairing = exercise.pairing_key() if hasattr(exercise, "pairing_key") else None
-        except BadCode as err:
-            exercise._set_status(f"Not sent: {html.escape(str(err))}", problem=True)
-            return False
-        try:
             session.store.send_anonymously(session.participant, exercise.module_id, exercise.exercise_id,
                                            exercise.value, pair_key=pairing)
-        except StoreError as err:
-            exercise._set_status(f"Not sent: {html.escape(str(err))}", problem=True)
+        except (BadCode, StoreError) as err:
+            # A draft save still waiting would write "Saved at …" over this; save it now instead.
+            kept = exercise.flush()
+            exercise._set_status(f"Not sent: {html.escape(str(err))}"
+                                 + (" Your answer is kept here as your draft." if kept else ""), problem=True)
             return False
         except Exception:  # the store is unreachable: the answer stays on the page
             exercise._set_status("Not sent: the workshop server could not take your answer. It is still on "

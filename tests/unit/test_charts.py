@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from coproduction_kit.core.charts import (
-    AXIS, BAR, INK, Bar, bar_chart, bars, numbered_bars, room_map_chart, tally_bars,
+    AXIS, BAR, INK, Bar, bar_chart, bars, change_chart, numbered_bars, room_map_chart, tally_bars,
 )
 from coproduction_kit.core.stats import position_spread
 
@@ -116,8 +116,21 @@ def test_a_position_that_is_not_two_numbers_is_left_out_of_the_rooms_map():
     assert [(s.role, s.maps, s.authority, s.expertise) for s in spreads] == [("A", 2, 2, 3)]
 
 
+def test_the_change_chart_reads_each_statement_with_its_change_and_interval_and_marks_no_change():
+    chart = change_chart([("Sharing power", 1.0, 0.34, 1.66, "Service users should share in decisions."),
+                          (MARKUP, -0.5, -1.2, 0.2, MARKUP + " in full")], caption="Change, start → end")
+    page = _Page(chart)
+    described = next(value for value in page.attributes if value.startswith("Change, start → end."))
+    assert "0 is no change" in described and "after minus before" in described
+    assert "Service users should share in decisions: +1.00 (+0.34 to +1.66)" in described  # the statement in full
+    assert f"{MARKUP} in full: -0.50 (-1.20 to +0.20)" in described and "<img" not in chart
+    assert re.findall(r"<td class='num'>([^<]+)</td>", chart) == ["+1.00", "+0.34 to +1.66", "-0.50", "-1.20 to +0.20"]
+    assert ["-1.7 lower", "0", "higher +1.7"] == re.findall(r'<text x="[\d.]+" y="20"[^>]*>([^<]+)</text>', chart)
+
+
 @pytest.mark.parametrize("chart", [bar_chart(bars([("a", 1)]), caption="c"),
-                                   room_map_chart(position_spread([{"a": [1, 1]}]))])
+                                   room_map_chart(position_spread([{"a": [1, 1]}])),
+                                   change_chart([("a", 1.0, 0.5, 1.5, "")])])
 def test_charts_need_no_network_and_are_readable_without_colour_or_style_sheet(chart):
     assert not re.search(r"(?:src|href)\s*=|url\(|@import|<link|<script", chart, re.I)
     assert f'fill="{INK}"' in chart  # the ink is the chart's own, not the page's style sheet
