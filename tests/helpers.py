@@ -8,6 +8,7 @@ share.  Import them as ``from tests.helpers import ...``.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import http.cookiejar
 import os
@@ -294,3 +295,12 @@ def link_after(lines, heading):
     link = lines[index + 1]
     assert re.fullmatch(r"https?://\S+", link), f"not a full URL on its own line: {link!r}"
     return link
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` in a thread of its own: in a run that also drives Chromium, Playwright's sync
+    API keeps an event loop running in the test's thread, where ``asyncio.run`` is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

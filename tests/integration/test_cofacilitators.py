@@ -15,7 +15,7 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.helpers import KERNEL_ID, Visitor, free_port, link_after, serve, stop_serve, wait_until
+from tests.helpers import KERNEL_ID, run_coroutine, Visitor, free_port, link_after, serve, stop_serve, wait_until
 from coproduction_kit.core.cofacilitator_links import COOKIE
 
 pytestmark = pytest.mark.server
@@ -75,7 +75,7 @@ def channels_status(ws_url, cookie_header):
             return 101
         except HTTPClientError as err:
             return err.code
-    return asyncio.run(attempt())
+    return run_coroutine(attempt())
 
 
 def try_to_run_code(ws_url, cookie_header, code):
@@ -113,7 +113,7 @@ def try_to_run_code(ws_url, cookie_header, code):
                 seen.append(json.loads(raw)["header"]["msg_type"])
         socket.close()
         return seen
-    return asyncio.run(attempt())
+    return run_coroutine(attempt())
 
 
 def test_each_co_facilitator_link_opens_the_facilitator_views_on_the_rooms_network(served):

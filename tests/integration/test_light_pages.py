@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from coproduction_kit.core.identity import PARTICIPANT_COOKIE
-from tests.helpers import start_voila, stop_voila
+from tests.helpers import Visitor, start_voila, stop_voila
 
 pytestmark = pytest.mark.server
 
@@ -91,7 +91,12 @@ def test_pages_holding_a_participants_words_are_never_kept_by_a_cache(server):
 def test_anywidget_loads_only_on_a_page_with_a_power_map_and_is_served_from_here(server):
     """The power map's front end (anywidget's JupyterLab extension) is listed on the power page only;
     its files come from this server, compressed, and those named by their content are cached a year."""
-    url, token = server
+    url, _ = server
+    # A participant of its own: pages fetched here open kernels no browser closes, and the tests
+    # before this one may have used the shared participant's three (kernels_per_participant).
+    visitor = Visitor(url)
+    visitor.post("", pseudonym="anywidget-reader")
+    token = visitor.cookie(PARTICIPANT_COOKIE)
 
     def extensions(module):
         _, _, page = fetch(url + f"voila/render/{module}.ipynb", cookie=token)

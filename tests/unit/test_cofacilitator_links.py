@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.helpers import run_coroutine
+
 from coproduction_kit.core.cofacilitator_links import (
     CofacilitatorLinks, LinkError, check_name, cookie_for, names_from_option,
 )
@@ -102,7 +104,6 @@ def test_serve_makes_links_only_for_the_rooms_network(tmp_path):
 
 def test_the_servers_sweep_stops_the_kernels_of_a_revoked_or_replaced_link(tmp_path):
     """The co-facilitators' server's once-a-second sweep, against a stand-in kernel manager."""
-    import asyncio
 
     from coproduction_kit.core.cofacilitator_links import device_key
     from coproduction_kit.server.facilitator_door import FacilitatorKernels
@@ -123,10 +124,10 @@ def test_the_servers_sweep_stops_the_kernels_of_a_revoked_or_replaced_link(tmp_p
     owners = FacilitatorKernels(manager, CofacilitatorLinks(tmp_path))
     owners.record("sam-old", device_key("Sam", old_sam))
     owners.record("alex", device_key("Alex", alex))
-    asyncio.run(owners.sweep())
+    run_coroutine(owners.sweep())
     assert manager.running == {"sam-old", "sam-new", "alex"}  # every link works: nothing stops
     new_sam = links.add("Sam")  # a new link for Sam (a lost phone): the old phone's pages stop
     owners.record("sam-new", device_key("Sam", new_sam))
     links.revoke("Alex")
-    asyncio.run(owners.sweep())
+    run_coroutine(owners.sweep())
     assert manager.running == {"sam-new"} and owners.count(device_key("Sam", new_sam)) == 1

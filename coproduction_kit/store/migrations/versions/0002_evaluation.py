@@ -3,7 +3,8 @@
 ``anonymous_answers.pair_key`` holds the one-way hash of a participant-held pairing code
 (``core/pairing.py``), or nothing; it is kept in the table that has no participant, no time and a
 random key, so it pairs an answer with another, never with a person.  Every existing row keeps
-its answer, unpaired.
+its answer, unpaired.  A store whose tables were made from ``schema.py`` before Alembic knew it
+may have the column already: then it is left as it is.
 
 Revision ID: 0002_evaluation
 Revises: 0001_baseline
@@ -19,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    columns = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("anonymous_answers")}
+    if "pair_key" in columns:
+        return
     with op.batch_alter_table("anonymous_answers") as batch:
         batch.add_column(sa.Column("pair_key", sa.String(32), nullable=True))
 
