@@ -30,7 +30,8 @@ def test_the_action_plan_downloads_as_a_calendar_reminder_from_the_page(chromium
         plan.get_by_label("One thing I will do differently").fill(PLAN)
         plan.get_by_label("Remind me").select_option(label="In 3 months")
         day = reminder_day("3m", date.today())
-        link = plan.get_by_role("link", name=re.compile(rf"Download the reminder for .*{day.year} \(\.ics\)"))
+        # The link names the chosen day: waiting for it waits until the page has taken the choice.
+        link = plan.get_by_role("link", name=f"Download the reminder for {day:%A %d %B %Y} (.ics)")
         link.wait_for()
         assert plan.get_by_text("the workshop keeps no copy of the reminder file").count() == 1
         with page.expect_download() as download:
