@@ -1,6 +1,5 @@
 """In Chromium: the closing action plan downloads as a calendar reminder that calendars can read."""
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
