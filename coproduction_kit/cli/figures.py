@@ -24,10 +24,9 @@ OPTIONS = {
 
 
 class FiguresApp(Command):
-    """Enter or show the programme's own figures."""
+    """Enter or show the programme's own figures (sessions co-facilitated, service-user educators
+    paid and how promptly) for the report."""
 
-    description = ("Enter or show the programme's own figures (sessions co-facilitated, service-user educators "
-                   "paid and how promptly) for the report.")
     sessions_held = Unicode("", help=OPTIONS["sessions-held"][1]).tag(config=True)
     sessions_cofacilitated = Unicode("", help=OPTIONS["co-facilitated"][1]).tag(config=True)
     educators_involved = Unicode("", help=OPTIONS["educators"][1]).tag(config=True)
