@@ -179,3 +179,37 @@ def test_0003_programme_adds_the_figures_table_to_a_baseline_store_and_keeps_its
     engine.dispose()
     tables = table_names(bare_store_url)
     assert "programme_figures" not in tables and "participants" in tables
+
+
+def test_0004_session_clocks_adds_the_clocks_table_to_a_0003_store_and_keeps_its_rows(bare_store_url):
+    """A store at 0003_programme gains the sessions' clocks (and two devices share one on it); down
+    again drops only that table."""
+    from alembic import command
+
+    engine = sa.create_engine(bare_store_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0003_programme")
+    assert "session_clocks" not in table_names(bare_store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO participants (id, workshop_id, pseudonym, pseudonym_key, token_hash, review_id, "
+            "created_at) VALUES (1, 'w1', 'sam', 'sam', 'abc', 'rabcdefg', '2026-11-01 10:00:00')"))
+    engine.dispose()
+
+    assert migrate(bare_store_url) == SCHEMA_REVISION
+    store, other = Store(bare_store_url), Store(bare_store_url)
+    assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
+    store.act_on_session_clock("w1", "series", 2, "start")
+    other.act_on_session_clock("w1", "series", 2, "extend", segment=0, minutes=5)
+    store.act_on_session_clock("w1", "series", 2, "extend", segment=0, minutes=5)
+    clock = other.session_clock("w1", "series", 2)
+    assert clock.running and clock.extra == {0: 600} and clock.since.tzinfo is not None
+    store.close()
+    other.close()
+
+    engine = sa.create_engine(bare_store_url)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003_programme")
+    engine.dispose()
+    tables = table_names(bare_store_url)
+    assert "session_clocks" not in tables and "programme_figures" in tables
