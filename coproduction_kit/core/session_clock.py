@@ -58,6 +58,10 @@ class ClockState:
         """Seconds left in the current segment (below zero once it runs over)."""
         return self.planned(self.segment, minutes) - self.spent_in(self.segment, now)
 
+    def within(self, count: int) -> "ClockState":
+        """The state for a session of ``count`` segments (the curriculum changed since: the last one)."""
+        return self if self.segment < count else replace(self, segment=max(0, count - 1))
+
     # Acting ----------------------------------------------------------------------------------------
 
     def _bank(self, now: datetime) -> dict[int, float]:

@@ -110,13 +110,14 @@ class SessionTimer(w.VBox):
 
     def act(self, action: str, minutes: int = 0) -> None:
         """One press of a button: applied to the shared clock as it is in the store, then shown."""
-        self.state = self.store.act_on_session_clock(*self.key, action, segment=self.state.segment,
-                                                     minutes=minutes, count=len(self.segments), now=self.clock())
+        state = self.store.act_on_session_clock(*self.key, action, segment=self.state.segment,
+                                                minutes=minutes, count=len(self.segments), now=self.clock())
+        self.state = state.within(len(self.segments))
         self.render()
 
     def poll(self, force: bool = False) -> bool:
         """One look at the store; redraw (the time left moves on). True if another device changed the clock."""
-        state = self.store.session_clock(*self.key)
+        state = self.store.session_clock(*self.key).within(len(self.segments))
         changed = state != self.state
         self.state = state
         self.render()
@@ -186,7 +187,7 @@ class ProjectorClock(w.HTML):
         if not segments:
             self.value = ""
             return
-        state = latest[2]
+        state = latest[2].within(len(segments))
         name = segments[state.segment][0]
         left = state.left([minutes for _, minutes in segments], self.clock())
         shown = f"over time by {mmss(-left)}" if left < 0 else f"{mmss(left)} left"

@@ -50,6 +50,7 @@ def test_next_moves_on_once_from_the_segment_it_names_and_pauses_after_the_last(
     assert paused.segment == 2 and not paused.running and paused.since is None
     last = ClockState(segment=3).start(at(0)).next(3, len(MINUTES), at(60))
     assert last.segment == 3 and not last.running and last.spent_in(3, at(500)) == 60
+    assert ClockState(segment=5).within(len(MINUTES)).segment == 3  # a session made shorter since
     with pytest.raises(ValueError, match="unknown action"):
         apply(clock, "rewind", at(0))
 

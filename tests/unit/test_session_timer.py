@@ -110,3 +110,24 @@ def test_two_devices_and_the_projector_show_one_clock(curriculum, workshop, stor
         reloaded.store.close()
     finally:
         other.close()
+
+
+def test_in_a_kernel_the_page_looks_at_the_store_by_itself_until_stopped(curriculum, workshop, store):
+    import asyncio
+
+    other = Store(workshop.store_url)
+
+    async def scenario():
+        t = SessionTimer(curriculum, "series", 2, store=store, workshop_id="w1", poll_seconds=0.05)
+        other.act_on_session_clock("w1", "series", 2, "start")  # the other facilitator's phone
+        await asyncio.sleep(0.5)
+        seen_running = "running" in t._now.value
+        t.stop()
+        other.act_on_session_clock("w1", "series", 2, "pause")
+        await asyncio.sleep(0.3)
+        return seen_running, "running" in t._now.value
+
+    try:
+        assert asyncio.run(scenario()) == (True, True)  # followed the start; stopped looking after stop()
+    finally:
+        other.close()
