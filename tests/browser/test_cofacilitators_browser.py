@@ -171,6 +171,12 @@ def test_one_session_clock_for_both_co_facilitators_and_the_projector(chromium, 
         # Screen readers hear the change politely (not the ticking line, which stays silent).
         assert one.locator("[role=status][aria-live=polite]").last.inner_text().endswith("running.")
         assert one.locator(".workshop-timer").get_attribute("aria-live") == "off"
+        assert serious_violations(projector) == []
+
+        # A reloaded phone (a new kernel) shows the same clock: running, with the five minutes.
+        one.reload()
+        one.locator(".workshop-timer", has_text="running").wait_for()
+        assert planned_minutes(one) == str(planned + 5)
     finally:
         for context in contexts:
             context.close()
