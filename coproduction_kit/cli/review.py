@@ -81,5 +81,7 @@ class ForgetApp(Command):
         say(f"Deleted workshop '{workshop.workshop_id}': {removed['participants']} participant(s), "
             f"{removed['answers']} answer(s), its nbgrader course and exchange, and {len(exports)} export(s) "
             "or report(s)" + (":\n  " + "\n  ".join(exports) if exports else "."))
+        if removed["cofacilitator links"]:
+            say("Deleted the co-facilitators' links (their names and links): their phones are refused from now on.")
         say("Copies taken off this machine (downloaded exports, reports or notebooks) must be deleted by hand.")
         return 0

@@ -21,6 +21,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from coproduction_kit.core.cofacilitator_links import LINKS_FILE
 from coproduction_kit.core.settings import WorkshopConfig
 from coproduction_kit.review.copies import remove_copies, withdraw_from_copies
 from coproduction_kit.store import Participant, Store
@@ -140,11 +141,16 @@ def withdraw(workshop: WorkshopConfig, store: Store, participant: Participant, c
 
 
 def forget_workshop(workshop: WorkshopConfig, store: Store) -> dict:
-    """Delete all of one workshop's data: store records, nbgrader course and exchange, exports."""
+    """Delete all of one workshop's data: store records, nbgrader course and exchange, exports, and
+    the co-facilitators' links (``cofacilitators.json`` names them and holds their working links;
+    a server still running then lets none of their phones in)."""
     exports = remove_copies(store, workshop)
     removed = store.delete_workshop(workshop.workshop_id)
     for folder in (workshop.course_dir, workshop.exchange_root / workshop.workshop_id):
         if Path(folder).exists():
             shutil.rmtree(folder)
+    links = Path(workshop.data_dir) / LINKS_FILE
+    had_links = links.exists()
+    links.unlink(missing_ok=True)
     return {"participants": removed["participants"], "answers": removed["answers"],
-            "exports": [str(p) for p in exports], "scrubbed": store.scrub()}
+            "exports": [str(p) for p in exports], "cofacilitator links": had_links, "scrubbed": store.scrub()}

@@ -2,19 +2,20 @@
 
 ``Store`` is put together from rooms of one concern each:
 
-=================  ===========================================================================
-``schema``         the tables (made and changed only by ``migrations/``, through ``migrate``)
-``engine``         engines, SQLite's settings, the writers' queue
-``people``         participants: pseudonyms, secret links, hub users
-``saves``          answers: the draft, its last revisions, the rate limit
-``submitted``      what was sent on Submit, and the counts facilitators see
-``room``           the room's view: reveal, lock, hiding
-``pages``          which kernel serves which participant's page
-``deletion``       withdrawal, forgetting a workshop, the exports to rebuild or remove
-``anonymous``      answers kept with nothing that links them to a participant
-``programme``      the programme's own figures (co-facilitation, pay), entered by facilitators
-``migrate``        making and updating the tables, once, before any page opens the store
-=================  ===========================================================================
+==================  ==========================================================================
+``schema``          the tables (made and changed only by ``migrations/``, through ``migrate``)
+``engine``          engines, SQLite's settings, the writers' queue
+``people``          participants: pseudonyms, secret links, hub users
+``saves``           answers: the draft, its last revisions, the rate limit
+``submitted``       what was sent on Submit, and the counts facilitators see
+``room``            the room's view: reveal, lock, hiding
+``pages``           which kernel serves which participant's page
+``deletion``        withdrawal, forgetting a workshop, the exports to rebuild or remove
+``anonymous``       answers kept with nothing that links them to a participant
+``programme``       the programme's own figures (co-facilitation, pay), entered by facilitators
+``session_clocks``  each session's clock, shared by the facilitators' devices
+``migrate``         making and updating the tables, once, before any page opens the store
+==================  ==========================================================================
 
 SQLite (WAL mode) is the embedded default; a cohort points it at PostgreSQL
 (``postgresql+psycopg://…``, tested with psycopg 3).  Every statement is built by SQLAlchemy
@@ -39,14 +40,16 @@ from coproduction_kit.store.records import (FACILITATORS, PRIVATE, ROOM, SHARE_L
                                             hash_token, new_review_id, now)
 from coproduction_kit.store.room import Room
 from coproduction_kit.store.saves import RATE_WINDOW, Saves
+from coproduction_kit.store.session_clocks import SessionClocks
 from coproduction_kit.store.schema import (SCHEMA_REVISION, anonymous_answers, anonymous_sent, answer_revisions,
                                            answers, exports_written, hub_user_index, metadata, page_kernels,
                                            participants, programme_figures, room_hidden, room_prompts, save_rate,
-                                           submissions)
+                                           session_clocks, submissions)
 from coproduction_kit.store.submitted import Submissions
 
 
-class Store(Connected, People, Saves, Submissions, Room, Pages, Deletion, Anonymous, Programme):
+class Store(Connected, People, Saves, Submissions, Room, Pages, Deletion, Anonymous, Programme,
+            SessionClocks):
     """Answers and participants of every workshop, behind a small interface."""
 
     def __init__(self, url: str, max_answer_chars: int = 20_000, max_revisions: int = 20,
@@ -86,5 +89,6 @@ __all__ = [
     "AnswerTooLong", "Participant", "PromptLocked", "PseudonymTaken", "SavingTooFast", "Store", "StoreError",
     "StoreNotReady", "SubmitError", "SubmitResult", "anonymous_answers", "anonymous_sent", "answer_revisions",
     "answers", "exports_written", "hash_token", "hub_user_index", "metadata", "migrate", "new_review_id", "now",
-    "page_kernels", "participants", "programme_figures", "room_hidden", "room_prompts", "save_rate", "submissions",
+    "page_kernels", "participants", "programme_figures", "room_hidden", "room_prompts", "save_rate", "session_clocks",
+    "submissions",
 ]

@@ -19,7 +19,7 @@ from coproduction_kit.store.engine import sqlite_file
 from coproduction_kit.store.records import Participant, now
 from coproduction_kit.store.schema import (anonymous_answers, anonymous_sent, answer_revisions, answers,
                                            exports_written, page_kernels, participants, programme_figures,
-                                           room_hidden, room_prompts, save_rate, submissions)
+                                           room_hidden, room_prompts, save_rate, session_clocks, submissions)
 
 
 class Deletion:
@@ -46,7 +46,7 @@ class Deletion:
         with self._write() as conn:
             for table in (answer_revisions, answers, submissions, room_hidden, room_prompts, page_kernels,
                           save_rate, exports_written, anonymous_sent, anonymous_answers, programme_figures,
-                          participants):
+                          session_clocks, participants):
                 removed[table.name] = conn.execute(table.delete().where(table.c.workshop_id == workshop_id)).rowcount
         self.scrub()
         return removed

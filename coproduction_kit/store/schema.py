@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The newest revision in migrations/versions/ (a test checks the two agree).
-SCHEMA_REVISION = "0003_programme"
+SCHEMA_REVISION = "0004_session_clocks"
 # Alembic's own table, named apart from nbgrader's ``alembic_version`` should both share a database.
 VERSION_TABLE = "workshop_schema_version"
 
@@ -182,4 +182,22 @@ programme_figures = sa.Table(
     sa.Column("payment_days", sa.Text, nullable=False),  # JSON: a list of whole days, one per payment
     sa.Column("median_days", sa.Float),  # entered instead of the days of each payment
     sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One clock per workshop and session (``core/session_clock.py``), shared by every facilitator's
+# device: the current segment, running or paused and since when, the seconds each segment used and
+# was given.  Written only by the facilitators' views; about the session, not about participants.
+session_clocks = sa.Table(
+    "session_clocks",
+    metadata,
+    sa.Column("workshop_id", sa.String(40), nullable=False),
+    sa.Column("format_id", sa.String(40), nullable=False),
+    sa.Column("session_number", sa.Integer, nullable=False),
+    sa.Column("segment", sa.Integer, nullable=False),
+    sa.Column("running", sa.Boolean, nullable=False),
+    sa.Column("since", sa.DateTime(timezone=True)),
+    sa.Column("spent", sa.Text, nullable=False),  # JSON: {segment: seconds}
+    sa.Column("extra", sa.Text, nullable=False),  # JSON: {segment: seconds}
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("workshop_id", "format_id", "session_number"),
 )

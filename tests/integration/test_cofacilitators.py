@@ -15,7 +15,8 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.helpers import KERNEL_ID, run_coroutine, Visitor, free_port, link_after, serve, stop_serve, wait_until
+from tests.helpers import (KERNEL_ID, Visitor, free_port, link_after, open_page, run_coroutine, serve, stop_serve,
+                           wait_until)
 from coproduction_kit.core.cofacilitator_links import COOKIE
 
 pytestmark = pytest.mark.server
@@ -223,6 +224,33 @@ def test_a_view_kernel_answers_only_its_co_facilitator_and_stops_when_the_link_i
     assert open_link(link_after(lines, "Co-facilitator link for Alex"))[1] == 403  # the link itself is dead
     assert channels_status(ws.format(alex_kernel), cookie_of["alex"]) in (403, 404)
     assert kernel_running(sam_kernel) and sam.get("")[0] == 200  # the other co-facilitator carries on
+
+
+def test_a_curious_participant_cannot_move_the_session_clock_from_their_page_kernel(served):
+    """A participant's page kernel holds the store (it saves their answers), so the clock would be one
+    statement away: but their browser cannot run code in it, only widget messages reach it."""
+    from coproduction_kit.store import Store
+
+    _, lines, data = served
+    store = Store(f"sqlite:///{data / 'store.sqlite'}")
+    try:
+        store.act_on_session_clock("serve-test", "series", 2, "start")
+        participant_link = link_after(lines, "Participant link")
+        participant = Visitor(participant_link.split("?")[0])
+        participant.get("?token=" + participant_link.split("token=")[1])
+        assert participant.post("", pseudonym="curious-clock")[0] == 200
+        kernel = open_page(participant, "orientation")
+        cookies = "; ".join(f"{c.name}={c.value}" for c in participant.jar)
+        ws = participant.base.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
+        planted = data / "planted-by-a-participant"
+        code = ("from coproduction_kit.store import Store; from coproduction_kit.core.settings import load_config; "
+                "c = load_config(); Store(c.store_url).act_on_session_clock(c.workshop_id, 'series', 2, 'pause'); "
+                f"open({str(planted)!r}, 'w').write('x')")
+        seen = try_to_run_code(ws, cookies, code)
+        assert "kernel_info_reply" in seen and "execute_reply" not in seen  # the socket was theirs; no code ran
+        assert store.session_clock("serve-test", "series", 2).running and not planted.exists()
+    finally:
+        store.close()
 
 
 def test_wrong_links_are_limited_per_device(served):

@@ -53,3 +53,31 @@ def test_the_start_page_behind_the_hub_learns_whether_the_follow_up_is_open(serv
     store.open_follow_up(workshop.workshop_id, False)
     assert service.follow_up_open() is False
 
+
+
+def test_a_curious_participant_cannot_reach_the_sessions_clock_through_the_service(service, workshop, store):
+    """Behind the hub a participant's server (whose kernels run any code sent to them) reaches the
+    store only through this service: nothing in it reads or moves the facilitators' session clock."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    store.act_on_session_clock(workshop.workshop_id, "series", 2, "start")
+    before = store.session_clock(workshop.workshop_id, "series", 2)
+    service.hub_participant()  # ada is a participant of this workshop
+    tries = [("GET", "session_clocks"), ("GET", "session-clock"), ("PUT", "session-clock/series/2"),
+             ("POST", "clock/extend"), ("GET", "room"), ("PUT", "room/payment.personal-experience"),
+             ("PUT", "answers/session_clocks/series"), ("PUT", "answers/payment/session_clocks")]
+    statuses = []
+    for method, path in tries:
+        request = urllib.request.Request(service.url + "api/" + path, method=method,
+                                         data=json.dumps({"action": "pause", "value": "x"}).encode(),
+                                         headers={"Authorization": "token ada's-server-token"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                statuses.append((path, reply.status, reply.read().decode()))
+        except urllib.error.HTTPError as err:
+            statuses.append((path, err.code, err.read().decode()))
+    assert all(status in (400, 403, 404) for _, status, _ in statuses), statuses
+    assert store.session_clock(workshop.workshop_id, "series", 2) == before  # still running, untouched
+    assert all("running" not in body and "segment" not in body for _, _, body in statuses)

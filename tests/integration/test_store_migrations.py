@@ -150,21 +150,29 @@ def test_the_workshop_migrate_command_makes_the_store(tmp_path, capsys):
     Store(load_config(data).store_url).close()  # opens without complaint
 
 
-def test_0003_programme_adds_the_figures_table_to_a_baseline_store_and_keeps_its_rows(bare_store_url):
-    """A store at 0001_baseline (the kit before programme figures) gains the table; down again drops only it."""
+def at_revision(url: str, revision: str, direction: str = "upgrade", participant: bool = False) -> None:
+    """Bring the store at ``url`` up (or down) to ``revision``, with one participant (sam) if asked."""
     from alembic import command
 
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            getattr(command, direction)(alembic_config(conn), revision)
+        if participant:
+            with engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO participants (id, workshop_id, pseudonym, pseudonym_key, token_hash, review_id, "
+                    "created_at) VALUES (1, 'w1', 'sam', 'sam', 'abc', 'rabcdefg', '2026-11-01 10:00:00')"))
+    finally:
+        engine.dispose()
+
+
+def test_0003_programme_adds_the_figures_table_to_a_baseline_store_and_keeps_its_rows(bare_store_url):
+    """A store at 0001_baseline (the kit before programme figures) gains the table; down again drops only it."""
     from coproduction_kit.core.programme import ProgrammeFigures
 
-    engine = sa.create_engine(bare_store_url)
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0001_baseline")
+    at_revision(bare_store_url, "0001_baseline", participant=True)
     assert "programme_figures" not in table_names(bare_store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO participants (id, workshop_id, pseudonym, pseudonym_key, token_hash, review_id, "
-            "created_at) VALUES (1, 'w1', 'sam', 'sam', 'abc', 'rabcdefg', '2026-11-01 10:00:00')"))
-    engine.dispose()
 
     assert migrate(bare_store_url) == SCHEMA_REVISION
     store = Store(bare_store_url)
@@ -173,9 +181,28 @@ def test_0003_programme_adds_the_figures_table_to_a_baseline_store_and_keeps_its
     assert store.programme_figures("w1").days_to_payment == 6
     store.close()
 
-    engine = sa.create_engine(bare_store_url)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0001_baseline")
-    engine.dispose()
+    at_revision(bare_store_url, "0001_baseline", "downgrade")
     tables = table_names(bare_store_url)
     assert "programme_figures" not in tables and "participants" in tables
+
+
+def test_0004_session_clocks_adds_the_clocks_table_to_a_0003_store_and_keeps_its_rows(bare_store_url):
+    """A store at 0003_programme gains the sessions' clocks (and two devices share one on it); down
+    again drops only that table."""
+    at_revision(bare_store_url, "0003_programme", participant=True)
+    assert "session_clocks" not in table_names(bare_store_url)
+
+    assert migrate(bare_store_url) == SCHEMA_REVISION
+    store, other = Store(bare_store_url), Store(bare_store_url)
+    assert store.participant_by_pseudonym("w1", "sam").review_id == "rabcdefg"
+    store.act_on_session_clock("w1", "series", 2, "start")
+    other.act_on_session_clock("w1", "series", 2, "extend", segment=0, minutes=5)
+    store.act_on_session_clock("w1", "series", 2, "extend", segment=0, minutes=5)
+    clock = other.session_clock("w1", "series", 2)
+    assert clock.running and clock.extra == {0: 600} and clock.since.tzinfo is not None
+    store.close()
+    other.close()
+
+    at_revision(bare_store_url, "0003_programme", "downgrade")
+    tables = table_names(bare_store_url)
+    assert "session_clocks" not in tables and "programme_figures" in tables

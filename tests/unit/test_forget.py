@@ -58,6 +58,30 @@ def test_forget_needs_the_workshop_id_then_removes_everything(tmp_path, monkeypa
     assert not (data / "course").exists() and not (data / "exchange" / "to-forget").exists()
 
 
+def test_forget_removes_the_co_facilitators_links_and_the_session_clocks(tmp_path, monkeypatch, capsys):
+    """cofacilitators.json names the co-facilitators and holds their working links: a forgotten
+    workshop leaves neither, and a server still running lets none of their phones in."""
+    from coproduction_kit.core.cofacilitator_links import CofacilitatorLinks, cookie_for
+
+    monkeypatch.setenv("WORKSHOP_ID", "to-forget")
+    data = tmp_path / "data"
+    store = made_store(data)
+    store.act_on_session_clock("to-forget", "series", 2, "start")
+    store.act_on_session_clock("kept", "series", 2, "start")
+    links = CofacilitatorLinks(data)
+    secret = links.ensure(["Sam"])["Sam"]
+    running_server = CofacilitatorLinks(data)  # what `serve` reads while it runs
+    assert running_server.who(cookie_for(secret)) == "Sam"
+
+    assert main(["--data-dir", str(data), "forget", "--yes", "to-forget"]) == 0
+    assert "Deleted the co-facilitators' links" in capsys.readouterr().out
+    assert not (data / "cofacilitators.json").exists()
+    assert running_server.who(cookie_for(secret)) is None and running_server.by_secret(secret) is None
+    assert store.latest_session_clock("to-forget") is None
+    assert store.latest_session_clock("kept") is not None  # another workshop's clock stays
+    assert b"Sam" not in b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file() and "store" not in p.name)
+
+
 def test_report_command_writes_its_files_and_says_where(tmp_path, monkeypatch, capsys):
     from datetime import datetime, timezone
 
