@@ -177,6 +177,9 @@ class WorkshopVoila(ServesTls, Voila):
     def initialize(self, argv=None):
         super().initialize(argv)
         log_privacy.install()  # before anything is logged about kernels or links
+        # traitlets leaves the app's logger at DEBUG and filters in its handler, so every debug call
+        # (one per message from every kernel) made a record, masked it and dropped it.
+        self.log.setLevel(self.log_level)
 
     def init_settings(self):
         # Voilà builds its kernel manager class here; ours adds the room plan on top of it.

@@ -179,14 +179,16 @@ def with_room_plan(plan: RoomPlan, sense=None):
     """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``
     (or, with no pages in the plan, ``sense``: what the start page learns of the room).
 
-    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``).
+    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``), and its
+    activity is noted without parsing every message in full (``activity.py``).
     """
+    from coproduction_kit.server.activity import with_light_activity
     from coproduction_kit.server.kernel_keys import with_kernel_keys
 
     original = voila.app.voila_kernel_manager_factory
 
     def factory(base_class, *args, **kwargs):
-        manager = original(with_kernel_keys(base_class), *args, **kwargs)
+        manager = original(with_light_activity(with_kernel_keys(base_class)), *args, **kwargs)
         if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
             return manager
         return type("WorkshopKernelManager", (SenseTheRoom, FollowTheRoom, manager),
