@@ -56,7 +56,10 @@ NAME = "workshop-forks"
 # The second line: what a kernel imports as it starts its shell (listed from a page kernel's sys.modules).
 WARM = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipywidgets", "coproduction_kit.widgets",
         "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
-        "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic")
+        "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic",
+        # and what a pooled page's kernel still imported after the fork (its sys.modules against the parent's)
+        "ipykernel.debugger", "runpy", "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio",
+        "tornado.websocket", "tornado.httpclient")
 
 
 # The parent --------------------------------------------------------------------------------
