@@ -39,8 +39,8 @@ class RoomPlan:
     # the server's page grace), so the two never add up.
     next_page_delay: float = 30.0
     # Seconds without a kernel taken from a page's pool before it is refilled: Voilà refills a
-    # second after every kernel taken, which in a hall of 200 ran two pages' notebooks on the
-    # server while it was still answering the room.
+    # second after every kernel taken, which runs the reserve's notebooks on the server while it
+    # may still be answering a hall.
     refill_quiet: float = 5.0
 
     @property
