@@ -14,7 +14,8 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
 - a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``),
   forked from a warm parent that has imported what every page needs (``kernel_forks.py``);
-- logs hold no kernel ids and no secrets from links (``log_privacy.py``);
+- logs hold no kernel ids and no secrets from links (``log_privacy.py``), and a kernel's activity is
+  noted without parsing each of its messages in full (``activity.py``);
 - responses are compressed, hashed extension files cached, unused extensions not loaded (``light.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
   (``join_door.py``).
