@@ -14,7 +14,8 @@ It is plain Voilà 0.5 with the workshop's settings and these changes:
 - a pooled kernel's request reaches it only over its own keyed socket (``kernel_keys.py``);
 - a page's kernel starts without ipykernel's debugger, which no page can reach (``lean_kernel.py``),
   forked from a warm parent that has imported what every page needs (``kernel_forks.py``);
-- logs hold no kernel ids and no secrets from links (``log_privacy.py``);
+- logs hold no kernel ids and no secrets from links (``log_privacy.py``), and a kernel's activity is
+  noted without parsing each of its messages in full (``activity.py``);
 - responses are compressed, hashed extension files cached, unused extensions not loaded (``light.py``);
 - on the room's network, the join token is rate-limited and the server may speak HTTPS
   (``join_door.py``).
@@ -177,6 +178,9 @@ class WorkshopVoila(ServesTls, Voila):
     def initialize(self, argv=None):
         super().initialize(argv)
         log_privacy.install()  # before anything is logged about kernels or links
+        # traitlets leaves the app's logger at DEBUG and filters in its handler, so every debug call
+        # (one per message from every kernel) made a record, masked it and dropped it.
+        self.log.setLevel(self.log_level)
 
     def init_settings(self):
         # Voilà builds its kernel manager class here; ours adds the room plan on top of it.

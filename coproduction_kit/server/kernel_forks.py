@@ -12,10 +12,22 @@ What a kernel is told is what jupyter_client would have given a new process: its
 (the connection file), its environment (``VOILA_KERNEL_ID``, the request's cookie, ...) and
 its folder, which the child reads itself after the fork: the parent never holds a kernel's
 environment (its participant's cookie), so no later kernel inherits it.  The parent holds no
-participant's data, no socket to a kernel, no thread and no event loop when it forks; the child starts its own session (process group), so the server
-signals and ends it as it would any kernel (``ForkedKernelProvisioner``).  The parent listens
+participant's data, no socket to a kernel, no thread and no event loop when it forks; the child
+starts its own process group, so the server signals and ends it as it would any kernel
+(``ForkedKernelProvisioner``).  The parent listens
 on a Unix socket in a folder only this user may open and answers only this user's processes;
 it ends when the server that started it ends, and its kernels when it ends.
+
+A kernel runs only once the server has its process id: the child says its id, then waits for
+the server's word ("go"); a server that gave up on it (a timeout) closes the connection instead,
+and the child ends without ever becoming a kernel nobody owns.  The server asks for a few
+kernels at a time (``WarmParent.at_once``): a pool of 200 filling at once overflowed the socket's
+queue, and every kernel after that started the usual way (a whole Python each, 1.3 s of CPU).
+
+The parent and all its kernels are one session of their own: where Linux groups the CPU by
+session (``sched_autogroup``, on by default), the kernels together get the same share as the
+server, not one share each.  A room of 200 binding their pages at once then leaves the server a
+core to answer the page requests with, instead of 1/200 of the machine.
 
 If the parent cannot be started or does not answer, a kernel is started the usual way: the
 warm parent is a speed-up, never a door a page depends on.
@@ -44,13 +56,20 @@ NAME = "workshop-forks"
 # The second line: what a kernel imports as it starts its shell (listed from a page kernel's sys.modules).
 WARM = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipywidgets", "coproduction_kit.widgets",
         "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
-        "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic")
+        "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic",
+        # and what a pooled page's kernel still imported after the fork (its sys.modules against the parent's)
+        "ipykernel.debugger", "runpy", "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio",
+        "tornado.websocket", "tornado.httpclient")
 
 
 # The parent --------------------------------------------------------------------------------
 def serve(path: str) -> None:
     """Import what a page's kernel needs, then fork a kernel for every request on ``path``."""
     sys.modules["debugpy"] = None  # as lean_kernel: no debugger in a page's kernel
+    try:
+        os.setsid()  # a session of its own, its kernels' too (the module's docstring says why)
+    except OSError:  # already a session leader
+        pass
     for module in WARM:
         __import__(module)
     _title()  # setproctitle finds the command line's memory now, before a child changes its environment
@@ -60,7 +79,7 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # asked to end: the socket's folder goes too
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
-    listener.listen(64)
+    listener.listen(socket.SOMAXCONN)
     listener.settimeout(1.0)
     try:
         _fork_on_request(listener)
@@ -91,23 +110,17 @@ def _fork_on_request(listener: socket.socket) -> None:
                 _become_kernel(conn)  # never returns
 
 
-def _read_all(conn: socket.socket) -> bytes:
-    chunks = []
-    while chunk := conn.recv(65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _become_kernel(conn: socket.socket) -> None:
     """In the child: take on what jupyter_client asked for, say this process's id, become the kernel."""
     code = 1
     try:
         conn.settimeout(30)
+        lines = conn.makefile("rb")
         try:
-            request = json.loads(_read_all(conn))
+            request = json.loads(lines.readline())
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are its to wait for
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.setsid()  # its own process group, as jupyter_client gives a kernel
+            os.setpgid(0, 0)  # its own process group, as jupyter_client gives a kernel (in the parent's session)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)
             os.close(devnull)
@@ -120,12 +133,17 @@ def _become_kernel(conn: socket.socket) -> None:
             argv = command[3:]
             sys.argv = [sys.executable, *argv]
             _title(" ".join(command))  # `ps` shows the kernel as if it had been started alone
-            conn.sendall(json.dumps({"pid": os.getpid()}).encode())
-        except Exception as err:  # say so: the server then starts kernels the usual way
-            conn.sendall(json.dumps({"error": repr(err)}).encode())
+            conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+            conn.settimeout(None)  # a busy server may take a while; a server that ends closes the socket
+            told = lines.readline()
+        except Exception as err:  # say so: the server then starts this kernel the usual way
+            conn.sendall(json.dumps({"error": repr(err)}).encode() + b"\n")
             raise
         finally:
+            lines.close()
             conn.close()
+        if told.strip() != b"go":
+            return  # the server gave up on this kernel and started it another way: end here
         from ipykernel.kernelapp import IPKernelApp
 
         # The parent is the one to outlive: if it ends, so does this kernel.
@@ -153,22 +171,39 @@ class WarmParent:
     process: subprocess.Popen | None = None
     path: str | None = None
     failed = False
+    at_once = 8  # kernels asked for at the same time; the others wait their turn here
+    _turns: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+    _failures = 0  # in a row: after three, kernels start the usual way from then on
 
     @classmethod
     async def fork(cls, command: list[str], env: dict, cwd: str) -> int:
         """The pid of a new kernel forked for ``command`` (``python -m …lean_kernel …``), ``env`` and ``cwd``."""
         if cls.process is None or cls.process.poll() is not None:
             cls._start()
-        reader, writer = await asyncio.wait_for(cls._connect(), timeout=60)
-        try:
-            writer.write(json.dumps({"command": command, "env": env, "cwd": str(cwd)}).encode())
-            writer.write_eof()
-            answer = json.loads(await asyncio.wait_for(reader.read(), timeout=30))
-        finally:
-            writer.close()
-        if "pid" not in answer:
-            raise RuntimeError(answer.get("error", "the warm parent gave no kernel"))
+        loop = asyncio.get_running_loop()
+        if cls._turns is None or cls._turns[0] is not loop:  # a semaphore belongs to one loop
+            cls._turns = (loop, asyncio.Semaphore(cls.at_once))
+        async with cls._turns[1]:
+            reader, writer = await asyncio.wait_for(cls._connect(), timeout=60)
+            try:
+                writer.write(json.dumps({"command": command, "env": env, "cwd": str(cwd)}).encode() + b"\n")
+                answer = json.loads(await asyncio.wait_for(reader.readline(), timeout=60) or b"{}")
+                if "pid" not in answer:
+                    raise RuntimeError(answer.get("error", "the warm parent gave no kernel"))
+                writer.write(b"go\n")  # only now may the child become the kernel
+                await writer.drain()
+            finally:
+                writer.close()
+        cls._failures = 0
         return answer["pid"]
+
+    @classmethod
+    def gave_up(cls) -> bool:
+        """After a failed fork: whether to start every kernel the usual way from now on (the parent
+        is gone, or failed three times in a row), or only this one (a slow moment)."""
+        cls._failures += 1
+        cls.failed = cls.process is None or cls.process.poll() is not None or cls._failures >= 3
+        return cls.failed
 
     @classmethod
     def _start(cls) -> None:
@@ -232,9 +267,8 @@ class ForkedKernelProvisioner(LocalProvisioner):
                 env = kwargs.get("env") or dict(os.environ)
                 pid = await WarmParent.fork(cmd, env, kwargs.get("cwd") or os.getcwd())
             except Exception:
-                WarmParent.failed = True  # started the usual way from now on
-                self.log.warning("Could not fork a kernel from the warm parent; starting kernels the "
-                                 "usual way", exc_info=True)
+                self.log.warning("Could not fork a kernel from the warm parent; starting %s the usual way",
+                                 "kernels" if WarmParent.gave_up() else "this one", exc_info=True)
             else:
                 self.process, self.pid, self.pgid = ForkedKernel(pid), pid, pid
                 self.cwd = kwargs.get("cwd")

@@ -38,6 +38,10 @@ class RoomPlan:
     # then the room's pages are up and the kernels of the page it left are given back (after
     # the server's page grace), so the two never add up.
     next_page_delay: float = 30.0
+    # Seconds without a kernel taken from a page's pool before it is refilled: Voilà refills a
+    # second after every kernel taken, which runs the reserve's notebooks on the server while it
+    # may still be answering a hall.
+    refill_quiet: float = 5.0
 
     @property
     def quorum(self) -> int:
@@ -59,6 +63,21 @@ class FollowTheRoom:
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
         self._arrived(notebook_name)
         return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        """Voilà's refill after a kernel is taken (``delay`` None) waits until the page has had no
+        request for ``plan.refill_quiet`` seconds; every other fill goes ahead as asked."""
+        if delay is not None:
+            return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+        waiting = self.__dict__.setdefault("_refills", {})
+        if notebook_name in waiting:
+            waiting.pop(notebook_name).cancel()
+
+        def refill():
+            waiting.pop(notebook_name, None)
+            super(FollowTheRoom, self).fill_if_needed(delay=0, notebook_name=notebook_name, **kwargs)
+
+        waiting[notebook_name] = asyncio.get_event_loop().call_later(self.plan.refill_quiet, refill)
 
     def _arrived(self, page: str) -> None:
         """Someone took a pooled kernel for ``page``: move the pools along once the room has come."""
@@ -160,14 +179,16 @@ def with_room_plan(plan: RoomPlan, sense=None):
     """Voilà's kernel-manager factory, wrapped so that its pooled manager follows ``plan``
     (or, with no pages in the plan, ``sense``: what the start page learns of the room).
 
-    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``).
+    Every kernel it starts, pooled or not, also gets its own key (``kernel_keys.py``), and its
+    activity is noted without parsing every message in full (``activity.py``).
     """
+    from coproduction_kit.server.activity import with_light_activity
     from coproduction_kit.server.kernel_keys import with_kernel_keys
 
     original = voila.app.voila_kernel_manager_factory
 
     def factory(base_class, *args, **kwargs):
-        manager = original(with_kernel_keys(base_class), *args, **kwargs)
+        manager = original(with_light_activity(with_kernel_keys(base_class)), *args, **kwargs)
         if not hasattr(manager, "fill_if_needed"):  # preheating is off: nothing to follow
             return manager
         return type("WorkshopKernelManager", (SenseTheRoom, FollowTheRoom, manager),

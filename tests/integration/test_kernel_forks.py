@@ -94,3 +94,81 @@ def test_without_the_warm_parent_a_kernel_starts_the_usual_way(monkeypatch):
         assert "".join(said).strip() == "42"
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def test_a_kernel_the_server_gave_up_on_never_runs(tmp_path):
+    """The child says its pid, then waits for the server's "go": a server that gave up (a timeout)
+    closes the connection and starts the kernel another way, and the child ends rather than run
+    beside it, unowned.  With the word, the child runs as the kernel."""
+    import socket
+    import subprocess
+    import sys
+
+    path = tmp_path / "forks" / "socket"
+    path.parent.mkdir(mode=0o700)
+    parent = subprocess.Popen([sys.executable, "-m", "coproduction_kit.server.kernel_forks", str(path)])
+
+    def ask(connection_file: Path) -> tuple[socket.socket, int]:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(str(path))
+        command = [sys.executable, "-m", "coproduction_kit.server.lean_kernel", "-f", str(connection_file)]
+        conn.sendall(json.dumps({"command": command, "env": {"PATH": "/usr/bin"}, "cwd": str(tmp_path)}).encode() + b"\n")
+        return conn, json.loads(conn.makefile("rb").readline())["pid"]
+
+    try:
+        assert wait_until(path.exists, seconds=60)
+        given_up, pid = ask(tmp_path / "kernel-1.json")
+        child = psutil.Process(pid)
+        assert child.ppid() == parent.pid
+        given_up.close()  # no "go"
+        assert wait_until(lambda: not child.is_running() or child.status() == psutil.STATUS_ZOMBIE, seconds=30)
+        told, pid = ask(tmp_path / "kernel-2.json")
+        told.sendall(b"go\n")
+        told.close()
+        assert wait_until((tmp_path / "kernel-2.json").exists, seconds=60)  # the kernel writes its connection file
+        assert psutil.Process(pid).is_running() and not (tmp_path / "kernel-1.json").exists()
+        psutil.Process(pid).kill()
+    finally:
+        parent.terminate()
+        parent.wait(timeout=30)
+
+
+def test_a_pool_filling_at_once_asks_the_warm_parent_a_few_kernels_at_a_time(tmp_path, monkeypatch):
+    """A pool of 200 asked for its kernels at once; past the parent's socket queue the
+    connections failed and kernels started the usual way.  Here a parent that accepts slowly, with
+    a queue of ``at_once``, still gives every one of 60 kernels asked for together."""
+    import asyncio
+    import socket
+    import threading
+
+    path = str(tmp_path / "socket")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(kernel_forks.WarmParent.at_once)
+    given = []
+
+    def slow_parent():
+        for n in range(60):
+            conn, _ = listener.accept()
+            with conn, conn.makefile("rb") as lines:
+                json.loads(lines.readline())
+                conn.sendall(json.dumps({"pid": 1000 + n}).encode() + b"\n")
+                given.append(lines.readline().strip())
+            threading.Event().wait(0.01)
+
+    class Alive:
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(kernel_forks.WarmParent, "process", Alive())
+    monkeypatch.setattr(kernel_forks.WarmParent, "path", path)
+    monkeypatch.setattr(kernel_forks.WarmParent, "_turns", None)
+    threading.Thread(target=slow_parent, daemon=True).start()
+
+    async def pool():
+        return await asyncio.gather(*(kernel_forks.WarmParent.fork(["python"], {}, str(tmp_path)) for _ in range(60)),
+                                    return_exceptions=True)
+
+    pids = asyncio.run(pool())
+    listener.close()
+    assert sorted(pids) == list(range(1000, 1060)) and given == [b"go"] * 60

@@ -1,5 +1,6 @@
 """Today's pages and the pools that follow the room (``workshop serve --session/--today/--room``)."""
 
+import asyncio
 import logging
 from argparse import Namespace
 
@@ -82,3 +83,36 @@ def test_one_person_clicking_ahead_does_not_move_the_room():
     pools._arrived("payment.ipynb")  # one early arrival on the next page
     assert sizes(pools)["power.ipynb"] == 2  # the room's own page keeps its reserve
     assert "authorship.ipynb" not in [page for page, _ in pools.filled]
+
+
+class _Voila:
+    """Voilà's side of the refill: records every fill it is asked for, and when."""
+
+    def __init__(self):
+        self.asked: list[tuple[str, float | None, float]] = []
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        self.asked.append((notebook_name, delay, asyncio.get_event_loop().time()))
+
+
+class _Refilling(FollowTheRoom, _Voila):
+    def __init__(self, plan):
+        _Voila.__init__(self)
+        self.plan = plan
+
+
+def test_a_pool_is_refilled_once_its_page_has_had_no_request_for_a_while():
+    async def burst():
+        pools = _Refilling(RoomPlan(["power.ipynb"], room=30, reserve=2, refill_quiet=0.3))
+        began = asyncio.get_event_loop().time()
+        for _ in range(5):  # five kernels taken 0.1 s apart: Voilà asks for a refill after each
+            pools.fill_if_needed(notebook_name="power.ipynb")
+            await asyncio.sleep(0.1)
+        assert pools.asked == []  # nothing while the room is still arriving
+        pools.fill_if_needed(delay=30.0, notebook_name="payment.ipynb")  # the plan's own fills go ahead
+        await asyncio.sleep(0.5)
+        return pools.asked, began
+
+    asked, began = asyncio.run(burst())
+    assert [(page, delay) for page, delay, _ in asked] == [("payment.ipynb", 30.0), ("power.ipynb", 0)]
+    assert asked[1][2] - began >= 0.4 + 0.3  # one refill, a quiet 0.3 s after the last kernel taken
