@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-from IPython.display import display
+from IPython.display import HTML, display
 
 from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import load_curriculum
@@ -22,6 +22,9 @@ from coproduction_kit.store.outcomes import SubmitError
 SHARED = (FACILITATORS, ROOM)  # what Submit sends (as nbgrader.exchange.SHARED)
 
 START_PAGE = "/"
+# An output so marked is written into the page's HTML by the Voilà template (index.html.j2), not drawn
+# by its scripts: only for what is the same for every participant.
+STATIC = {"workshop": "static"}
 
 
 def _list(items) -> str:
@@ -49,22 +52,15 @@ def _who(session: Session) -> str:
     )
 
 
-def welcome(module_id: str, session: Session | None = None) -> w.HTML:
-    """The module's opening: title, summary, objectives, its questions and agenda, and the participant's choices.
-
-    Above it, the page shows the module's progress line ("3 of 8 answered", ``progress.py``), kept
-    at the top of the screen as the participant scrolls.
-    """
-    session = session or current_session()
-    display(ModuleProgress(module_id, session))
+def opening(module_id: str, session: Session) -> str:
+    """The module's opening as HTML, the same for every participant: title, summary, objectives,
+    its questions and agenda, its content note and the participant's choices."""
     module = load_curriculum(session.config.curriculum_dir).module(module_id)
     note = module.get("content_note")
-    who_at_first = _who(session)
     # On a phone the opening must not be a wall of text: the objectives are shown, and the questions
     # and the agenda are one tap away, each under a <details> summary.
     parts = [
         f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>',
-        f'<p class="workshop-who">{who_at_first}</p>',
         f"<p>{html.escape(module['summary'])}</p>",
         "<h2>What you will be able to do</h2>",
         _list(objective["text"] for objective in module["objectives"]),
@@ -86,7 +82,22 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
         f"<li>{html.escape(kept_versions(session.store.max_revisions))}</li>"
         "</ul>",
     ]
-    page = w.HTML("\n".join(parts), layout=w.Layout(width="100%"))
+    return "\n".join(parts)
+
+
+def welcome(module_id: str, session: Session | None = None) -> w.HTML:
+    """The module's opening (``opening``), then who is answering: the one part that is a widget.
+
+    Above it, the page shows the module's progress line ("3 of 8 answered", ``progress.py``), kept
+    at the top of the screen as the participant scrolls.  The opening is the same for everyone, so
+    it goes out as the page's own HTML (``STATIC``): a phone paints it before Voilà's scripts have
+    loaded.  The pseudonym line is known only once the page is bound to its participant.
+    """
+    session = session or current_session()
+    display(ModuleProgress(module_id, session))
+    display(HTML(opening(module_id, session)), metadata=STATIC)
+    who_at_first = _who(session)
+    page = w.HTML(f'<p class="workshop-who">{who_at_first}</p>', layout=w.Layout(width="100%"))
     session.when_bound(lambda: setattr(page, "value", page.value.replace(who_at_first, _who(session), 1)))
     return page
 

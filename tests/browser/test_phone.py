@@ -119,7 +119,35 @@ def test_a_module_s_text_can_be_read_before_its_widgets_are_live(chromium, voila
         page.goto(f"{voila_server}voila/render/power.ipynb")
         page.get_by_role("heading", name="What this module is about").wait_for(state="visible", timeout=60_000)
         assert page.get_by_role("heading", name="Three kinds of power").is_visible()
+        # The module's opening (title, summary, objectives) is the page's own HTML, not widget output.
+        title = load_curriculum(load_config().curriculum_dir).module("power")["title"]
+        assert page.get_by_role("heading", name=title, level=1).is_visible()
+        assert page.get_by_role("heading", name="What you will be able to do").is_visible()
         assert page.get_by_text("Getting the exercises ready").is_visible()
         assert page.locator(".widget-textarea").count() == 0  # no widget is live: the text came alone
+    finally:
+        context.close()
+
+
+def test_voila_s_scripts_are_asked_for_only_after_the_text_is_painted(chromium, voila_server):
+    """Issue #17: on a phone the module's text is on screen before the page fetches Voilà's scripts
+    (about 1.3 MB), and the page still comes alive."""
+    context, page = phone(chromium, voila_server, "light", "phone-paint-first")
+    try:
+        asked = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(f"{voila_server}voila/render/payment.ipynb")
+        page.locator(READY).wait_for(state="visible")
+        assert any(url.endswith("/voila/static/voila.js") for url in asked)
+        times = page.evaluate("""async () => {
+            const entries = await new Promise(done => new PerformanceObserver(list => done(list.getEntries()))
+                                              .observe({type: 'largest-contentful-paint', buffered: true}));
+            return {paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+                    largest: entries[entries.length - 1].startTime,
+                    voila: performance.getEntriesByType('resource')
+                                      .find(e => e.name.endsWith('/voila/static/voila.js')).startTime};
+        }""")
+        assert times["paint"] < times["voila"], times
+        assert times["largest"] < times["voila"], times  # the largest text was the first thing painted
     finally:
         context.close()

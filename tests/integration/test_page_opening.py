@@ -8,14 +8,14 @@ from coproduction_kit.core.curriculum import is_core
 from coproduction_kit.core.settings import PROJECT_ROOT
 from coproduction_kit.widgets import Reflection
 from coproduction_kit.widgets.kinds.budget_planner import BudgetPlanner
-from coproduction_kit.widgets.module_page import welcome
+from coproduction_kit.widgets.module_page import opening
 
 CALL = re.compile(r'\b[a-z_]+\(\s*"([a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*)"\s*\)')
 
 
 def test_the_opening_shows_objectives_and_folds_the_questions_and_agenda(participant_session, curriculum):
     module = curriculum.module("payment")
-    page = welcome("payment", session=participant_session).value
+    page = opening("payment", participant_session)
     shown = page.index("What you will be able to do")
     for objective in module["objectives"]:
         assert objective["text"][:60] in page

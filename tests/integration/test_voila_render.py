@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from coproduction_kit.core.settings import PROJECT_ROOT
 from tests.helpers import Visitor, module_paths
 
 pytestmark = pytest.mark.server
@@ -89,6 +90,24 @@ def test_every_module_renders_without_traceback_source_or_outside_requests(voila
     )
     assert loaded == []
     assert "cdn.jsdelivr.net" not in page
+    # Issue #17: Voilà's scripts are not a parser-blocking tag; a loader asks for them after the first paint.
+    assert not re.search(r'<script src="[^"]*/voila\.js"', page)
+    assert 'id="workshop-scripts-after-paint" data-src="/voila/static/voila.js"' in page
+
+
+@pytest.mark.parametrize("module_id", [path.split("/")[-1].removesuffix(".ipynb") for path in module_paths()
+                                       if 'welcome(' in (PROJECT_ROOT / "modules" / path.split("/")[-1]).read_text()])
+def test_a_module_s_opening_is_in_the_page_s_html_and_names_nobody(voila_server, module_id, curriculum):
+    """Issue #17: the title, summary and objectives are painted before any script runs on a phone."""
+    visitor = Visitor(voila_server)
+    visitor.post("", pseudonym=f"opener-{module_id}")
+    status, page = visitor.get(f"voila/render/{module_id}.ipynb")
+    module = curriculum.module(module_id)
+    opening = page[page.index('<h1 class="workshop-title">'):]
+    opening = opening[:opening.index("</div>")]
+    assert opening.startswith(f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>')
+    assert html.escape(module["summary"]) in opening and html.escape(module["objectives"][0]["text"]) in opening
+    assert "<script" not in opening and f"opener-{module_id}" not in opening
 
 
 def test_twenty_pages_opened_at_once_all_render(voila_server):

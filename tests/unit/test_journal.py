@@ -23,7 +23,7 @@ def test_an_empty_journal_says_so(workshop, store, curriculum):
 
 def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, curriculum):
     """Issue #14 item 9: deleted text was kept without the participant being told."""
-    from coproduction_kit.widgets.module_page import welcome
+    from coproduction_kit.widgets.module_page import opening
     from coproduction_kit.store import Store
 
     store = Store(workshop.store_url, max_revisions=7)
@@ -32,5 +32,5 @@ def test_the_journal_and_the_module_page_say_which_versions_are_kept(workshop, c
         assert "last 7 saved versions" in text and "withdrawing" in text
     from coproduction_kit.widgets.session import PARTICIPANT, Session
 
-    page = welcome("payment", session=Session(PARTICIPANT, workshop, store, me)).value  # what this store keeps
+    page = opening("payment", Session(PARTICIPANT, workshop, store, me))  # what this store keeps
     assert "last 7 saved versions" in page and "text you since deleted included" in page

@@ -3,7 +3,7 @@
 import pytest
 
 from coproduction_kit.widgets import Choice, Reflection, Scale
-from coproduction_kit.widgets.module_page import SubmitPanel, keypoints, welcome
+from coproduction_kit.widgets.module_page import STATIC, SubmitPanel, keypoints, opening, welcome
 from coproduction_kit.widgets.session import UNIDENTIFIED, Session
 from coproduction_kit.store import FACILITATORS, ROOM
 
@@ -93,9 +93,24 @@ def test_preview_says_nothing_is_kept(preview_session):
 
 def test_welcome_and_keypoints_come_from_the_data(participant_session, curriculum):
     module = curriculum.module("payment")
-    page = welcome("payment", session=participant_session).value
-    assert module["title"] in page and "river-12" in page and "Pass" in page
+    page = opening("payment", participant_session)
+    assert module["title"] in page and "Pass" in page
+    assert "river-12" in welcome("payment", session=participant_session).value
     assert module["keypoints"][0][:40] in keypoints("payment", session=participant_session).value
+
+
+def test_the_opening_goes_out_as_the_page_s_html_and_names_nobody(participant_session, curriculum, monkeypatch):
+    """The opening is marked for the Voilà template to write into the page (painted before any
+    script runs); it is the same for everyone, so the pseudonym stays in the widget."""
+    import coproduction_kit.widgets.module_page as module_page
+
+    shown = []
+    monkeypatch.setattr(module_page, "display", lambda obj, metadata=None: shown.append((obj, metadata)))
+    who = welcome("payment", session=participant_session)
+    static = [obj for obj, metadata in shown if metadata == STATIC]
+    assert len(static) == 1 and curriculum.module("payment")["title"] in static[0].data
+    assert "river-12" not in static[0].data and "river-12" in who.value
+    assert all(metadata is None for obj, metadata in shown if obj is not static[0])  # widgets stay widgets
 
 
 def test_submit_panel_counts_what_will_be_sent(participant_session):
