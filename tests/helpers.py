@@ -47,6 +47,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The logs of the servers tests have started and not yet stopped: a failing test's report shows
+# their last lines (conftest.py), so a page that never came shows what its server said.
+SERVER_LOGS: dict[int, list[Path]] = {}
+
+
+def server_log_tails(lines: int = 40) -> list[tuple[str, str]]:
+    """(title, last lines) of every running test server's logs."""
+    tails = []
+    for pid, logs in list(SERVER_LOGS.items()):
+        for log in logs:
+            if log.exists():
+                tail = log.read_text(errors="replace").splitlines()[-lines:]
+                tails.append((f"server log {log} (pid {pid})", "\n".join(tail)))
+    return tails
+
+
 def wait_until(condition, seconds: float = 60, every: float = 0.1) -> bool:
     """Whether ``condition()`` came true within ``seconds``; asked every ``every`` seconds."""
     deadline = time.monotonic() + seconds
@@ -96,6 +112,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = (), e
          str(workshop.data_dir), *args],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
     )
+    SERVER_LOGS[process.pid] = [Path(log.name)]
     url = f"http://127.0.0.1:{port}/"
     if ready is not None:
         wait_for(url + ready, process)
@@ -103,6 +120,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = (), e
 
 
 def stop_voila(process, kill: bool = False) -> None:
+    SERVER_LOGS.pop(process.pid, None)
     if kill:
         process.kill()
     else:
@@ -276,12 +294,15 @@ def serve(tmp_path, *extra):
             break
         lines.append(line.rstrip("\n"))
         if "Press Ctrl+C" in line:
+            logs = tmp_path / "data" / "logs"
+            SERVER_LOGS[process.pid] = [logs / "participants.log", logs / "facilitators.log", logs / "cofacilitators.log"]
             return process, lines
     process.kill()
     raise AssertionError("serve did not print its links:\n" + "\n".join(lines))
 
 
 def stop_serve(process):
+    SERVER_LOGS.pop(process.pid, None)
     process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=60)
