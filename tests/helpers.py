@@ -9,6 +9,7 @@ share.  Import them as ``from tests.helpers import ...``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import fcntl
 import http.cookiejar
 import os
@@ -61,6 +62,28 @@ def server_log_tails(lines: int = 40) -> list[tuple[str, str]]:
                 tail = log.read_text(errors="replace").splitlines()[-lines:]
                 tails.append((f"server log {log} (pid {pid})", "\n".join(tail)))
     return tails
+
+
+# What the pages of the current test said in Chromium (console messages, script errors, failed
+# requests): a failing test's report shows the last of them (conftest.py).
+BROWSER_EVENTS: collections.deque[str] = collections.deque(maxlen=200)
+
+
+def record_browser_events(browser) -> None:
+    """Every context ``browser`` makes from now on notes its pages' messages in ``BROWSER_EVENTS``."""
+    new_context = browser.new_context
+
+    def recording_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", lambda message: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} console {message.type}: {message.text[:500]} ({message.page and message.page.url})"))
+        context.on("weberror", lambda error: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} script error: {str(error.error)[:500]}"))
+        context.on("requestfailed", lambda request: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} request failed: {request.url} ({request.failure})"))
+        return context
+
+    browser.new_context = recording_context
 
 
 def wait_until(condition, seconds: float = 60, every: float = 0.1) -> bool:
