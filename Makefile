@@ -29,10 +29,12 @@ serve: $(VENV)/.installed
 # pytest exits non-zero when a test fails and also when it ran none (exit 5), so either fails
 # `make test` and CI. `make test ARGS=tests/unit` runs the quick layer alone.
 # One process by default. `make test TEST_WORKERS=2` runs two pytest-xdist workers (a file's
-# tests on one worker, so its module fixtures are made once; files in the order collected): on
-# this 2-core machine that ran the suite in 11:45 instead of about 15 minutes, but two browser
-# tests timed out there while passing alone (two Chromiums, servers and kernels on two cores), so
-# it is not yet the default.
+# tests on one worker, so its module fixtures are made once; files in the order collected). The
+# suite is CPU-bound (about 16 CPU-minutes: browser tests about 8.5, integration 6.5, unit 1), so
+# two workers on 2 cores save less than half; they are not the default while a page's widgets
+# still sometimes never appear on a busy machine (kernel alive and connected; a failing test now
+# shows its servers' logs and its pages' console, to find why). The hub test's timeouts were the
+# proxy cutting the progress of a server slower than 20 s to start (fixed in hub/jupyterhub_config.py).
 TEST_WORKERS ?= 0
 test: $(VENV)/.installed
 	$(BIN)/workshop check
