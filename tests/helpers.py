@@ -1,6 +1,7 @@
 """What many tests do the same way: find a free port, wait for a server or a log line, start the
 workshop's Voilà server or `workshop serve`, visit a server over HTTP or choose a pseudonym in a
-browser, check a page with axe-core, and give a workshop a course copied from one prepared once.
+browser, check a page with axe-core, give a workshop a course copied from one prepared once, and
+keep what the servers and pages said for a failing test's report.
 
 Fixtures live in ``tests/conftest.py``; this module holds the plain functions they and the tests
 share.  Import them as ``from tests.helpers import ...``.
