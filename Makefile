@@ -6,13 +6,18 @@ BIN := $(VENV)/bin
 
 .PHONY: serve test install dist clean
 
-# --no-compile: Python compiles only the modules it imports, when it first imports them, rather
-# than pip compiling all of the environment's ~7,000 files up front (about 25 s of one core).
+# The environment is installed by uv (from PyPI, into the venv with the venv's own pip): on this
+# 2-core machine a cold install (empty caches) took 25 s against pip's 2.5-6 minutes. Like
+# `pip install --no-compile`, uv leaves compiling to Python, which compiles a module when it
+# first imports it. `editables` is named because hatchling's editable wheel (dev-mode-exact in
+# pyproject.toml) needs it and uv, unlike pip, resolves from the metadata that does not say so.
+# The venv keeps its own pip: the package tests build the wheel with it.
+UV := uv>=0.13,<0.14
 $(VENV)/.installed: pyproject.toml
-	@echo "Setting up the workshop kit in $(VENV) (first run only; about two minutes)..."
+	@echo "Setting up the workshop kit in $(VENV) (first run only; about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --progress-bar on --no-compile -e '.[test,hub]'
+	$(BIN)/python -m pip install --quiet '$(UV)'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,hub]' 'editables>=0.5,<1'
 	@touch $@
 	@echo "Installed. "
 
@@ -24,10 +29,12 @@ serve: $(VENV)/.installed
 # pytest exits non-zero when a test fails and also when it ran none (exit 5), so either fails
 # `make test` and CI. `make test ARGS=tests/unit` runs the quick layer alone.
 # One process by default. `make test TEST_WORKERS=2` runs two pytest-xdist workers (a file's
-# tests on one worker, so its module fixtures are made once; files in the order collected): on
-# this 2-core machine that ran the suite in 11:45 instead of about 15 minutes, but two browser
-# tests timed out there while passing alone (two Chromiums, servers and kernels on two cores), so
-# it is not yet the default.
+# tests on one worker, so its module fixtures are made once; files in the order collected). The
+# suite is CPU-bound (about 16 CPU-minutes: browser tests about 8.5, integration 6.5, unit 1), so
+# two workers on 2 cores save less than half; they are not the default while a page's widgets
+# still sometimes never appear on a busy machine (kernel alive and connected; a failing test now
+# shows its servers' logs and its pages' console, to find why). The hub test's timeouts were the
+# proxy cutting the progress of a server slower than 20 s to start (fixed in hub/jupyterhub_config.py).
 TEST_WORKERS ?= 0
 test: $(VENV)/.installed
 	$(BIN)/workshop check

@@ -49,7 +49,16 @@ configure_hub(
 c.JupyterHub.bind_url = os.environ.get("WORKSHOP_HUB_URL", "http://127.0.0.1:8000")
 # The proxy is the Python configurable-http-proxy installed with the kit (`hub` extra): no Node.js.
 bin_dir = Path(sys.executable).parent
-c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy")]
+# A server starting with Voilà and nbgrader on a small machine can take a while.
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+# The Python proxy passes a response on once it is complete, and waits 20 s for it by default
+# (Tornado's request timeout). The page a person sees while their server starts follows the hub's
+# progress stream, which stays open until the server is up: a server slower than 20 s to start
+# had that stream cut (503 "Timeout during request" in the log) and the person's page never moved
+# on. So the proxy waits as long as a server may take to start, and a little more.
+c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy"),
+                                   f"--proxy-timeout={(c.Spawner.start_timeout + 30) * 1000}"]
 c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
 # The hub's own state (its users and their servers; not the answers) beside the workshop's data,
 # for the hub's account alone: its cookie secret would let anyone who reads it act as anyone.
@@ -59,6 +68,3 @@ hub_state.chmod(0o700)
 c.JupyterHub.db_url = f"sqlite:///{hub_state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_state / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(hub_state / "jupyterhub-proxy.pid")
-# A server starting with Voilà and nbgrader on a small machine can take a while.
-c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 120

@@ -13,7 +13,8 @@ from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
-from tests.helpers import IN_CI, copy_course, missing, prepared_once, run_folder, start_voila, stop_voila
+from tests.helpers import (BROWSER_EVENTS, IN_CI, copy_course, missing, prepared_once, record_browser_events,
+                           run_folder, server_log_tails, start_voila, stop_voila)
 
 CHROMIUM = "/usr/bin/chromium"
 TESTS = Path(__file__).parent
@@ -53,6 +54,13 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and heavy and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"
+    if report.when == "setup":
+        BROWSER_EVENTS.clear()  # what the browser says from here on is this test's
+    if report.failed:  # what the servers running at the time, and the pages, said (a page that never came: why)
+        for title, tail in server_log_tails():
+            report.sections.append((title, tail))
+        if BROWSER_EVENTS:
+            report.sections.append(("browser console", "\n".join(list(BROWSER_EVENTS)[-80:])))
     return report
 
 
@@ -174,6 +182,7 @@ def chromium():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
         )
+        record_browser_events(browser)
         yield browser
         browser.close()
 

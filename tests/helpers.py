@@ -1,6 +1,7 @@
 """What many tests do the same way: find a free port, wait for a server or a log line, start the
 workshop's Voilà server or `workshop serve`, visit a server over HTTP or choose a pseudonym in a
-browser, check a page with axe-core, and give a workshop a course copied from one prepared once.
+browser, check a page with axe-core, give a workshop a course copied from one prepared once, and
+keep what the servers and pages said for a failing test's report.
 
 Fixtures live in ``tests/conftest.py``; this module holds the plain functions they and the tests
 share.  Import them as ``from tests.helpers import ...``.
@@ -9,6 +10,7 @@ share.  Import them as ``from tests.helpers import ...``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import fcntl
 import http.cookiejar
 import os
@@ -45,6 +47,44 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# The logs of the servers tests have started and not yet stopped: a failing test's report shows
+# their last lines (conftest.py), so a page that never came shows what its server said.
+SERVER_LOGS: dict[int, list[Path]] = {}
+
+
+def server_log_tails(lines: int = 40) -> list[tuple[str, str]]:
+    """(title, last lines) of every running test server's logs."""
+    tails = []
+    for pid, logs in list(SERVER_LOGS.items()):
+        for log in logs:
+            if log.exists():
+                tail = log.read_text(errors="replace").splitlines()[-lines:]
+                tails.append((f"server log {log} (pid {pid})", "\n".join(tail)))
+    return tails
+
+
+# What the pages of the current test said in Chromium (console messages, script errors, failed
+# requests): a failing test's report shows the last of them (conftest.py).
+BROWSER_EVENTS: collections.deque[str] = collections.deque(maxlen=200)
+
+
+def record_browser_events(browser) -> None:
+    """Every context ``browser`` makes from now on notes its pages' messages in ``BROWSER_EVENTS``."""
+    new_context = browser.new_context
+
+    def recording_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", lambda message: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} console {message.type}: {message.text[:500]} ({message.page and message.page.url})"))
+        context.on("weberror", lambda error: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} script error: {str(error.error)[:500]}"))
+        context.on("requestfailed", lambda request: BROWSER_EVENTS.append(
+            f"{time.strftime('%H:%M:%S')} request failed: {request.url} ({request.failure})"))
+        return context
+
+    browser.new_context = recording_context
 
 
 def wait_until(condition, seconds: float = 60, every: float = 0.1) -> bool:
@@ -96,6 +136,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = (), e
          str(workshop.data_dir), *args],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
     )
+    SERVER_LOGS[process.pid] = [Path(log.name)]
     url = f"http://127.0.0.1:{port}/"
     if ready is not None:
         wait_for(url + ready, process)
@@ -103,6 +144,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = (), e
 
 
 def stop_voila(process, kill: bool = False) -> None:
+    SERVER_LOGS.pop(process.pid, None)
     if kill:
         process.kill()
     else:
@@ -276,12 +318,15 @@ def serve(tmp_path, *extra):
             break
         lines.append(line.rstrip("\n"))
         if "Press Ctrl+C" in line:
+            logs = tmp_path / "data" / "logs"
+            SERVER_LOGS[process.pid] = [logs / "participants.log", logs / "facilitators.log", logs / "cofacilitators.log"]
             return process, lines
     process.kill()
     raise AssertionError("serve did not print its links:\n" + "\n".join(lines))
 
 
 def stop_serve(process):
+    SERVER_LOGS.pop(process.pid, None)
     process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=60)

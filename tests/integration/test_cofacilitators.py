@@ -1,9 +1,9 @@
 """Co-facilitators' links against the real `workshop serve --lan --cofacilitators`: the link opens the
 facilitator views on the room's network and nothing else; no link, a wrong or revoked one, a
-participant's cookie or the JupyterLab token opens nothing; a revoked device's kernels stop."""
+participant's cookie or the JupyterLab token opens nothing; a revoked device's kernels stop.
+(Under TLS, the link and its cookie: test_serve.py, on its one server with `--tls auto`.)"""
 
 import asyncio
-import http.client
 import http.cookiejar
 import re
 import subprocess
@@ -263,27 +263,3 @@ def test_wrong_links_are_limited_per_device(served):
     assert 5 <= first_refusal <= 10 and set(statuses[:first_refusal]) == {403} and set(statuses[first_refusal:]) == {429}
     assert guesser.get(f"?token={secret}")[0] == 429  # even the right link, for the rest of the minute
     assert re.search("Too many wrong co-facilitator links", guesser.get("?token=x")[1])
-
-
-def test_under_tls_the_link_is_https_and_the_cookie_secure(tmp_path):
-    import ssl
-
-    process, lines = serve(tmp_path, "--lan", "--tls", "auto", "--room", "0", "--cofacilitators", "1",
-                           "--cofacilitator-port", str(free_port()))
-    try:
-        link = link_after(lines, "Co-facilitator link for co-facilitator-1")
-        assert link.startswith("https://")
-        assert not any(line.startswith("Warning: over plain HTTP, anyone on the room's network could copy")
-                       for line in lines)
-        context = ssl.create_default_context(cafile=str(tmp_path / "data" / "tls-cert.pem"))
-        context.check_hostname = False
-        home, secret = home_and_secret(link)
-        with pytest.raises((OSError, http.client.HTTPException)):  # plain HTTP is not spoken on that port
-            urllib.request.urlopen(home.replace("https://", "http://", 1), timeout=20)
-        with urllib.request.urlopen(f"{home}?token={secret}", timeout=60, context=context) as response:
-            assert response.status == 200
-            cookie = next(h for h in response.headers.get_all("Set-Cookie") if h.startswith(COOKIE + "="))
-        flags = {part.strip().lower() for part in cookie.split(";")}
-        assert {"secure", "httponly", "samesite=strict", "path=/facilitate/"} <= flags
-    finally:
-        stop_serve(process)

@@ -1,5 +1,6 @@
 """`workshop serve` from the command line: it prepares, starts both servers and prints the links."""
 
+import http.client
 import re
 import ssl
 import urllib.error
@@ -8,7 +9,8 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.helpers import link_after, serve, stop_serve, wait_in_log
+from tests.helpers import free_port, link_after, serve, stop_serve, wait_in_log
+from coproduction_kit.core.cofacilitator_links import COOKIE
 from coproduction_kit.server.serve import PLAIN_HTTP_WARNING
 
 pytestmark = pytest.mark.server
@@ -97,24 +99,52 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
         stop_serve(process)
 
 
-def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(tmp_path):
-    from coproduction_kit.server.join_door import fingerprint
-
-    process, lines = serve(tmp_path, "--lan", "--tls", "auto", "--room", "0")
+@pytest.fixture(scope="module")
+def served_with_tls(tmp_path_factory):
+    """One `serve --lan --tls auto` with a co-facilitator for the two tests below (one server, not two)."""
+    tmp = tmp_path_factory.mktemp("tls")
+    process, lines = serve(tmp, "--lan", "--tls", "auto", "--room", "0", "--cofacilitators", "1",
+                           "--cofacilitator-port", str(free_port()))
     try:
-        participant = link_after(lines, "Participant link")
-        assert participant.startswith("https://") and "?token=" in participant
-        data = tmp_path / "data"
-        cert = data / "tls-cert.pem"
-        assert mode(data / "tls-key.pem") == "0o600"
-        printed = next(line for line in lines if re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", line))
-        assert printed == fingerprint(cert)
-        assert PLAIN_HTTP_WARNING not in lines
-        port = participant.split(":")[2].split("/")[0]
-        context = ssl.create_default_context(cafile=str(cert))
-        context.check_hostname = False
-        token = participant.split("token=")[1]
-        with urllib.request.urlopen(f"https://127.0.0.1:{port}/?token={token}", timeout=60, context=context) as r:
-            assert r.status == 200
+        yield lines, tmp / "data"
     finally:
         stop_serve(process)
+
+
+def test_serving_with_tls_auto_prints_the_fingerprint_and_serves_https(served_with_tls):
+    from coproduction_kit.server.join_door import fingerprint
+
+    lines, data = served_with_tls
+    participant = link_after(lines, "Participant link")
+    assert participant.startswith("https://") and "?token=" in participant
+    cert = data / "tls-cert.pem"
+    assert mode(data / "tls-key.pem") == "0o600"
+    printed = next(line for line in lines if re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", line))
+    assert printed == fingerprint(cert)
+    assert PLAIN_HTTP_WARNING not in lines
+    port = participant.split(":")[2].split("/")[0]
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    token = participant.split("token=")[1]
+    with urllib.request.urlopen(f"https://127.0.0.1:{port}/?token={token}", timeout=60, context=context) as r:
+        assert r.status == 200
+
+
+def test_under_tls_the_co_facilitator_link_is_https_and_the_cookie_secure(served_with_tls):
+    """Moved from test_cofacilitators.py (test_under_tls_the_link_is_https_and_the_cookie_secure) onto
+    this file's TLS server; its assertions are unchanged."""
+    lines, data = served_with_tls
+    link = link_after(lines, "Co-facilitator link for co-facilitator-1")
+    assert link.startswith("https://")
+    assert not any(line.startswith("Warning: over plain HTTP, anyone on the room's network could copy")
+                   for line in lines)
+    context = ssl.create_default_context(cafile=str(data / "tls-cert.pem"))
+    context.check_hostname = False
+    home, secret = link.split("?token=")
+    with pytest.raises((OSError, http.client.HTTPException)):  # plain HTTP is not spoken on that port
+        urllib.request.urlopen(home.replace("https://", "http://", 1), timeout=20)
+    with urllib.request.urlopen(f"{home}?token={secret}", timeout=60, context=context) as response:
+        assert response.status == 200
+        cookie = next(h for h in response.headers.get_all("Set-Cookie") if h.startswith(COOKIE + "="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert {"secure", "httponly", "samesite=strict", "path=/facilitate/"} <= flags

@@ -322,3 +322,20 @@ def test_the_image_leaves_out_environments_and_workshop_data():
     ignored = [line for line in (K8S / "Dockerfile.dockerignore").read_text().splitlines()
                if line and not line.startswith("#")]
     assert {".venv", "workshop-data"} <= set(ignored)
+
+
+def test_the_proxy_waits_for_the_progress_of_a_server_as_long_as_the_server_may_take_to_start(monkeypatch, tmp_path):
+    """The Python proxy hands on a response once it is complete; the page a person watches while
+    their server starts reads the hub's progress stream, open until the server is up. With the
+    proxy's default 20 s, a server slower than that left the person's page waiting for ever."""
+    from configurable_http_proxy import cli
+
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKSHOP_STORE_URL", PG)
+    monkeypatch.setenv("WORKSHOP_FACILITATORS", "ana")
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(PROJECT_ROOT / "hub")).load_config()
+    command = config.ConfigurableHTTPProxy.command
+    [timeout] = [int(arg.split("=", 1)[1]) for arg in command[1:] if arg.startswith("--proxy-timeout=")]
+    assert timeout / 1000 > config.Spawner.start_timeout >= 60
+    # ... and the proxy reads it as its request timeout (in ms; it turns it into seconds).
+    assert cli.main.make_context("configurable-http-proxy", command[1:]).params["proxy_timeout"] == timeout
