@@ -11,13 +11,16 @@ BIN := $(VENV)/bin
 # `pip install --no-compile`, uv leaves compiling to Python, which compiles a module when it
 # first imports it. `editables` is named because hatchling's editable wheel (dev-mode-exact in
 # pyproject.toml) needs it and uv, unlike pip, resolves from the metadata that does not say so.
-# The venv keeps its own pip: the package tests build the wheel with it.
+# The venv keeps its own pip: the package tests build the wheel with it. uv reads no pip.conf: where
+# packages come only from an index pip is configured for (a mirror, find-links), uv fails and pip
+# installs instead, as before.
 UV := uv>=0.13,<0.14
 $(VENV)/.installed: pyproject.toml
 	@echo "Setting up the workshop kit in $(VENV) (first run only; about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet '$(UV)'
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,hub]' 'editables>=0.5,<1'
+	$(BIN)/python -m pip install --quiet '$(UV)' \
+	  && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,hub]' 'editables>=0.5,<1' \
+	  || $(BIN)/python -m pip install --quiet --no-compile -e '.[test,hub]'
 	@touch $@
 	@echo "Installed. "
 
