@@ -1,6 +1,7 @@
 """A page kernel's activity, noted lightly (``activity.py``): the culler sees what jupyter_server's
 own watch would have shown, and a message not signed by the kernel counts for nothing."""
 
+from tests.helpers import run_coroutine
 import asyncio
 import time
 
@@ -41,4 +42,4 @@ def test_a_kernels_activity_and_state_are_noted_as_jupyter_server_would(tmp_path
             client.stop_channels()
             await manager.shutdown_kernel(kernel_id, now=True)
 
-    asyncio.run(run())
+    run_coroutine(run())

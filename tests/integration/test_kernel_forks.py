@@ -10,7 +10,7 @@ from jupyter_client.manager import KernelManager
 
 from coproduction_kit.server import kernel_forks
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from tests.helpers import Visitor, ask_kernel, open_page, start_voila, stop_voila, wait_until
+from tests.helpers import Visitor, ask_kernel, open_page, run_coroutine, start_voila, stop_voila, wait_until
 
 
 def kernel_process(server: psutil.Process, kernel_id: str) -> psutil.Process:
@@ -169,6 +169,6 @@ def test_a_pool_filling_at_once_asks_the_warm_parent_a_few_kernels_at_a_time(tmp
         return await asyncio.gather(*(kernel_forks.WarmParent.fork(["python"], {}, str(tmp_path)) for _ in range(60)),
                                     return_exceptions=True)
 
-    pids = asyncio.run(pool())
+    pids = run_coroutine(pool())
     listener.close()
     assert sorted(pids) == list(range(1000, 1060)) and given == [b"go"] * 60

@@ -1,5 +1,6 @@
 """Today's pages and the pools that follow the room (``workshop serve --session/--today/--room``)."""
 
+from tests.helpers import run_coroutine
 import asyncio
 import logging
 from argparse import Namespace
@@ -113,6 +114,6 @@ def test_a_pool_is_refilled_once_its_page_has_had_no_request_for_a_while():
         await asyncio.sleep(0.5)
         return pools.asked, began
 
-    asked, began = asyncio.run(burst())
+    asked, began = run_coroutine(burst())
     assert [(page, delay) for page, delay, _ in asked] == [("payment.ipynb", 30.0), ("power.ipynb", 0)]
     assert asked[1][2] - began >= 0.4 + 0.3  # one refill, a quiet 0.3 s after the last kernel taken

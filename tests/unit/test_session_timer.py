@@ -3,6 +3,7 @@ shared by two facilitators' devices and the projector."""
 
 from datetime import datetime, timedelta, timezone
 
+from tests.helpers import run_coroutine
 from coproduction_kit.store import Store
 from coproduction_kit.widgets.session_timer import ProjectorClock, SessionTimer
 
@@ -128,6 +129,6 @@ def test_in_a_kernel_the_page_looks_at_the_store_by_itself_until_stopped(curricu
         return seen_running, "running" in t._now.value
 
     try:
-        assert asyncio.run(scenario()) == (True, True)  # followed the start; stopped looking after stop()
+        assert run_coroutine(scenario()) == (True, True)  # followed the start; stopped looking after stop()
     finally:
         other.close()
