@@ -20,7 +20,6 @@ reveal, hide or lock made on another device (a co-facilitator's phone) within ab
 
 from __future__ import annotations
 
-import asyncio
 import html
 import time
 
@@ -32,6 +31,7 @@ from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
 from coproduction_kit.core.kinds import GROUPED_KINDS, KINDS, TEXT_KINDS, answer_text, grouped_tallies
 from coproduction_kit.core.stats import frequent_words, position_spread, tally
+from coproduction_kit.widgets.every import Every
 
 
 def room_power_map(maps: list[dict]) -> str:
@@ -161,11 +161,10 @@ class RoomView(w.VBox):
         curriculum = load_curriculum(self.config.curriculum_dir)
         self.panels = [PromptPanel(self, entry) for entry in curriculum.exercises(module_id)]
         self.children = self.panels
-        self._timer = None
         self._controls_seen = None
         self._refreshed_at = 0.0
         self.refresh()
-        self._schedule()
+        self._poller = Every(self.controls_seconds, self.poll)
 
     def refresh(self) -> None:
         workshop_id = self.config.workshop_id
@@ -191,21 +190,6 @@ class RoomView(w.VBox):
             self.refresh()
             return True
         return False
-
-    def _schedule(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not in a kernel: the caller refreshes
-            return
-
-        def tick():
-            try:
-                self.poll()
-            finally:
-                self._timer = loop.call_later(self.controls_seconds, tick)
-
-        self._timer = loop.call_later(self.controls_seconds, tick)
-
 
 def room_view(controls: bool = True) -> w.VBox:
     """A module picker above the room view of the chosen module (facilitator pages)."""

@@ -13,7 +13,6 @@ minutes, not every second.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import math
 
@@ -24,6 +23,7 @@ from coproduction_kit.core.session_clock import ClockState, mmss
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.store import Store
 from coproduction_kit.store.records import now as utc_now
+from coproduction_kit.widgets.every import Every
 
 POLL_SECONDS = 0.5  # how often a page looks at the clock in the store (and redraws the time left)
 # Said to screen readers only (the page shows the same in its large line).
@@ -44,33 +44,6 @@ def minutes_left_in_words(left: float) -> str:
         return f"over time by {mmss(-left)}"
     whole = math.ceil(left / 60)
     return f"{whole} minute{'' if whole == 1 else 's'} left"
-
-
-class _Every:
-    """Call ``step()`` every ``seconds`` in the kernel's loop until cancelled (outside a kernel,
-    nothing: tests call ``poll()`` themselves)."""
-
-    def __init__(self, seconds: float, step):
-        self._handle = None
-        self._stopped = False
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-
-        def again():
-            try:
-                step()
-            finally:
-                if not self._stopped:
-                    self._handle = loop.call_later(seconds, again)
-
-        self._handle = loop.call_later(seconds, again)
-
-    def cancel(self) -> None:
-        self._stopped = True
-        if self._handle is not None:
-            self._handle.cancel()
 
 
 class SessionTimer(w.VBox):
@@ -102,7 +75,7 @@ class SessionTimer(w.VBox):
                          layout=w.Layout(flex_flow="row wrap", grid_gap="0.5rem"))
         self.children = [self._now, self._say, buttons, self._table]
         self.poll(force=True)
-        self._poller = _Every(poll_seconds, self.poll)
+        self._poller = Every(poll_seconds, self.poll)
 
     @property
     def current(self) -> int:
@@ -176,7 +149,7 @@ class ProjectorClock(w.HTML):
         super().__init__()
         self.curriculum, self.store, self.workshop_id, self.clock = curriculum, store, workshop_id, clock
         self.poll()
-        self._poller = _Every(poll_seconds, self.poll)
+        self._poller = Every(poll_seconds, self.poll)
 
     def poll(self) -> None:
         latest = self.store.latest_session_clock(self.workshop_id)
