@@ -52,6 +52,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
 NAME = "workshop-forks"
+WIDGET_TARGETS = "ipywidgets"  # the extension that registers the widgets' comm targets in a kernel
 # What every page's kernel imports before it runs the page: imported once, in the parent.
 # The second line: what a kernel imports as it starts its shell (listed from a page kernel's sys.modules).
 WARM = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipywidgets", "coproduction_kit.widgets",
@@ -146,8 +147,13 @@ def _become_kernel(conn: socket.socket) -> None:
             return  # the server gave up on this kernel and started it another way: end here
         from ipykernel.kernelapp import IPKernelApp
 
-        # The parent is the one to outlive: if it ends, so does this kernel.
-        IPKernelApp.launch_instance(argv=[*argv, f"--IPKernelApp.parent_handle={os.getppid()}"])
+        # The parent is the one to outlive: if it ends, so does this kernel.  ipywidgets was imported
+        # in the parent, where no kernel was running, so it registered none of its comm targets (it
+        # does that on import only inside a kernel); loaded as the kernel's extension, it does so now.
+        # Without them a page cannot ask for all its widgets in one message, and falls back on asking
+        # widget by widget, which under load left pages with "model not found" and never interactive.
+        IPKernelApp.launch_instance(argv=[*argv, f"--IPKernelApp.parent_handle={os.getppid()}",
+                                          f"--IPKernelApp.extensions={WIDGET_TARGETS}"])
         code = 0
     except SystemExit as end:
         code = end.code if isinstance(end.code, int) else 0

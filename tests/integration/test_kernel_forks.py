@@ -58,6 +58,11 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
         assert kernel_id == sams
         assert sam.cookie("workshop_participant") in cookie and kim.cookie("workshop_participant") not in cookie
         assert cwd == str(prepared_copy.modules_dir) and imported is True and debugpy is None
+        # ipywidgets came from the parent, imported where no kernel ran: its comm targets are registered
+        # all the same, so the page asks for all its widgets in one message (without them, pages under
+        # load were left with "model not found", never interactive).
+        targets = json.loads(ask_kernel(kernel, "import comm, json; print(json.dumps(sorted(comm.get_comm_manager().targets)))"))
+        assert {"jupyter.widget", "jupyter.widget.control"} <= set(targets)
         # A curious participant's kernel holds no one else's cookie, nor does the parent it came from.
         sams_cookie = sam.cookie("workshop_participant").encode()
         assert memory_holds(kernel.pid, sams_cookie)  # the scan finds it where it belongs
