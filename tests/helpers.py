@@ -301,9 +301,21 @@ def copy_course(template, workshop) -> None:
 
 # `workshop serve` ------------------------------------------------------------------------------
 
-def serve(tmp_path, *extra):
-    """Run `workshop serve` on free ports with its data folder in ``tmp_path``; returns (process, printed lines)."""
-    env = dict(os.environ, WORKSHOP_ID="serve-test")
+SERVE_WORKSHOP = "serve-test"
+
+
+def serve(tmp_path, *extra, course=None):
+    """Run `workshop serve` on free ports with its data folder in ``tmp_path``; returns (process, printed lines).
+
+    With ``course`` (the ``prepared_course`` fixture), the data folder starts with a copy of a course
+    prepared once for the run, and `serve`'s own prepare finds every module ready, as on a restart;
+    without it, `serve` prepares the course from nothing, as on a workshop's first start.
+    """
+    if course is not None:
+        from coproduction_kit.core.settings import load_config
+
+        course(load_config(tmp_path / "data", workshop_id=SERVE_WORKSHOP))
+    env = dict(os.environ, WORKSHOP_ID=SERVE_WORKSHOP)
     env.pop("WORKSHOP_DATA_DIR", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.cli", "--data-dir", str(tmp_path / "data"), "serve",

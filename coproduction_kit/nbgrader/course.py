@@ -17,9 +17,12 @@ feedback made from the earlier submission is removed (it shows text they have si
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 import logging
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,21 +209,68 @@ def run_nbgrader(workshop: WorkshopConfig, *args: str) -> str:
     return log.getvalue()
 
 
+# What ``prepare`` made each module from (a digest of its nbgrader source notebook), in the course.
+PREPARED = "prepared.json"
+
+
 def prepare(workshop: WorkshopConfig, curriculum: Curriculum, say=print) -> list[str]:
-    """Make (or remake) the nbgrader course and exchange for every module; returns module ids."""
+    """Make (or remake) the nbgrader course and exchange for every module; returns module ids.
+
+    A module already made from the same reflection notebook, whose gradebook entry and released
+    copies are all in place, is left as it is: `workshop serve` prepares at every start, and a
+    facilitator restarting it mid-workshop should not wait for nbgrader to redo what is done.
+    """
     private_folder(workshop.data_dir)
     course = private_folder(workshop.course_dir)
     private_folder(workshop.exchange_root)
     (course / "nbgrader_config.py").write_text(nbgrader_config_text(workshop), encoding="utf-8")
+    made = _prepared(course)
     modules = list(curriculum.modules)
     for number, module_id in enumerate(modules, start=1):
+        notebook = nbformat.writes(source_notebook(curriculum.module(module_id)))
+        digest = hashlib.sha256(f"{workshop.workshop_id}\n{notebook}".encode()).hexdigest()
+        if made.get(module_id) == digest and _in_place(workshop, module_id):
+            say(f"  [{number}/{len(modules)}] {module_id}: ready (its reflection notebook has not changed)")
+            continue
         say(f"  [{number}/{len(modules)}] {module_id}: writing the reflection notebook for nbgrader")
+        made.pop(module_id, None)
+        _write_prepared(course, made)  # a prepare stopped halfway makes this module again
         folder = course / "source" / module_id
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(source_notebook(curriculum.module(module_id)), folder / f"{module_id}.ipynb")
+        (folder / f"{module_id}.ipynb").write_text(notebook, encoding="utf-8")
         run_nbgrader(workshop, "generate_assignment", module_id, "--force", "--create")
         run_nbgrader(workshop, "release_assignment", module_id, "--force")
+        made[module_id] = digest
+        _write_prepared(course, made)
     return modules
+
+
+def _prepared(course: Path) -> dict[str, str]:
+    try:
+        made = json.loads((course / PREPARED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: every module is made again
+        return {}
+    return made if isinstance(made, dict) else {}
+
+
+def _write_prepared(course: Path, made: dict[str, str]) -> None:
+    (course / PREPARED).write_text(json.dumps(made, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _in_place(workshop: WorkshopConfig, module_id: str) -> bool:
+    """Whether what ``prepare`` makes for a module is all there: its release, its released copy in the
+    exchange, and its assignment in the gradebook."""
+    name = f"{module_id}.ipynb"
+    release = workshop.course_dir / "release" / module_id / name
+    outbound = workshop.exchange_root / workshop.workshop_id / "outbound" / module_id / name
+    gradebook = workshop.course_dir / "gradebook.db"
+    if not (release.is_file() and outbound.is_file() and gradebook.is_file()):
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{gradebook}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT 1 FROM assignment WHERE name = ?", (module_id,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
 
 
 @dataclass

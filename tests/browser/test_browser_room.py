@@ -17,10 +17,10 @@ TIMEOUT = 120_000
 TEXT = "payment.personal-experience"
 
 
-def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(chromium, tmp_path):
+def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(chromium, tmp_path, prepared_course):
     # Today's page made ready for the three participants driven below (the default readies two
     # pages of every module: twelve kernels on a 2-core test machine).
-    process, lines = serve(tmp_path, "--today", "payment", "--room", "3")
+    process, lines = serve(tmp_path, "--today", "payment", "--room", "3", course=prepared_course)
     contexts = []
     try:
         participant_link = link_after(lines, "Participant link")

@@ -32,10 +32,10 @@ def open_view(page, link, title):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, prepared_course):
     """One `workshop serve --lan --cofacilitators 2` for this file's tests."""
     process, lines = serve(tmp_path_factory.mktemp("cofacilitators"), "--lan", "--room", "0",
-                           "--cofacilitators", "2", "--cofacilitator-port", str(free_port()))
+                           "--cofacilitators", "2", "--cofacilitator-port", str(free_port()), course=prepared_course)
     try:
         yield lines
     finally:

@@ -24,10 +24,10 @@ VIEWS = ("room", "projector", "session", "join_card")
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, prepared_course):
     tmp = tmp_path_factory.mktemp("cofacilitators")
     process, lines = serve(tmp, "--lan", "--room", "0", "--cofacilitators", "Sam,Alex",
-                           "--cofacilitator-port", str(free_port()))
+                           "--cofacilitator-port", str(free_port()), course=prepared_course)
     try:
         yield process, lines, tmp / "data"
     finally:

@@ -71,13 +71,13 @@ def secrets_on_command_lines(process, secrets):
     return shown
 
 
-def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
+def test_serving_to_the_local_network_requires_the_join_token(tmp_path, prepared_course):
     data = tmp_path / "data"
     data.mkdir()
     (data / "join-token").write_text("stale-token")  # from an earlier day: never used again
     # One page made ready for one person: a pooled kernel among the processes checked below,
     # without the twelve that a room's default would start on a 2-core test machine.
-    process, lines = serve(tmp_path, "--lan", "--today", "payment", "--room", "1")
+    process, lines = serve(tmp_path, "--lan", "--today", "payment", "--room", "1", course=prepared_course)
     try:
         participant = link_after(lines, "Participant link")
         assert "?token=" in participant
@@ -100,11 +100,11 @@ def test_serving_to_the_local_network_requires_the_join_token(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def served_with_tls(tmp_path_factory):
+def served_with_tls(tmp_path_factory, prepared_course):
     """One `serve --lan --tls auto` with a co-facilitator for the two tests below (one server, not two)."""
     tmp = tmp_path_factory.mktemp("tls")
     process, lines = serve(tmp, "--lan", "--tls", "auto", "--room", "0", "--cofacilitators", "1",
-                           "--cofacilitator-port", str(free_port()))
+                           "--cofacilitator-port", str(free_port()), course=prepared_course)
     try:
         yield lines, tmp / "data"
     finally:

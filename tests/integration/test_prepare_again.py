@@ -1,0 +1,51 @@
+"""`workshop prepare` (and `workshop serve`, which prepares at every start) leaves a module as it is
+when its reflection notebook has not changed and everything nbgrader made for it is in place; a
+changed module, or one whose released copy has gone, is made again."""
+
+import shutil
+
+import nbformat
+
+from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.nbgrader import course
+
+
+def counting(monkeypatch) -> list[tuple[str, ...]]:
+    ran = []
+    real = course.run_nbgrader
+    monkeypatch.setattr(course, "run_nbgrader", lambda workshop, *args: ran.append(args) or real(workshop, *args))
+    return ran
+
+
+def test_a_restart_remakes_only_what_changed_or_went_missing(prepared_copy, tmp_path, monkeypatch):
+    workshop = prepared_copy
+    ran = counting(monkeypatch)
+    said = []
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    assert course.prepare(workshop, curriculum, say=said.append) == list(curriculum.modules)
+    assert ran == []  # everything was made from the same notebooks, and is in place
+    assert all("ready (its reflection notebook has not changed)" in line for line in said)
+
+    # A facilitator rewords one prompt in the curriculum: that module alone is made again.
+    changed = tmp_path / "curriculum"
+    shutil.copytree(workshop.curriculum_dir, changed)
+    payment = changed / "modules" / "payment.yaml"
+    payment.write_text(payment.read_text(encoding="utf-8").replace(
+        "How is payment experienced by participants?", "How do participants experience payment?"), encoding="utf-8")
+    course.prepare(workshop, load_curriculum(changed), say=lambda _: None)
+    assert {args[:2] for args in ran} == {("generate_assignment", "payment"), ("release_assignment", "payment")}
+    released = workshop.exchange_root / workshop.workshop_id / "outbound" / "payment" / "payment.ipynb"
+    assert "How do participants experience payment?" in "".join(c.source for c in nbformat.read(released, as_version=4).cells)
+
+    # The released copy of another module went (the exchange was cleared): it is released again.
+    ran.clear()
+    shutil.rmtree(workshop.exchange_root / workshop.workshop_id / "outbound" / "power")
+    course.prepare(workshop, load_curriculum(changed), say=lambda _: None)
+    assert {args[:2] for args in ran} == {("generate_assignment", "power"), ("release_assignment", "power")}
+    assert (workshop.exchange_root / workshop.workshop_id / "outbound" / "power" / "power.ipynb").is_file()
+
+    # A record that cannot be read is no reason to trust anything: every module is made again.
+    ran.clear()
+    (workshop.course_dir / course.PREPARED).write_text("{not json", encoding="utf-8")
+    course.prepare(workshop, load_curriculum(changed), say=lambda _: None)
+    assert {args[1] for args in ran} == set(curriculum.modules)
