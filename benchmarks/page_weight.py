@@ -24,6 +24,14 @@ from interactive import BROWSER_ARGS
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
          "device_scale_factor": 3}
 READY = 'button:has-text("Submit my shared answers"):not([disabled])'
+# A page without Submit (the follow-up: anonymous ratings only) is ready when its Send is enabled.
+SEND_READY = 'button:has-text("Send anonymously"):not([disabled])'
+
+
+def ready_for(module_id: str) -> str:
+    """What shows that a module's page is live: its Submit (the page's last control) enabled, or on a
+    page with no Submit, its Send anonymously."""
+    return READY if 'submit(' in (ROOT / "modules" / f"{module_id}.ipynb").read_text(encoding="utf-8") else SEND_READY
 
 
 class Meter:
@@ -68,7 +76,7 @@ def module_ids() -> list[str]:
 def visit(page, meter: Meter, url: str) -> dict:
     meter.reset()
     page.goto(url)
-    page.locator(READY).wait_for(state="visible")
+    page.locator(ready_for(url.rsplit("/", 1)[-1].removesuffix(".ipynb"))).wait_for(state="visible")
     page.wait_for_timeout(1500)  # the last widgets draw and the page settles
     return {"http": meter.http, "socket": meter.socket, "requests": meter.requests, "cached": meter.from_cache,
             "deflate": meter.deflate}

@@ -25,11 +25,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from common import ROOT, stop
 from interactive import BROWSER_ARGS
-from page_weight import PHONE, READY, module_ids
+from page_weight import PHONE, module_ids, ready_for
 from room import join, one_textarea, plain_voila, workshop_server
 
 LIGHTHOUSE = Path(__file__).parent / "lighthouse"
@@ -46,10 +47,18 @@ def interactive(browser, url: str, cookie: str | None, ready: str) -> tuple[floa
         context.add_cookies([{"name": "workshop_participant", "value": cookie, "url": url.split("/voila/")[0] + "/"}])
     page = context.new_page()
     page.set_default_timeout(180_000)
+    said = []  # the page's console and its sockets, printed if it never becomes interactive
+    page.on("console", lambda m: said.append(f"{time.strftime('%H:%M:%S')} {m.type}: {m.text[:300]}"))
+    page.on("websocket", lambda ws: said.append(f"{time.strftime('%H:%M:%S')} websocket {ws.url}"))
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     page.goto(url, wait_until="commit")
-    page.locator(ready).wait_for(state="visible")
+    try:
+        page.locator(ready).wait_for(state="visible")
+    except Exception:
+        print(f"{url} was not interactive within 180 s; its console:", *said, "its text:",
+              page.evaluate("document.body.innerText.slice(0, 2000)"), sep="\n", file=sys.stderr)
+        raise
     seconds = page.evaluate("performance.now()") / 1000
     lcp = page.evaluate(LCP) / 1000
     context.close()
@@ -125,7 +134,12 @@ def main():
                                            "--room", str(RUNS + 3))
             try:
                 cookie = join(base, f"phone-{module}")
-                rows.append(measure(f"`{module}`", f"{base}voila/render/{module}.ipynb", cookie, READY, browser, tmp))
+                rows.append(measure(f"`{module}`", f"{base}voila/render/{module}.ipynb", cookie, ready_for(module), browser,
+                                    tmp))
+            except Exception:
+                print("The server's log, its end:", *(tmp / f"{module}.log").read_text().splitlines()[-60:],
+                      sep="\n", file=sys.stderr)
+                raise
             finally:
                 stop(server)
         browser.close()
