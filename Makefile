@@ -33,7 +33,7 @@ serve: $(VENV)/.installed
 # `make test` and CI. `make test ARGS=tests/unit` runs the quick layer alone.
 # One process by default. `make test TEST_WORKERS=2` runs two pytest-xdist workers (a file's tests on
 # one worker, so its module fixtures are made once; files in the order collected): 8 min 47 s to
-# 9 min 8 s for a fresh clone's suite on 2 cores (three runs, 2026-12-03), against 16 min in one
+# 9 min 8 s for a fresh clone's suite on 2 cores (three runs, 2026-12-03), against 12 min 48 s in one
 # process. The suite is CPU-bound (about 16 CPU-minutes: browser tests about 8.5, integration 6.5,
 # unit 1). Two things kept it from being the default: a page's widgets sometimes never appeared on a
 # busy machine (page kernels forked from the warm parent lacked ipywidgets' comm targets, and
