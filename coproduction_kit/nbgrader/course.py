@@ -254,6 +254,8 @@ def _prepared(course: Path) -> dict[str, str]:
 
 
 def _write_prepared(course: Path, made: dict[str, str]) -> None:
+    """Module ids and digests of curriculum text, nothing a participant wrote; made private with the rest
+    of the course by ``run_nbgrader`` (tests/integration/test_prepare_again.py checks it)."""
     (course / PREPARED).write_text(json.dumps(made, indent=1, sort_keys=True), encoding="utf-8")
 
 

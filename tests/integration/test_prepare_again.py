@@ -2,7 +2,9 @@
 when its reflection notebook has not changed and everything nbgrader made for it is in place; a
 changed module, or one whose released copy has gone, is made again."""
 
+import json
 import shutil
+import stat
 
 import nbformat
 
@@ -26,7 +28,9 @@ def test_a_restart_remakes_only_what_changed_or_went_missing(prepared_copy, tmp_
     assert ran == []  # everything was made from the same notebooks, and is in place
     assert all("ready (its reflection notebook has not changed)" in line for line in said)
 
-    # A facilitator rewords one prompt in the curriculum: that module alone is made again.
+    # A facilitator rewords one prompt in the curriculum: that module alone is made again (and the
+    # record, found readable by others, as an older kit under a loose umask may have left it, is private again).
+    (workshop.course_dir / course.PREPARED).chmod(0o644)
     changed = tmp_path / "curriculum"
     shutil.copytree(workshop.curriculum_dir, changed)
     payment = changed / "modules" / "payment.yaml"
@@ -43,6 +47,13 @@ def test_a_restart_remakes_only_what_changed_or_went_missing(prepared_copy, tmp_
     course.prepare(workshop, load_curriculum(changed), say=lambda _: None)
     assert {args[:2] for args in ran} == {("generate_assignment", "power"), ("release_assignment", "power")}
     assert (workshop.exchange_root / workshop.workshop_id / "outbound" / "power" / "power.ipynb").is_file()
+
+    # The record holds module ids and digests of the curriculum's text, nothing a participant wrote,
+    # readable by the workshop's owner only (as the rest of the course).
+    record = workshop.course_dir / course.PREPARED
+    assert stat.S_IMODE(record.stat().st_mode) & 0o077 == 0
+    made = json.loads(record.read_text(encoding="utf-8"))
+    assert set(made) == set(curriculum.modules) and all(len(d) == 64 for d in made.values())
 
     # A record that cannot be read is no reason to trust anything: every module is made again.
     ran.clear()
