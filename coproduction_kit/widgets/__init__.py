@@ -14,6 +14,7 @@ from importlib import import_module
 
 from coproduction_kit.core.curriculum import FOLLOW_UP_EXERCISE, CurriculumError, load_curriculum
 from coproduction_kit.core.kinds import KINDS, Kind
+from coproduction_kit.widgets.looks import sharing_looks
 from coproduction_kit.widgets.module_page import keypoints, submit, welcome
 from coproduction_kit.widgets.session import current_session
 
@@ -21,6 +22,7 @@ from coproduction_kit.widgets.session import current_session
 _KINDS = {kind.name: getattr(import_module(kind.widget_module), kind.widget_class) for kind in KINDS.values()}
 
 
+@sharing_looks
 def _exercise(exercise_id: str, kind: str):
     session = current_session()
     entry = load_curriculum(session.config.curriculum_dir).exercise(exercise_id)

@@ -13,6 +13,7 @@ from IPython.display import HTML, display
 from coproduction_kit.core import clock
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.review.journal import kept_versions
+from coproduction_kit.widgets.looks import sharing_looks
 from coproduction_kit.widgets.progress import ModuleProgress
 from coproduction_kit.widgets.session import PARTICIPANT, PREVIEW, WAITING, Session, current_session
 from coproduction_kit.core.kinds import answer_text
@@ -85,6 +86,7 @@ def opening(module_id: str, session: Session) -> str:
     return "\n".join(parts)
 
 
+@sharing_looks
 def welcome(module_id: str, session: Session | None = None) -> w.HTML:
     """The module's opening (``opening``), then who is answering: the one part that is a widget.
 
@@ -102,6 +104,7 @@ def welcome(module_id: str, session: Session | None = None) -> w.HTML:
     return page
 
 
+@sharing_looks
 def keypoints(module_id: str, session: Session | None = None) -> w.HTML:
     """The module's keypoints, from the curriculum data."""
     session = session or current_session()
@@ -215,6 +218,7 @@ class SubmitPanel(w.VBox):
         return result
 
 
+@sharing_looks
 def submit(module_id: str) -> SubmitPanel:
     """The Submit panel at the end of a module."""
     return SubmitPanel(module_id)

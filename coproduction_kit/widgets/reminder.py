@@ -15,6 +15,7 @@ import ipywidgets as w
 from coproduction_kit.core import clock
 from coproduction_kit.core.reminder import (ON_A_DATE, WHEN_CHOICES, ReminderError, data_url, reminder_day,
                                             reminder_ics, reminder_text)
+from coproduction_kit.widgets.looks import own_look
 
 
 class ReminderPanel(w.VBox):
@@ -26,8 +27,8 @@ class ReminderPanel(w.VBox):
         style = {"description_width": "initial"}
         self._when = w.Dropdown(options=WHEN_CHOICES, value=WHEN_CHOICES[1][1], description="Remind me",
                                 style=style)
-        self._date = w.DatePicker(description="Date of the reminder", style=style,
-                                  layout=w.Layout(display="none"))
+        self._date = own_look(w.DatePicker(description="Date of the reminder", style=style,  # shown when chosen
+                                           layout=w.Layout(display="none")))
         self._link = w.HTML(layout=w.Layout(min_height="1.5em"))
         self._when.observe(self._chosen, "value")
         self._date.observe(lambda _: self._show(), "value")

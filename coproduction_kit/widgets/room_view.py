@@ -32,6 +32,7 @@ from coproduction_kit.store import Store
 from coproduction_kit.core.kinds import GROUPED_KINDS, KINDS, TEXT_KINDS, answer_text, grouped_tallies
 from coproduction_kit.core.stats import frequent_words, position_spread, tally
 from coproduction_kit.widgets.every import Every
+from coproduction_kit.widgets.looks import own_look
 
 
 def room_power_map(maps: list[dict]) -> str:
@@ -55,7 +56,7 @@ class PromptPanel(w.VBox):
             self._lock = w.ToggleButton(description="Lock answers", tooltip="Stop new answers and edits to this prompt")
             self._reveal.observe(lambda c: self._set(revealed=c["new"]), "value")
             self._lock.observe(lambda c: self._set(locked=c["new"]), "value")
-            self._unhide = w.Button(description="Show hidden answers again", layout=w.Layout(display="none"))
+            self._unhide = own_look(w.Button(description="Show hidden answers again", layout=w.Layout(display="none")))
             self._unhide.on_click(lambda _: self._unhide_all())
             controls = [w.HBox([self._reveal, self._lock, self._unhide])]
             controls[0].add_class("workshop-room-controls")  # wraps on a phone (workshop.css)

@@ -19,6 +19,7 @@ import ipywidgets as w
 
 from coproduction_kit.core.curriculum import read_yaml
 from coproduction_kit.widgets.exercise import Exercise
+from coproduction_kit.widgets.looks import own_look
 
 DEFAULTS = {"hours": 2.0, "preparation": 1.0, "rate": 50.0, "method": "e-transfer", "situation": "none",
             "other_earnings": 0.0, "voluntary_so_far": 0.0, "months_on_assistance": 3}
@@ -151,9 +152,9 @@ class PaymentCalculator(Exercise):
         }
         asking = next((s for s in self.facts["situations"] if "months_question" in s), None)
         if asking:  # only a situation whose rule waits for months on assistance asks it
-            self._fields["months_on_assistance"] = w.BoundedIntText(
+            self._fields["months_on_assistance"] = own_look(w.BoundedIntText(  # shown only when asked
                 value=DEFAULTS["months_on_assistance"], min=0, max=600, step=1, style=style,
-                description=asking["months_question"])
+                description=asking["months_question"]))
         for control in self._fields.values():
             control.observe(self._changed_input, "value")
         self._result = w.HTML()
