@@ -61,7 +61,7 @@ from coproduction_kit.server.kernel_doors import (
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress, keep_needed_extensions
+from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress, light_page
 from coproduction_kit.server.landing import (
     AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
 )
@@ -98,7 +98,7 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS  # a phone loads only what pages use
-    c.VoilaConfiguration.page_config_hook = keep_needed_extensions  # anywidget only where a power map is
+    c.VoilaConfiguration.page_config_hook = light_page  # anywidget only where a power map is; no MathJax
     # Kernels whose page is closed are shut down after 10 idle minutes; open pages never are.
     c.MappingKernelManager.cull_idle_timeout = 600
     c.MappingKernelManager.cull_interval = 60

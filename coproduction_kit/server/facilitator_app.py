@@ -46,7 +46,7 @@ from coproduction_kit.server.facilitator_door import (
 from coproduction_kit.server.kernel_doors import OwnedKernelHandler, OwnedShutdownHandler
 from coproduction_kit.server.join_door import ServesTls
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress
+from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress, no_typesetting
 
 BASE_URL = "/facilitate/"
 SWEEP_MS = 1000  # how soon a revoked co-facilitator's kernels stop
@@ -66,6 +66,7 @@ def facilitator_config(workshop: WorkshopConfig, ip: str, port: int, tls: bool =
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
+    c.VoilaConfiguration.page_config_hook = no_typesetting  # the views have no mathematics: no MathJax
     c.MappingKernelManager.cull_idle_timeout = 600  # a view left open on a phone is closed after 10 idle minutes
     c.MappingKernelManager.cull_interval = 60
     c.KernelManager.transport = "ipc"

@@ -13,7 +13,11 @@ A participant notices only that the page arrives sooner; measured with
   in the facilitators' JupyterLab), the Notebook's toolbar links, and code highlighting (the pages
   show no code).  Widget extensions, including ones installed later, still load, except those an
   exercise kind names as its ``front_end`` (the power map's anywidget): a page loads one only if its
-  notebook shows that kind (``keep_needed_extensions``, Voilà's ``page_config_hook``).
+  notebook shows that kind (``keep_needed_extensions``, Voilà's ``page_config_hook``);
+- no MathJax: Voilà's front end loads MathJax 3 (17 scripts, about 1 MB unpacked) on every page to
+  typeset mathematics, and the workshop's pages have none; a page names instead the template's
+  ``no-typesetting.js``, 0.5 kB that typesets nothing (``no_typesetting``). A notebook that does need
+  mathematics, in a programme's own module, sets ``workshop: {"mathematics": true}`` in its metadata.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import re
 from pathlib import Path
 
 from jupyter_server.base.handlers import FileFindHandler
+from jupyter_server.utils import url_path_join
 from tornado.web import Application, GZipContentEncoding
 
 from coproduction_kit.core.kinds import KINDS
@@ -87,3 +92,37 @@ def keep_needed_extensions(page_config: dict, base_url: str, settings: dict, log
     page_config["federated_extensions"] = [
         extension for extension in page_config.get("federated_extensions", []) if extension["name"] not in unused]
     return page_config
+
+
+NO_TYPESETTING = "voila/templates/workshop/static/no-typesetting.js"
+
+
+@functools.lru_cache(maxsize=64)
+def _mathematics(notebook: Path, version: tuple[int, int]) -> bool:
+    return bool(json.loads(notebook.read_text("utf-8")).get("metadata", {}).get("workshop", {}).get("mathematics"))
+
+
+def no_typesetting(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
+                   notebook_path: str = "", **_) -> dict:
+    """Voilà's ``page_config_hook``: the page loads a typesetter that does nothing instead of MathJax,
+    unless its notebook's metadata asks for mathematics (``{"workshop": {"mathematics": true}}``)."""
+    manager = settings.get("contents_manager")
+    notebook = Path(getattr(manager, "root_dir", "") or ".", notebook_path or "")
+    try:
+        stat = notebook.stat()
+        if notebook_path and _mathematics(notebook.resolve(), (stat.st_mtime_ns, stat.st_size)):
+            return page_config
+    except (OSError, ValueError, AttributeError, TypeError):
+        return page_config  # unreadable: as Voilà would have it
+    # Voilà's front end loads a MathJax 2 script from this address (fullMathjaxUrl) instead of MathJax 3.
+    page_config["fullMathjaxUrl"] = url_path_join(base_url, NO_TYPESETTING)
+    page_config["mathjaxConfig"] = "none"
+    return page_config
+
+
+def light_page(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
+               notebook_path: str, **extra) -> dict:
+    """The participants' ``page_config_hook``: only the extensions the page uses, and no MathJax."""
+    page_config = keep_needed_extensions(page_config, base_url, settings, log, voila_configuration,
+                                         notebook_path=notebook_path, **extra)
+    return no_typesetting(page_config, base_url, settings, log, voila_configuration, notebook_path=notebook_path)

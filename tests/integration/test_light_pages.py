@@ -111,3 +111,17 @@ def test_anywidget_loads_only_on_a_page_with_a_power_map_and_is_served_from_here
     headers, raw, body = fetch(entry)
     assert b"anywidget" in body and headers["Content-Encoding"] == "gzip"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_module_page_loads_a_typesetter_that_does_nothing_from_here_not_mathjax(server):
+    """Voilà's front end would load MathJax 3 (17 scripts, about 1 MB) on every page; the pages have no
+    mathematics, so the page names the template's no-typesetting.js, served by this server."""
+    url, _ = server
+    visitor = Visitor(url)
+    visitor.post("", pseudonym="typesetting-reader")
+    _, _, page = fetch(url + "voila/render/payment.ipynb", cookie=visitor.cookie(PARTICIPANT_COOKIE))
+    config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    assert config["fullMathjaxUrl"] == "/voila/templates/workshop/static/no-typesetting.js"
+    headers, _, body = fetch(url + config["fullMathjaxUrl"].lstrip("/") + "?config=none&amp;delayStartupUntil=configured")
+    assert "javascript" in headers["Content-Type"] and b"window.MathJax" in body and b"typesets nothing" in body

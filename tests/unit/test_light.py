@@ -1,12 +1,16 @@
-"""Which JupyterLab extensions a module page lists (server/light.py), decided from its notebook alone."""
+"""What a module page loads (server/light.py), decided from its notebook alone: which JupyterLab
+extensions, and a typesetter that does nothing instead of MathJax."""
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+from jupyter_core.paths import jupyter_path
 
 from coproduction_kit.core.kinds import KINDS
 from coproduction_kit.core.settings import PROJECT_ROOT
-from coproduction_kit.server.light import ON_DEMAND, keep_needed_extensions
+from coproduction_kit.server.light import NO_TYPESETTING, ON_DEMAND, keep_needed_extensions, light_page, no_typesetting
 
 ALL = ["@jupyter-widgets/jupyterlab-manager", "anywidget", "@voila-dashboards/widgets-manager8"]
 
@@ -43,3 +47,42 @@ def test_a_notebook_that_cannot_be_read_keeps_every_extension(tmp_path):
     (tmp_path / "broken.ipynb").write_text("{not json")
     assert listed("broken.ipynb", tmp_path) == ALL
     assert listed("missing.ipynb", tmp_path) == ALL
+
+
+def typesetter(notebook_path, root_dir, base_url="/"):
+    config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
+    settings = {"contents_manager": SimpleNamespace(root_dir=str(root_dir))}
+    page = no_typesetting(config, base_url, settings, None, None, notebook_path=notebook_path)
+    return page["fullMathjaxUrl"], page["mathjaxConfig"]
+
+
+def test_a_module_page_names_the_typesetter_that_does_nothing_under_its_server_s_address():
+    modules = PROJECT_ROOT / "modules"
+    for module in ("payment", "power", "follow-up"):
+        assert typesetter(f"{module}.ipynb", modules) == ("/" + NO_TYPESETTING, "none")
+    assert typesetter("payment.ipynb", modules, "/user/river/") == ("/user/river/" + NO_TYPESETTING, "none")
+    settings = {"contents_manager": SimpleNamespace(root_dir=str(modules))}
+    config = {"federated_extensions": [{"name": name, "load": "x.js"} for name in ALL]}
+    page = light_page(config, "/", settings, None, None, notebook_path="payment.ipynb")
+    assert page["fullMathjaxUrl"] == "/" + NO_TYPESETTING and "anywidget" not in str(page["federated_extensions"])
+
+
+def test_a_notebook_with_mathematics_or_one_that_cannot_be_read_keeps_voilas_mathjax(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["workshop"] = {"mathematics": True}
+    nbformat.write(notebook, tmp_path / "maths.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    for path in ("maths.ipynb", "broken.ipynb", "missing.ipynb"):
+        assert typesetter(path, tmp_path) == (None, None), path
+
+
+def test_the_typesetter_answers_every_call_voilas_front_end_makes_to_mathjax_2():
+    """Voilà's MathJax 2 plugin (a chunk of its front end) calls MathJax.Hub.Config and the like on the
+    script it loads; the kit's script must define each, or the page's outputs would fail to render."""
+    static = next(Path(p) for p in jupyter_path("voila", "templates", "base", "static") if Path(p, "voila.js").exists())
+    plugin = next(chunk.read_text("utf-8") for chunk in static.glob("*.js") if "delayStartupUntil" in chunk.read_text("utf-8"))
+    called = set(re.findall(r"MathJax\.((?:\w+\.)*\w+)\(", plugin)) | set(re.findall(r'\["\w+",MathJax\.(\w+)', plugin))
+    assert {"Hub.Config", "Hub.Configured", "Hub.Queue", "Hub.Register.StartupHook"} <= called, called
+    stub = (PROJECT_ROOT / "coproduction_kit/server/jupyter/voila/templates/workshop/static/no-typesetting.js").read_text()
+    for call in called:
+        assert re.search(rf"\b{call.split('.')[-1]}:", stub), f"no-typesetting.js does not define MathJax.{call}"
