@@ -13,7 +13,7 @@ from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
-from tests.helpers import (BROWSER_EVENTS, IN_CI, copy_course, missing, prepared_once, record_browser_events,
+from tests.helpers import (BROWSER_EVENTS, IN_CI, STOPPED_SERVER_LOGS, copy_course, missing, prepared_once, record_browser_events,
                            run_folder, server_log_tails, start_voila, stop_voila)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,6 +56,7 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"
     if report.when == "setup":
         BROWSER_EVENTS.clear()  # what the browser says from here on is this test's
+        STOPPED_SERVER_LOGS.clear()  # and so are the servers it stops
     if report.failed:  # what the servers running at the time, and the pages, said (a page that never came: why)
         for title, tail in server_log_tails():
             report.sections.append((title, tail))
