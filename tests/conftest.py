@@ -30,7 +30,41 @@ HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
 HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
 
 
+# The longest files, longest first (seconds of one run in one process, 2026-12-03). `make test`'s
+# workers take files in the order collected (--dist loadfile --no-loadscope-reorder), so these start
+# first and the short files fill in at the end: two long browser files never run last on one worker
+# while the other waits. Files not named keep their place after them.
+LONG_FILES = [
+    "tests/integration/test_hub.py",
+    "tests/browser/test_browser_room.py",
+    "tests/browser/test_evaluation_pairs.py",
+    "tests/integration/test_serve.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_phone.py",
+    "tests/browser/test_cofacilitators_browser.py",
+    "tests/integration/test_server_doors.py",
+    "tests/integration/test_cofacilitators.py",
+    "tests/browser/test_browser.py",
+    "tests/browser/test_touch.py",
+    "tests/integration/test_package.py",
+    "tests/browser/test_browser_preheat.py",
+    "tests/integration/test_page_kernels.py",
+    "tests/browser/test_power_map_by_hand.py",
+]
+
+
+def _longest_first(items):
+    rank = {path: n for n, path in enumerate(LONG_FILES)}
+    place = {}
+    for n, item in enumerate(items):
+        path = Path(str(item.path))
+        name = path.relative_to(TESTS.parent).as_posix() if path.is_relative_to(TESTS.parent) else str(path)
+        place[id(item)] = (rank.get(name, len(LONG_FILES)), n)
+    items.sort(key=lambda item: place[id(item)])
+
+
 def pytest_collection_modifyitems(config, items):
+    _longest_first(items)
     misplaced = []
     for item in items:
         path = Path(str(item.path))
