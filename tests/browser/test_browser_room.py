@@ -57,7 +57,8 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         try:
             room.get_by_text("Browser answer 0").wait_for()
         except PlaywrightTimeout:  # say what the facilitator saw instead (the servers' logs follow)
-            raise AssertionError("the room view never showed 'Browser answer 0'; it showed:\n"
+            chosen = room.locator(".widget-toggle-button.mod-active").all_inner_texts()
+            raise AssertionError(f"the room view never showed 'Browser answer 0'; module chosen: {chosen}; it showed:\n"
                                  + room.locator("body").inner_text()[-3000:]) from None
         assert room.get_by_text("5 shared with the room · not revealed").count() >= 1
         assert room.get_by_text("room-person-0").count() == 0  # no pseudonyms in the room view
