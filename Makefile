@@ -41,8 +41,8 @@ serve: $(VENV)/.installed
 # serve` and JupyterHub the rest), so balance alone cannot bring it under 6 minutes. Still not the
 # default: in one of three runs before this, the room view in tests/browser/test_browser_room.py did
 # not show a shared answer within its 120 s; not reproduced since (3 runs beside two busy loops, 25
-# room views under load, a full run on two workers); a failing run's report now shows `workshop
-# serve`'s logs and what the view showed.
+# room views under load, 2 full runs and 3 runs of the long browser files on two workers); a failing
+# run's report now shows `workshop serve`'s logs and what the view showed.
 TEST_WORKERS ?= 0
 test: $(VENV)/.installed
 	$(BIN)/workshop check
