@@ -32,14 +32,17 @@ serve: $(VENV)/.installed
 # pytest exits non-zero when a test fails and also when it ran none (exit 5), so either fails
 # `make test` and CI. `make test ARGS=tests/unit` runs the quick layer alone.
 # One process by default. `make test TEST_WORKERS=2` runs two pytest-xdist workers (a file's tests on
-# one worker, so its module fixtures are made once; files in the order collected): 8 min 47 s to
-# 9 min 8 s for a fresh clone's suite on 2 cores (three runs, 2026-12-03), against 12 min 48 s in one
-# process. The suite is CPU-bound (about 16 CPU-minutes: browser tests about 8.5, integration 6.5,
-# unit 1). Two things kept it from being the default: a page's widgets sometimes never appeared on a
-# busy machine (page kernels forked from the warm parent lacked ipywidgets' comm targets, and
-# ipywidgets gives up on a model after 2 s of a busy page: both fixed), and, in one of those three
-# runs, the room view in tests/browser/test_browser_room.py did not show a shared answer within its
-# 120 s (the test takes 90 s at two workers; not yet understood).
+# one worker, so its module fixtures are made once). Workers take files in the order collected, and
+# tests/conftest.py collects the longest files first (LONG_FILES), so the short ones fill in at the
+# end: both workers finished within a second of each other, 8 min 35 s for the suite in a worktree on
+# 2 cores shared with another engineer's work (2026-12-03), against 12 min 48 s in one process.
+# The suite is CPU-bound (about 14-16 CPU-minutes; by process: Chromium about 30 %, the Voila servers
+# about 20 %, page kernels and their warm parents 17 %, pytest itself 11 %, JupyterLab, `workshop
+# serve` and JupyterHub the rest), so balance alone cannot bring it under 6 minutes. Still not the
+# default: in one of three runs before this, the room view in tests/browser/test_browser_room.py did
+# not show a shared answer within its 120 s; not reproduced since (3 runs beside two busy loops, 25
+# room views under load, 2 full runs and 3 runs of the long browser files on two workers); a failing
+# run's report now shows `workshop serve`'s logs and what the view showed.
 TEST_WORKERS ?= 0
 test: $(VENV)/.installed
 	$(BIN)/workshop check

@@ -13,7 +13,7 @@ from coproduction_kit.core.settings import PROJECT_ROOT, load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.widgets.session import PREVIEW, Session
 from coproduction_kit.store import Store, migrate
-from tests.helpers import (BROWSER_EVENTS, IN_CI, copy_course, missing, prepared_once, record_browser_events,
+from tests.helpers import (BROWSER_EVENTS, IN_CI, STOPPED_SERVER_LOGS, copy_course, missing, prepared_once, record_browser_events,
                            run_folder, server_log_tails, start_voila, stop_voila)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +30,41 @@ HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
 HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
 
 
+# The longest files, longest first (seconds of one run in one process, 2026-12-03). `make test`'s
+# workers take files in the order collected (--dist loadfile --no-loadscope-reorder), so these start
+# first and the short files fill in at the end: two long browser files never run last on one worker
+# while the other waits. Files not named keep their place after them.
+LONG_FILES = [
+    "tests/integration/test_hub.py",
+    "tests/browser/test_browser_room.py",
+    "tests/browser/test_evaluation_pairs.py",
+    "tests/integration/test_serve.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_phone.py",
+    "tests/browser/test_cofacilitators_browser.py",
+    "tests/integration/test_server_doors.py",
+    "tests/integration/test_cofacilitators.py",
+    "tests/browser/test_browser.py",
+    "tests/browser/test_touch.py",
+    "tests/integration/test_package.py",
+    "tests/browser/test_browser_preheat.py",
+    "tests/integration/test_page_kernels.py",
+    "tests/browser/test_power_map_by_hand.py",
+]
+
+
+def _longest_first(items):
+    rank = {path: n for n, path in enumerate(LONG_FILES)}
+    place = {}
+    for n, item in enumerate(items):
+        path = Path(str(item.path))
+        name = path.relative_to(TESTS.parent).as_posix() if path.is_relative_to(TESTS.parent) else str(path)
+        place[id(item)] = (rank.get(name, len(LONG_FILES)), n)
+    items.sort(key=lambda item: place[id(item)])
+
+
 def pytest_collection_modifyitems(config, items):
+    _longest_first(items)
     misplaced = []
     for item in items:
         path = Path(str(item.path))
@@ -56,6 +90,7 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"
     if report.when == "setup":
         BROWSER_EVENTS.clear()  # what the browser says from here on is this test's
+        STOPPED_SERVER_LOGS.clear()  # and so are the servers it stops
     if report.failed:  # what the servers running at the time, and the pages, said (a page that never came: why)
         for title, tail in server_log_tails():
             report.sections.append((title, tail))

@@ -52,16 +52,29 @@ def free_port() -> int:
 # The logs of the servers tests have started and not yet stopped: a failing test's report shows
 # their last lines (conftest.py), so a page that never came shows what its server said.
 SERVER_LOGS: dict[int, list[Path]] = {}
+# The logs of servers stopped during the current test: a test that stops its server in a `finally`
+# has done so before its report is made, and the report must still show them (conftest.py forgets
+# them when the next test starts).
+STOPPED_SERVER_LOGS: dict[int, list[Path]] = {}
+
+
+def forget_server(pid: int) -> None:
+    """A test server has stopped: its logs go on being shown until the current test's report."""
+    logs = SERVER_LOGS.pop(pid, None)
+    if logs:
+        STOPPED_SERVER_LOGS[pid] = logs
 
 
 def server_log_tails(lines: int = 40) -> list[tuple[str, str]]:
-    """(title, last lines) of every running test server's logs."""
+    """(title, last lines) of the logs of every test server running, or stopped during this test."""
     tails = []
-    for pid, logs in list(SERVER_LOGS.items()):
-        for log in logs:
-            if log.exists():
-                tail = log.read_text(errors="replace").splitlines()[-lines:]
-                tails.append((f"server log {log} (pid {pid})", "\n".join(tail)))
+    for running, servers in ((True, SERVER_LOGS), (False, STOPPED_SERVER_LOGS)):
+        for pid, logs in list(servers.items()):
+            for log in logs:
+                if log.exists():
+                    tail = log.read_text(errors="replace").splitlines()[-lines:]
+                    state = "" if running else ", stopped"
+                    tails.append((f"server log {log} (pid {pid}{state})", "\n".join(tail)))
     return tails
 
 
@@ -144,7 +157,7 @@ def start_voila(workshop, port: int | None = None, args: tuple[str, ...] = (), e
 
 
 def stop_voila(process, kill: bool = False) -> None:
-    SERVER_LOGS.pop(process.pid, None)
+    forget_server(process.pid)
     if kill:
         process.kill()
     else:
@@ -338,7 +351,7 @@ def serve(tmp_path, *extra, course=None):
 
 
 def stop_serve(process):
-    SERVER_LOGS.pop(process.pid, None)
+    forget_server(process.pid)
     process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=60)

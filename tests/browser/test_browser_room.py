@@ -6,6 +6,7 @@ Runs the real `workshop serve` (participants' Voilà and the facilitators' Jupyt
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.helpers import choose_pseudonym, link_after, serious_violations, serve, stop_serve
 from coproduction_kit.core.settings import load_config
@@ -53,7 +54,12 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         payment = load_curriculum(workshop.curriculum_dir).module("payment")["title"]
         room.goto(link_after(lines, "Room view"))
         room.get_by_role("button", name=payment).click()  # the module picker
-        room.get_by_text("Browser answer 0").wait_for()
+        try:
+            room.get_by_text("Browser answer 0").wait_for()
+        except PlaywrightTimeout:  # say what the facilitator saw instead (the servers' logs follow)
+            chosen = room.locator(".widget-toggle-button.mod-active").all_inner_texts()
+            raise AssertionError(f"the room view never showed 'Browser answer 0'; module chosen: {chosen}; it showed:\n"
+                                 + room.locator("body").inner_text()[-3000:]) from None
         assert room.get_by_text("5 shared with the room · not revealed").count() >= 1
         assert room.get_by_text("room-person-0").count() == 0  # no pseudonyms in the room view
 
