@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import re
+import signal
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -264,7 +265,20 @@ def main() -> None:
     server.listen(bind.port or 80, bind.hostname or "")
     log.info("Workshop %s: the door to its store and data listens on %s%s",
              workshop.workshop_id, bind.geturl().rstrip("/"), prefix)
-    ioloop.IOLoop.current().start()
+    loop = ioloop.IOLoop.current()
+
+    def stop(name: str) -> None:
+        log.info("Stopping on %s", name)
+        server.stop()
+        loop.stop()
+
+    # JupyterHub stops a service with SIGINT (then SIGTERM, then SIGKILL, seconds apart). A process
+    # started as a background job of a script inherits SIGINT ignored, and Python leaves it so: the
+    # service would keep the hub waiting. Both signals stop it, whatever it inherited.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.asyncio_loop.add_signal_handler(sig, stop, sig.name)
+    loop.start()
+    store.close()
 
 
 if __name__ == "__main__":

@@ -8,14 +8,19 @@ hub's "whose token is this" answered by the test, so one route is checked in a s
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from tornado import httpserver
 
 from coproduction_kit.server import hub_service
 from coproduction_kit.store.client import StoreClient
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 
 pytestmark = pytest.mark.server
 PREFIX = "/services/workshop/"
@@ -81,3 +86,29 @@ def test_a_curious_participant_cannot_reach_the_sessions_clock_through_the_servi
     assert all(status in (400, 403, 404) for _, status, _ in statuses), statuses
     assert store.session_clock(workshop.workshop_id, "series", 2) == before  # still running, untouched
     assert all("running" not in body and "segment" not in body for _, _, body in statuses)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_the_service_stops_at_once_when_the_hub_stops_it_even_with_sigint_ignored(sig, postgres_url, tmp_path):
+    """JupyterHub stops its services with SIGINT, then SIGTERM seconds later. Started as a background job
+    of a script (SIGINT ignored, which a child inherits), the service used to sit through SIGINT and
+    keep the hub's shutdown waiting; now either signal stops it, cleanly (exit 0)."""
+    port = free_port()
+    env = dict(os.environ, WORKSHOP_STORE_URL=postgres_url, WORKSHOP_DATA_DIR=str(tmp_path / "data"),
+               WORKSHOP_ID="signal-test", JUPYTERHUB_SERVICE_URL=f"http://127.0.0.1:{port}",
+               JUPYTERHUB_API_TOKEN="unused", JUPYTERHUB_API_URL="http://127.0.0.1:9/hub/api")
+    log = tmp_path / "service.log"
+    with log.open("w") as out:
+        service = subprocess.Popen([sys.executable, "-m", "coproduction_kit.server.hub_service"], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert wait_until(lambda: "listens on" in log.read_text() or service.poll() is not None, 60), log.read_text()
+        assert service.poll() is None, log.read_text()
+        started = time.monotonic()
+        service.send_signal(sig)
+        assert service.wait(5) == 0, log.read_text()
+        assert time.monotonic() - started < 5 and f"Stopping on {sig.name}" in log.read_text()
+    finally:
+        if service.poll() is None:
+            service.kill()
