@@ -66,7 +66,10 @@ def _shared_like(look: w.Widget) -> w.Widget:
 
 
 def share_looks() -> None:
-    """Point every control of this kernel at the shared model of its look; close the copies no control uses."""
+    """Point every control of this kernel at the shared model of its look; close the copies no control uses.
+
+    The kernel's open widgets are read from ipywidgets' own registry (``widget._instances``, not a
+    public name: tests/unit/test_looks.py fails if an upgrade moves it)."""
     controls = [widget for widget in list(_widget_module._instances.values())
                 if widget.comm is not None and not isinstance(widget, _Frozen)]
     replaced = {}
