@@ -43,18 +43,24 @@ LCP = """() => new Promise(done => new PerformanceObserver(list => {
 }).observe({type: 'largest-contentful-paint', buffered: true}))"""
 
 
-def interactive(browser, url: str, cookie: str | None, ready: str) -> tuple[float, float]:
-    """(seconds until ``ready`` is enabled, largest contentful paint in seconds), a fresh cache, 4× CPU."""
+def phone_page(browser, url: str, cookie: str | None):
+    """(context, page, DevTools session) of a phone with an empty cache, the participant's cookie, 4× CPU."""
     context = browser.new_context(**PHONE)
     if cookie:
         context.add_cookies([{"name": "workshop_participant", "value": cookie, "url": url.split("/voila/")[0] + "/"}])
     page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    return context, page, cdp
+
+
+def interactive(browser, url: str, cookie: str | None, ready: str) -> tuple[float, float]:
+    """(seconds until ``ready`` is enabled, largest contentful paint in seconds), a fresh cache, 4× CPU."""
+    context, page, _ = phone_page(browser, url, cookie)
     page.set_default_timeout(180_000)
     said = []  # the page's console and its sockets, printed if it never becomes interactive
     page.on("console", lambda m: said.append(f"{time.strftime('%H:%M:%S')} {m.type}: {m.text[:300]}"))
     page.on("websocket", lambda ws: said.append(f"{time.strftime('%H:%M:%S')} websocket {ws.url}"))
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     page.goto(url, wait_until="commit")
     try:
         page.locator(ready).wait_for(state="visible")

@@ -22,7 +22,8 @@ import psutil
 
 from common import stop, wait_until_quiet
 from interactive import BROWSER_ARGS
-from page_weight import PHONE, ready_for
+from page_weight import ready_for
+from phone import phone_page
 from room import join, one_textarea, plain_voila, workshop_server
 
 PHASES = ("before Voilà's scripts", "Voilà's front end, until the kernel's socket", "widgets, until interactive")
@@ -40,13 +41,8 @@ Object.assign(window.WebSocket, Native);
 
 def profile(browser, url: str, cookie: str | None, ready: str) -> tuple[list[float], list[float], list[list[tuple[str, float]]]]:
     """(moments in s, busy seconds per phase, top scripts per phase) for one visit at 4× CPU."""
-    context = browser.new_context(**PHONE)
-    if cookie:
-        context.add_cookies([{"name": "workshop_participant", "value": cookie, "url": url.split("/voila/")[0] + "/"}])
-    page = context.new_page()
+    context, page, cdp = phone_page(browser, url, cookie)
     page.add_init_script(MARKS)
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     cdp.send("Profiler.enable")
     cdp.send("Profiler.setSamplingInterval", {"interval": 500})
     cdp.send("Profiler.start")

@@ -63,22 +63,30 @@ def compress(app: Application) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _calls(notebook: Path, version: tuple[int, int]) -> frozenset[str]:
-    """The on-demand extensions a notebook's code cells call for (read once per version of the file)."""
-    cells = json.loads(notebook.read_text("utf-8"))["cells"]
-    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-    return frozenset(name for name, calls in ON_DEMAND.items()
-                     if any(re.search(rf"\b{re.escape(call)}\s*\(", code) for call in calls))
+def _what_it_needs(notebook: Path, version: tuple[int, int]) -> tuple[frozenset[str], bool]:
+    """(the on-demand extensions a notebook's code cells call for, whether its metadata asks for
+    mathematics), read once per version of the file."""
+    content = json.loads(notebook.read_text("utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in content["cells"] if cell["cell_type"] == "code")
+    calls = frozenset(name for name, calls in ON_DEMAND.items()
+                      if any(re.search(rf"\b{re.escape(call)}\s*\(", code) for call in calls))
+    return calls, bool(content.get("metadata", {}).get("workshop", {}).get("mathematics"))
+
+
+def _needs(notebook_path: str, root_dir: str = "") -> tuple[frozenset[str], bool] | None:
+    """``_what_it_needs`` of a page's notebook; None when it cannot be read."""
+    notebook = Path(root_dir or ".", notebook_path)
+    try:
+        stat = notebook.stat()
+        return _what_it_needs(notebook.resolve(), (stat.st_mtime_ns, stat.st_size))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def needed_extensions(notebook_path: str, root_dir: str = "") -> frozenset[str] | None:
     """Which on-demand extensions a page needs; None when its notebook cannot be read (then all load)."""
-    notebook = Path(root_dir or ".", notebook_path)
-    try:
-        stat = notebook.stat()
-        return _calls(notebook.resolve(), (stat.st_mtime_ns, stat.st_size))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    needs = _needs(notebook_path, root_dir)
+    return None if needs is None else needs[0]
 
 
 def keep_needed_extensions(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
@@ -97,23 +105,14 @@ def keep_needed_extensions(page_config: dict, base_url: str, settings: dict, log
 NO_TYPESETTING = "voila/templates/workshop/static/no-typesetting.js"
 
 
-@functools.lru_cache(maxsize=64)
-def _mathematics(notebook: Path, version: tuple[int, int]) -> bool:
-    return bool(json.loads(notebook.read_text("utf-8")).get("metadata", {}).get("workshop", {}).get("mathematics"))
-
-
 def no_typesetting(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
                    notebook_path: str = "", **_) -> dict:
     """Voilà's ``page_config_hook``: the page loads a typesetter that does nothing instead of MathJax,
-    unless its notebook's metadata asks for mathematics (``{"workshop": {"mathematics": true}}``)."""
-    manager = settings.get("contents_manager")
-    notebook = Path(getattr(manager, "root_dir", "") or ".", notebook_path or "")
-    try:
-        stat = notebook.stat()
-        if notebook_path and _mathematics(notebook.resolve(), (stat.st_mtime_ns, stat.st_size)):
-            return page_config
-    except (OSError, ValueError, AttributeError, TypeError):
-        return page_config  # unreadable: as Voilà would have it
+    unless its notebook's metadata asks for mathematics (``{"workshop": {"mathematics": true}}``) or
+    cannot be read (then as Voilà would have it)."""
+    needs = _needs(notebook_path, getattr(settings.get("contents_manager"), "root_dir", ""))
+    if needs is None or needs[1]:
+        return page_config
     # Voilà's front end loads a MathJax 2 script from this address (fullMathjaxUrl) instead of MathJax 3.
     page_config["fullMathjaxUrl"] = url_path_join(base_url, NO_TYPESETTING)
     page_config["mathjaxConfig"] = "none"

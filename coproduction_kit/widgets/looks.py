@@ -53,8 +53,6 @@ def _traits(look: w.Widget) -> str:
 def _shared_like(look: w.Widget) -> w.Widget:
     """The kernel's shared model that looks like ``look`` (made, frozen, the first time)."""
     base = type(look)
-    if isinstance(look, _Frozen):
-        return look
     key = (base, _traits(look))
     shared = _shared.get(key)
     if shared is None or shared.comm is None:  # none yet, or closed with the page's widgets
