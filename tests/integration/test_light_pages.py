@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 
 from coproduction_kit.core.identity import PARTICIPANT_COOKIE
+from coproduction_kit.core.settings import PROJECT_ROOT
 from tests.helpers import Visitor, start_voila, stop_voila
 
 pytestmark = pytest.mark.server
@@ -123,5 +124,8 @@ def test_a_module_page_loads_a_typesetter_that_does_nothing_from_here_not_mathja
     config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
                                   page, re.S).group(1))
     assert config["fullMathjaxUrl"] == "/voila/templates/workshop/static/no-typesetting.js"
+    # Asked for without a cookie: the file is the kit's own, the same for everyone, and holds nothing of anyone's.
     headers, _, body = fetch(url + config["fullMathjaxUrl"].lstrip("/") + "?config=none&amp;delayStartupUntil=configured")
     assert "javascript" in headers["Content-Type"] and b"window.MathJax" in body and b"typesets nothing" in body
+    shipped = PROJECT_ROOT / "coproduction_kit/server/jupyter/voila/templates/workshop/static/no-typesetting.js"
+    assert body == shipped.read_bytes() and "Set-Cookie" not in headers
