@@ -1,10 +1,11 @@
 """axe-core (bundled with axe-playwright-python, nothing fetched) on Debian's Chromium, at phone
-width: no serious or critical violation on the start page, every module, the journal, withdrawal and
-the facilitators' report."""
+width: no serious or critical violation on the start page, the journal, withdrawal and the
+facilitators' report. Every module page is checked by tests/browser/test_phone.py, at 360 pixels in
+light and dark mode."""
 
 import pytest
 
-from tests.helpers import choose_pseudonym, module_paths, serious_violations
+from tests.helpers import choose_pseudonym, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +24,9 @@ def phone(chromium, voila_server):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "withdraw", *module_paths()])
+@pytest.mark.parametrize("path", ["", "withdraw"])
 def test_no_serious_accessibility_violation(phone, voila_server, path):
     phone.goto(voila_server + path)
-    if path.startswith("voila/render/"):
-        phone.locator(".workshop-exercise").first.wait_for()
-        phone.wait_for_timeout(1500)  # the widgets finish drawing
     assert serious_violations(phone) == []
 
 

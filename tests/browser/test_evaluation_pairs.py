@@ -1,9 +1,12 @@
-"""In Chromium on a phone: six people rate the evaluation's statements at the start with their
-pairing code and again at the end, typing the code back; one mistypes it, is told plainly, and
-loses nothing; `build_report` then shows the paired change with its 95% confidence interval.
+"""Six people rate the evaluation's statements at the start with their pairing code and again at
+the end, typing the code back; `build_report` then shows the paired change with its 95% confidence
+interval, from the store the server wrote.
 
-Each participant reads the code off the page, as a person notes it; the report reads the store
-the server wrote.  The server is this test's own, so the pairs counted are exactly these.
+Two of them do it in Chromium on a phone, reading the code off the page as a person notes it: one
+types it back, the other mistypes it first, is told plainly and loses nothing. The other four go
+through the same exercise widget in this process, on the server's store, as their page's kernel
+would (the report counts pairs only from five on, so they make the pairs enough to show).  The
+server is this test's own, so the pairs counted are exactly these.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import re
 import pytest
 
 from coproduction_kit.core.curriculum import load_curriculum
+from coproduction_kit.core.settings import load_config
 from coproduction_kit.review.report import build_report
 from coproduction_kit.store import Store
+from coproduction_kit.widgets import MatchedItems
+from coproduction_kit.widgets.session import PARTICIPANT, Session
 from tests.helpers import choose_pseudonym, start_voila, stop_voila
 
 pytestmark = pytest.mark.browser
@@ -27,6 +33,7 @@ POWER, CONFIDENCE = ("Service users should share in decisions about teaching and
 # table), so 1 ± 0.66 and d_z = 1 / 0.632 = 1.58.  Confidence changes by 1 each time: no spread.
 RATINGS = [(2, 4, 2, 3), (3, 4, 1, 2), (3, 3, 3, 4), (4, 5, 2, 3), (2, 3, 4, 5), (3, 4, 2, 3)]
 SENT = "Sent anonymously"
+ON_PHONES = (0, len(RATINGS) - 1)  # the first and the last (who mistypes the code) use Chromium
 
 
 @pytest.fixture
@@ -61,10 +68,32 @@ def _mistyped(code: str) -> str:
     return " ".join([words[0], words[1] + words[1][-1], *words[2:]])
 
 
-def test_six_people_pair_their_ratings_through_the_pages_and_the_report_shows_the_change(chromium, server, tmp_path):
+def _in_this_process(workshop, name: str, ratings: tuple[int, int, int, int]) -> None:
+    """One person's start and end ratings, sent through the evaluation's widget on the server's store."""
+    settings = load_config(workshop.data_dir, workshop_id=workshop.workshop_id, autosave_delay=0)
+    store = Store(settings.store_url)
+    try:
+        participant, _ = store.add_participant(settings.workshop_id, name)
+        page = Session(PARTICIPANT, settings, store, participant)
+        code = None
+        for exercise_id, power, confidence in (("orientation.evaluation-before", *ratings[0::2]),
+                                               ("closing.evaluation-after", *ratings[1::2])):
+            box = MatchedItems(exercise_id, session=page)
+            box._ratings["sharing-power"].value, box._ratings["confidence"].value = power, confidence
+            box._typed_code.value = code or ""
+            assert box._anonymous.send(), box.status
+            code = code or box._code
+    finally:
+        store.close()
+
+
+def test_six_people_pair_their_ratings_two_on_phones_and_the_report_shows_the_change(chromium, server, tmp_path):
     workshop, url = server
     shots = []
     for number, (power_before, power_after, confidence_before, confidence_after) in enumerate(RATINGS):
+        if number not in ON_PHONES:
+            _in_this_process(workshop, f"pair-{number}", RATINGS[number])
+            continue
         context = chromium.new_context(viewport={"width": 360, "height": 780}, has_touch=True, is_mobile=True)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)

@@ -9,6 +9,7 @@ import pytest
 
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.core.settings import load_config
+from tests.helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 MODULES = list(load_curriculum(load_config().curriculum_dir).modules)
@@ -18,14 +19,6 @@ EXERCISE_TEXT = (".workshop-prompt, .workshop-exercise .widget-label, .workshop-
                  ".workshop-exercise .widget-radio-box label, .workshop-exercise select, "
                  ".workshop-exercise input:not([type=radio]):not([type=checkbox]), .workshop-exercise textarea, "
                  ".workshop-status")
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def phone(chromium, voila_server, scheme: str, pseudonym: str):
@@ -40,10 +33,10 @@ def phone(chromium, voila_server, scheme: str, pseudonym: str):
     return context, page
 
 
-@pytest.fixture(scope="module", params=["light", "dark"])
-def scheme_page(request, chromium, voila_server):
-    context, page = phone(chromium, voila_server, request.param, f"phone-{request.param}")
-    yield request.param, page
+@pytest.fixture(scope="module")
+def phone_page(chromium, voila_server):
+    context, page = phone(chromium, voila_server, "light", "phone-schemes")
+    yield page
     context.close()
 
 
@@ -54,23 +47,29 @@ def open_module(page, voila_server, module_id):
 
 
 @pytest.mark.parametrize("module_id", MODULES)
-def test_a_module_on_a_360_pixel_phone(scheme_page, voila_server, module_id):
-    scheme, page = scheme_page
+def test_a_module_on_a_360_pixel_phone_in_light_and_dark_mode(phone_page, voila_server, module_id):
+    """The page is opened once and read in both schemes: the kit's dark mode is CSS alone
+    (workshop.css and the power map's stylesheet, `prefers-color-scheme`), which the browser applies
+    again when the system's scheme changes, as on a phone switching at dusk."""
+    page = phone_page
+    page.emulate_media(color_scheme="light")
     open_module(page, voila_server, module_id)
-    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-    width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
-    assert width[0] <= width[1], f"{width[0]} px wide at {width[1]}"
-    # Voilà's pages scroll inside #rendered_cells: nothing in it is wider than it either.
-    inner = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.getElementById('rendered_cells'))")
-    assert inner[0] <= inner[1], f"the page's content is {inner[0]} px wide in {inner[1]}"
-    sizes = page.evaluate("""selector => [...document.querySelectorAll(selector)]
-        .filter(e => e.offsetParent !== null)
-        .map(e => [parseFloat(getComputedStyle(e).fontSize), e.className || e.tagName, e.textContent.slice(0, 40)])""",
-                          EXERCISE_TEXT)
-    assert len(sizes) > 10
-    assert [s for s in sizes if s[0] < 16] == []
-    # Colour contrast included: in dark mode, every text on its card and the page.
-    assert serious_violations(page) == []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], f"{scheme}: {width[0]} px wide at {width[1]}"
+        # Voilà's pages scroll inside #rendered_cells: nothing in it is wider than it either.
+        inner = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.getElementById('rendered_cells'))")
+        assert inner[0] <= inner[1], f"{scheme}: the page's content is {inner[0]} px wide in {inner[1]}"
+        sizes = page.evaluate("""selector => [...document.querySelectorAll(selector)]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [parseFloat(getComputedStyle(e).fontSize), e.className || e.tagName, e.textContent.slice(0, 40)])""",
+                              EXERCISE_TEXT)
+        assert len(sizes) > 10
+        assert [s for s in sizes if s[0] < 16] == []
+        # Colour contrast included: in dark mode, every text on its card and the page.
+        assert serious_violations(page) == [], scheme
 
 
 def test_the_progress_line_changes_when_an_answer_saves(chromium, voila_server):
