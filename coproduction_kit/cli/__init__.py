@@ -16,7 +16,11 @@ import sys
 
 from traitlets import TraitError
 
-from coproduction_kit.cli.command import Command, fail
+from coproduction_kit.core.lean_imports import leave_out_unused_grammars
+
+leave_out_unused_grammars()  # before a command imports nbgrader or nbformat: core/lean_imports.py
+
+from coproduction_kit.cli.command import Command, fail  # noqa: E402
 
 # name -> (the command's class, loaded only when it runs; its line in `workshop --help`)
 SUBCOMMANDS = {

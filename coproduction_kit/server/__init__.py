@@ -3,6 +3,10 @@
 import os
 from pathlib import Path
 
+from coproduction_kit.core.lean_imports import leave_out_unused_grammars
+
+leave_out_unused_grammars()  # before the servers import Jupyter's: core/lean_imports.py
+
 # The Voilà template "workshop" is Jupyter data: an installed kit puts it in
 # ``share/jupyter/voila/templates/workshop/``, where Voilà finds it as it finds its own.  A checkout
 # serves it from here, put first on JUPYTER_PATH, so the template being edited is the one served

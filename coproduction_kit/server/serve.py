@@ -237,7 +237,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n"
         f"c.IdentityProvider.token = {facilitator_token!r}\n")
     facilitators = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        [sys.executable, "-m", "coproduction_kit.server.lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",
          f"--ServerApp.root_dir={lab_root}",
          "--VoilaConfiguration.template=workshop", "--VoilaConfiguration.show_tracebacks=True",
