@@ -59,7 +59,9 @@ c.Spawner.http_timeout = 120
 # on. So the proxy waits as long as a server may take to start, and a little more.
 c.ConfigurableHTTPProxy.command = [str(bin_dir / "configurable-http-proxy"),
                                    f"--proxy-timeout={(c.Spawner.start_timeout + 30) * 1000}"]
-c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
+# jupyterhub-singleuser, started through the kit so that it skips a grammar nothing uses
+# (coproduction_kit/server/singleuser.py).
+c.Spawner.cmd = [sys.executable, "-m", "coproduction_kit.server.singleuser"]
 # The hub's own state (its users and their servers; not the answers) beside the workshop's data,
 # for the hub's account alone: its cookie secret would let anyone who reads it act as anyone.
 hub_state = data_dir / "hub"

@@ -224,7 +224,7 @@ def hub(hub_postgres, system_accounts, tmp_path_factory, prepared_course):
     if system_accounts:  # a process per system account, as JupyterHub's default spawner does
         spawner = textwrap.dedent(f"""\
             c.JupyterHub.spawner_class = "localprocess"
-            c.Spawner.cmd = [{str(system_accounts["python"])!r}, "-m", "jupyterhub.singleuser"]
+            c.Spawner.cmd = [{str(system_accounts["python"])!r}, "-m", "coproduction_kit.server.singleuser"]
             c.Spawner.environment = {{**c.Spawner.environment, **{system_accounts["env"]!r}}}""")
     else:
         homes = Path(tempfile.mkdtemp(prefix="wh-"))

@@ -308,7 +308,7 @@ def test_the_image_installs_the_kit_and_runs_the_single_user_server(dockerfile, 
     assert any("/srv/workshop-kit[hub]" in words for words in installs)
     assert "WORKSHOP_DATA_DIR" not in dockerfile.envs  # a participant's server must not have one
     assert ("USER", "1000") in instructions
-    assert json.loads(dockerfile.cmd) == [values["singleuser"]["cmd"]] == ["jupyterhub-singleuser"]
+    assert json.loads(dockerfile.cmd) == values["singleuser"]["cmd"] == ["python", "-m", "coproduction_kit.server.singleuser"]
 
 
 def test_the_image_and_the_values_point_at_the_kits_single_user_settings(dockerfile, values):

@@ -26,6 +26,7 @@ def imported_after(statement: str) -> dict:
 
 
 @pytest.mark.parametrize("entry", ["coproduction_kit.server.app", "coproduction_kit.server.facilitator_app",
+                                   "coproduction_kit.server.singleuser",
                                    "coproduction_kit.server.lean_kernel", "coproduction_kit.server.lab",
                                    "coproduction_kit.cli"])
 def test_the_kits_processes_leave_the_grammar_out(entry):
