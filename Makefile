@@ -31,19 +31,19 @@ serve: $(VENV)/.installed
 
 # pytest exits non-zero when a test fails and also when it ran none (exit 5), so either fails
 # `make test` and CI. `make test ARGS=tests/unit` runs the quick layer alone.
-# One process by default. `make test TEST_WORKERS=2` runs two pytest-xdist workers (a file's tests on
-# one worker, so its module fixtures are made once). Workers take files in the order collected, and
-# tests/conftest.py collects the longest files first (LONG_FILES), so the short ones fill in at the
-# end: both workers finished within a second of each other, 8 min 35 s for the suite in a worktree on
-# 2 cores shared with another engineer's work (2026-12-03), against 12 min 48 s in one process.
-# The suite is CPU-bound (about 14-16 CPU-minutes; by process: Chromium about 30 %, the Voila servers
-# about 20 %, page kernels and their warm parents 17 %, pytest itself 11 %, JupyterLab, `workshop
-# serve` and JupyterHub the rest), so balance alone cannot bring it under 6 minutes. Still not the
-# default: in one of three runs before this, the room view in tests/browser/test_browser_room.py did
-# not show a shared answer within its 120 s; not reproduced since (3 runs beside two busy loops, 25
-# room views under load, 2 full runs and 3 runs of the long browser files on two workers); a failing
-# run's report now shows `workshop serve`'s logs and what the view showed.
-TEST_WORKERS ?= 0
+# Two pytest-xdist workers by default, one per core (`make test TEST_WORKERS=0` runs one process).
+# A file's tests run on one worker, so its module fixtures are made once; workers take files in the
+# order collected, and tests/conftest.py collects the longest files first (LONG_FILES), so the short
+# ones fill in at the end and both workers finish together. The suite is CPU-bound: by process,
+# Chromium about 30 %, the Voila servers about 20 %, page kernels and their warm parents 17 %,
+# pytest itself 11 %, JupyterLab, `workshop serve` and JupyterHub the rest (2026-12-03). Every
+# Jupyter server and nbformat import paid 1.6-2 s of CPU for a grammar nothing uses, until
+# coproduction_kit/core/lean_imports.py left it out. Two workers were opt-in for a while: one of
+# three runs had the room view in tests/browser/test_browser_room.py miss a shared answer within
+# its 120 s; it was not seen again in the runs since (runs beside busy loops, 25 room views under
+# load, full two-worker runs), and a failing run's report shows every server's log and what the
+# view showed.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed
 	$(BIN)/workshop check
 	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder) $(ARGS)

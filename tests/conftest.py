@@ -30,26 +30,28 @@ HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
 HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
 
 
-# The longest files, longest first (seconds of one run in one process, 2026-12-03). `make test`'s
-# workers take files in the order collected (--dist loadfile --no-loadscope-reorder), so these start
-# first and the short files fill in at the end: two long browser files never run last on one worker
-# while the other waits. Files not named keep their place after them.
+# The longest files, longest first (seconds in a two-worker run, 2026-12-03). `make test`'s workers
+# take files in the order collected (--dist loadfile --no-loadscope-reorder), so these start first
+# and the short files fill in at the end: two long browser files never run last on one worker while
+# the other waits. Files not named keep their place after them.
 LONG_FILES = [
     "tests/integration/test_hub.py",
     "tests/browser/test_browser_room.py",
-    "tests/browser/test_evaluation_pairs.py",
     "tests/integration/test_serve.py",
-    "tests/browser/test_accessibility.py",
     "tests/browser/test_phone.py",
-    "tests/browser/test_cofacilitators_browser.py",
     "tests/integration/test_server_doors.py",
-    "tests/integration/test_cofacilitators.py",
+    "tests/integration/test_voila_render.py",
+    "tests/browser/test_cofacilitators_browser.py",
+    "tests/browser/test_evaluation_pairs.py",
     "tests/browser/test_browser.py",
-    "tests/browser/test_touch.py",
-    "tests/integration/test_package.py",
-    "tests/browser/test_browser_preheat.py",
     "tests/integration/test_page_kernels.py",
+    "tests/browser/test_accessibility.py",
+    "tests/integration/test_package.py",
     "tests/browser/test_power_map_by_hand.py",
+    "tests/integration/test_cofacilitators.py",
+    "tests/browser/test_browser_preheat.py",
+    "tests/integration/test_light_pages.py",
+    "tests/browser/test_touch.py",
 ]
 
 
