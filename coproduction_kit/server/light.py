@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from pathlib import Path
 
@@ -119,9 +120,25 @@ def no_typesetting(page_config: dict, base_url: str, settings: dict, log, voila_
     return page_config
 
 
+# A prototype (issue #17, branch light-front): ``WORKSHOP_FRONT=light`` in the server's environment
+# serves module pages with the light front end (front/, built into the template's static/light-front.js)
+# instead of Voilà's JupyterLab application. Unset, pages are as they were.
+FRONT_ENV = "WORKSHOP_FRONT"
+
+
+def light_front(page_config: dict) -> dict:
+    """The page's config says which front end draws its widgets: "light" when the server was started
+    with ``WORKSHOP_FRONT=light``; otherwise nothing is added and Voilà's own front end runs."""
+    if os.environ.get(FRONT_ENV, "") == "light":
+        page_config["workshopFront"] = "light"
+    return page_config
+
+
 def light_page(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
                notebook_path: str, **extra) -> dict:
-    """The participants' ``page_config_hook``: only the extensions the page uses, and no MathJax."""
+    """The participants' ``page_config_hook``: only the extensions the page uses, and no MathJax (and,
+    with ``WORKSHOP_FRONT=light``, the light front end)."""
     page_config = keep_needed_extensions(page_config, base_url, settings, log, voila_configuration,
                                          notebook_path=notebook_path, **extra)
-    return no_typesetting(page_config, base_url, settings, log, voila_configuration, notebook_path=notebook_path)
+    page_config = no_typesetting(page_config, base_url, settings, log, voila_configuration, notebook_path=notebook_path)
+    return light_front(page_config)
