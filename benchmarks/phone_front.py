@@ -1,0 +1,138 @@
+"""Voilà's front end against the light one (front/, issue #17): a module page interactive on a phone at 4× CPU.
+
+    .venv/bin/python benchmarks/phone_front.py [MODULE ...]     # payment and power by default; about 5 minutes
+
+In one run: plain Voilà's one-textarea page, then for each module the kit's server twice, once as it
+is (Voilà's front end) and once with ``WORKSHOP_FRONT=light`` (the light front end), each with
+today's page waiting ready in its pool (``--pages``) and measured once its kernels have run the
+page and the server is quiet. Each page as in ``phone.py``: a participant who joined, a phone's
+screen, 4× CPU, an empty cache; the clock runs from the navigation until the page's last control is
+enabled. One visit first warms the server (not counted), then ``BENCH_PHONE_RUNS`` visits (3 by
+default) are timed, then one more is profiled as in ``phone_profile.py`` (main-thread busy time by
+phase). Every timed visit also counts the bytes it received over HTTP (compressed, as sent).
+
+The machine's load average is checked before each page: above ``BENCH_MAX_LOAD`` (1.5) the script
+waits a minute and looks again (at most ``BENCH_LOAD_WAITS`` times, 10 by default), and every row
+says the load it was measured at.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from common import stop, wait_until_quiet
+from interactive import BROWSER_ARGS
+from page_weight import ready_for
+from phone import phone_page
+from phone_profile import profile
+from room import join, one_textarea, plain_voila, workshop_server
+
+RUNS = int(os.environ.get("BENCH_PHONE_RUNS", "3"))
+MAX_LOAD = float(os.environ.get("BENCH_MAX_LOAD", "1.5"))
+LOAD_WAITS = int(os.environ.get("BENCH_LOAD_WAITS", "10"))
+FRONTS = {"Voilà's front end": "", "light front end": "light"}
+
+
+def quiet_machine() -> float:
+    """The 1-minute load average once it is at most MAX_LOAD (or after LOAD_WAITS minutes of waiting)."""
+    for _ in range(LOAD_WAITS):
+        load = os.getloadavg()[0]
+        if load <= MAX_LOAD:
+            return load
+        print(f"  load average {load:.2f} > {MAX_LOAD}: waiting a minute", file=sys.stderr, flush=True)
+        time.sleep(60)
+    return os.getloadavg()[0]
+
+
+def timed_visit(browser, url: str, cookie: str | None, ready: str) -> tuple[float, int, int]:
+    """(seconds until ``ready`` is enabled, HTTP bytes received, requests) for a first visit at 4× CPU."""
+    context, page, cdp = phone_page(browser, url, cookie)
+    received = {"bytes": 0, "requests": 0}
+
+    def finished(event):
+        received["bytes"] += event.get("encodedDataLength", 0)
+        received["requests"] += 1
+
+    cdp.send("Network.enable")
+    cdp.on("Network.loadingFinished", finished)
+    page.goto(url, wait_until="commit")
+    page.locator(ready).wait_for(state="visible", timeout=180_000)
+    seconds = page.evaluate("performance.now()") / 1000
+    page.wait_for_timeout(500)  # the last responses finish
+    context.close()
+    return seconds, received["bytes"], received["requests"]
+
+
+def measure(label: str, browser, url: str, cookie: str | None, ready: str) -> dict:
+    load = quiet_machine()
+    timed_visit(browser, url, cookie, ready)  # warms the server; not counted
+    runs = [timed_visit(browser, url, cookie, ready) for _ in range(RUNS)]
+    moments, busy, _ = profile(browser, url, cookie, ready)
+    row = {"what": label, "load": load, "load_after": os.getloadavg()[0], "runs": [r[0] for r in runs],
+           "interactive": statistics.median(r[0] for r in runs), "bytes": statistics.median(r[1] for r in runs),
+           "requests": statistics.median(r[2] for r in runs), "moments": moments, "busy": busy}
+    print(f"{label}: " + ", ".join(f"{s:.2f}" for s in row["runs"]) + f" s (load {load:.2f} → {row['load_after']:.2f}); "
+          f"{row['bytes'] / 1e6:.2f} MB in {row['requests']:.0f} requests; profiled: interactive {moments[2]:.2f} s, "
+          f"busy {busy[0]:.2f} s until the front end's script, {busy[1]:.2f} s until the kernel's socket "
+          f"({moments[1]:.2f} s), {busy[2]:.2f} s until interactive", flush=True)
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    lines = [f"| page | front end | interactive at 4× CPU (median of {RUNS}) | each run | load average (before → after) "
+             "| first visit, HTTP | profiled visit: busy until the front end's script / until the kernel's socket / "
+             "until interactive |",
+             "| --- | --- | ---: | --- | --- | ---: | --- |"]
+    for r in rows:
+        page, _, front = r["what"].partition(", ")
+        busy = " / ".join(f"{b:.2f} s" for b in r["busy"])
+        lines.append(f"| {page} | {front or 'Voilà'} | {r['interactive']:.2f} s | "
+                     f"{', '.join(f'{s:.2f}' for s in r['runs'])} | {r['load']:.2f} → {r['load_after']:.2f} | "
+                     f"{r['bytes'] / 1e6:.2f} MB ({r['requests']:.0f} requests) | {busy} (socket at {r['moments'][1]:.2f} s) |")
+    return "\n".join(lines)
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.store import migrate
+
+    modules = sys.argv[1:] or ["payment", "power"]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        tmp = Path(folder)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
+        plain, plain_url = plain_voila(one_textarea(tmp / "plain"), tmp / "plain.log")
+        try:
+            rows.append(measure("plain Voilà (one textarea), Voilà's front end", browser, plain_url, None, "textarea:not([disabled])"))
+        finally:
+            stop(plain)
+        for module in modules:
+            for front, setting in FRONTS.items():
+                workshop = load_config(tmp / f"{module}-{setting or 'voila'}", workshop_id=f"front-{module}")
+                migrate(workshop.store_url)
+                os.environ["WORKSHOP_FRONT"] = setting  # read by the server's page hook (server/light.py)
+                server, base = workshop_server(workshop, tmp / f"{module}-{setting}.log", "--pages", module,
+                                               "--room", str(RUNS + 4))
+                try:
+                    wait_until_quiet(psutil.Process(server.pid))
+                    cookie = join(base, f"front-{module}")
+                    rows.append(measure(f"`{module}`, {front}", browser, f"{base}voila/render/{module}.ipynb", cookie,
+                                        ready_for(module)))
+                finally:
+                    stop(server)
+                    os.environ.pop("WORKSHOP_FRONT", None)
+        browser.close()
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
