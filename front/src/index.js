@@ -56,7 +56,11 @@ function shutDownOnLeave(kernel) {
 async function start() {
   const kernelId = PageConfig.getOption('kernelId');
   const serverSettings = ServerConnection.makeSettings();
-  const kernel = new KernelConnection({ model: { id: kernelId, name: '' }, serverSettings, handleComms: true });
+  // Comms stay on the kernel's main shell: Voilà's kernel socket refuses the messages that would open
+  // a subshell (JupyterLab's services ask for one per comm target when the kernel offers them).
+  const kernel = new KernelConnection({
+    model: { id: kernelId, name: '' }, serverSettings, handleComms: true, commsOverSubshells: 'disabled',
+  });
   const manager = new LightManager(kernel);
   window.workshopLight = { kernel, manager };
   shutDownOnLeave(kernel);
