@@ -1,0 +1,104 @@
+"""The light participant front end (front/, issue #17; a prototype switched on by ``WORKSHOP_FRONT=light``).
+
+Its own server with the switch on, so these run in the normal suite; the other browser tests run
+against it with ``WORKSHOP_FRONT=light`` in the environment of pytest (see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.helpers import choose_pseudonym, start_voila, stop_voila
+
+pytestmark = pytest.mark.browser
+READY = 'button:has-text("Submit my shared answers"):not([disabled])'
+
+
+@pytest.fixture(scope="module")
+def light_server(prepared):
+    process, url = start_voila(prepared, env={"WORKSHOP_FRONT": "light"})
+    try:
+        yield url
+    finally:
+        stop_voila(process)
+
+
+@pytest.fixture
+def phone_page(chromium, light_server):
+    context = chromium.new_context(viewport={"width": 360, "height": 780}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.asked = asked
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_participant_answers_shares_and_submits_with_the_light_front_end(phone_page, light_server):
+    page = phone_page
+    choose_pseudonym(page, light_server, "light-tester")
+    page.get_by_text("You are taking part as").wait_for()
+    page.goto(f"{light_server}voila/render/payment.ipynb")
+    page.locator(READY).wait_for(state="visible")
+    assert page.evaluate("document.body.dataset.workshopFront") == "ready"
+    exercise = page.locator(".workshop-exercise").first
+    exercise.locator("textarea").press_sequentially("Typed on the light page.", delay=10)
+    exercise.get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
+    exercise.get_by_label("Share with the facilitators").check()
+    page.wait_for_timeout(1500)  # the share change saves after the same short pause
+    page.get_by_role("button", name="Submit my shared answers").click()
+    page.get_by_text(re.compile(r"Sent at \d\d:\d\d:\d\d: 1 answer")).wait_for()
+
+    # Voilà's front end was not loaded, nor its styles' script; nothing came from any other host.
+    assert not [url for url in page.asked if "/voila/static/" in url or "voila-style.js" in url]
+    assert any("/static/light-front.js" in url for url in page.asked)
+    server = urlparse(light_server).netloc
+    assert {urlparse(url).netloc for url in page.asked if url.startswith("http")} == {server}
+
+
+def test_the_text_is_readable_when_the_light_front_end_never_arrives(phone_page, light_server):
+    page = phone_page
+    choose_pseudonym(page, light_server, "light-text-first")
+    page.get_by_text("You are taking part as").wait_for()
+    page.route(re.compile(r".*/static/light-front\.js.*"), lambda route: route.abort())
+    page.goto(f"{light_server}voila/render/power.ipynb")
+    page.get_by_role("heading", name="What this module is about").wait_for(state="visible", timeout=60_000)
+    assert page.get_by_text("Getting the exercises ready").is_visible()
+    assert page.locator(".widget-textarea").count() == 0
+
+
+def test_the_light_front_end_runs_after_the_text_is_painted(phone_page, light_server):
+    page = phone_page
+    choose_pseudonym(page, light_server, "light-paint-first")
+    page.get_by_text("You are taking part as").wait_for()
+    page.goto(f"{light_server}voila/render/payment.ipynb")
+    page.locator(READY).wait_for(state="visible")
+    times = page.evaluate("""() => ({
+        paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+        front: performance.getEntriesByName('workshop-front-start')[0].startTime})""")
+    assert times["paint"] <= times["front"], times
+
+
+def test_an_unknown_widget_module_fails_loudly_and_fetches_nothing(phone_page, light_server):
+    """A widget from a module not in the bundle is an error in the console and on the page; no script
+    is asked for from anywhere (Voilà's front end would try a CDN)."""
+    page = phone_page
+    choose_pseudonym(page, light_server, "light-unknown")
+    page.get_by_text("You are taking part as").wait_for()
+    page.goto(f"{light_server}voila/render/payment.ipynb")
+    page.locator(READY).wait_for(state="visible")
+    before = len(page.asked)
+    error = page.evaluate("""async () => {
+        try { await window.workshopLight.manager.loadClass('AModel', 'some-widget-module', '1.0.0'); return null; }
+        catch (e) { return String(e.message || e); }
+    }""")
+    assert "not in this page's bundle" in error
+    assert page.evaluate("window.workshopLight.manager.loadClass('IntSliderModel', '@jupyter-widgets/controls', "
+                         "'3.0.0').then(() => null, e => String(e.message))").startswith("@jupyter-widgets/controls@3.0.0")
+    assert len(page.asked) == before
