@@ -126,10 +126,11 @@ def no_typesetting(page_config: dict, base_url: str, settings: dict, log, voila_
 FRONT_ENV = "WORKSHOP_FRONT"
 
 
-def light_front(page_config: dict) -> dict:
+def light_front(page_config: dict, mathematics: bool = False) -> dict:
     """The page's config says which front end draws its widgets: "light" when the server was started
-    with ``WORKSHOP_FRONT=light``; otherwise nothing is added and Voilà's own front end runs."""
-    if os.environ.get(FRONT_ENV, "") == "light":
+    with ``WORKSHOP_FRONT=light`` and the page needs no typesetting (the light front end has no
+    MathJax); otherwise nothing is added and Voilà's own front end runs."""
+    if os.environ.get(FRONT_ENV, "") == "light" and not mathematics:
         page_config["workshopFront"] = "light"
     return page_config
 
@@ -141,4 +142,5 @@ def light_page(page_config: dict, base_url: str, settings: dict, log, voila_conf
     page_config = keep_needed_extensions(page_config, base_url, settings, log, voila_configuration,
                                          notebook_path=notebook_path, **extra)
     page_config = no_typesetting(page_config, base_url, settings, log, voila_configuration, notebook_path=notebook_path)
-    return light_front(page_config)
+    # A notebook that cannot be read, or asks for mathematics, keeps Voilà's front end (and MathJax).
+    return light_front(page_config, mathematics=page_config.get("mathjaxConfig") != "none")

@@ -86,3 +86,24 @@ def test_the_typesetter_answers_every_call_voilas_front_end_makes_to_mathjax_2()
     stub = (PROJECT_ROOT / "coproduction_kit/server/jupyter/voila/templates/workshop/static/no-typesetting.js").read_text()
     for call in called:
         assert re.search(rf"\b{call.split('.')[-1]}:", stub), f"no-typesetting.js does not define MathJax.{call}"
+
+
+def front(notebook_path, root_dir, monkeypatch, setting):
+    if setting is None:
+        monkeypatch.delenv("WORKSHOP_FRONT", raising=False)
+    else:
+        monkeypatch.setenv("WORKSHOP_FRONT", setting)
+    config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
+    settings = {"contents_manager": SimpleNamespace(root_dir=str(root_dir))}
+    return light_page(config, "/", settings, None, None, notebook_path=notebook_path).get("workshopFront")
+
+
+def test_the_light_front_end_is_used_only_when_switched_on_and_never_for_mathematics(tmp_path, monkeypatch):
+    modules = PROJECT_ROOT / "modules"
+    assert front("payment.ipynb", modules, monkeypatch, None) is None  # the default: Voilà's front end
+    assert front("payment.ipynb", modules, monkeypatch, "") is None
+    assert front("payment.ipynb", modules, monkeypatch, "light") == "light"
+    notebook = nbformat.v4.new_notebook(metadata={"workshop": {"mathematics": True}})
+    nbformat.write(notebook, tmp_path / "maths.ipynb")
+    assert front("maths.ipynb", tmp_path, monkeypatch, "light") is None  # it has no MathJax
+    assert front("missing.ipynb", tmp_path, monkeypatch, "light") is None
