@@ -87,7 +87,10 @@ def test_the_wheel_holds_the_kit_its_content_and_jupyter_data_and_nothing_generi
             if name.startswith("coproduction_kit/content/")} == content_files()
     assert {name.removeprefix(data) for name in names if name.startswith(data)} == {
         f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2", f"{TEMPLATE}/workshop.css",
-        f"{TEMPLATE}/static/no-typesetting.js", SWITCH}
+        f"{TEMPLATE}/static/no-typesetting.js",
+        # the light front end (front/, built and committed; used with WORKSHOP_FRONT=light) and its licences
+        f"{TEMPLATE}/static/light-front.js", f"{TEMPLATE}/static/light-front.css",
+        f"{TEMPLATE}/static/light-front.js.LEGAL.txt", SWITCH}
     assert not any(name.startswith("coproduction_kit/server/jupyter/") for name in names)  # Jupyter data only
     assert "coproduction_kit/server/templates/landing.html" in names
     assert "coproduction_kit/server/hub_singleuser/jupyter_server_config.py" in names
