@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/phone_front.py [MODULE ...]     # payment and power by default; about 5 minutes
 
 In one run: plain Voilà's one-textarea page, then for each module the kit's server twice, once as it
-is (Voilà's front end) and once with ``WORKSHOP_FRONT=light`` (the light front end), each with
+with ``--front voila`` (Voilà's front end) and once with ``--front light`` (the light one, the default), each with
 today's page waiting ready in its pool (``--pages``) and measured once its kernels have run the
 page and the server is quiet. Each page as in ``phone.py``: a participant who joined, a phone's
 screen, 4× CPU, an empty cache; the clock runs from the navigation until the page's last control is
@@ -37,7 +37,7 @@ from room import join, one_textarea, plain_voila, workshop_server
 RUNS = int(os.environ.get("BENCH_PHONE_RUNS", "3"))
 MAX_LOAD = float(os.environ.get("BENCH_MAX_LOAD", "1.5"))
 LOAD_WAITS = int(os.environ.get("BENCH_LOAD_WAITS", "10"))
-FRONTS = {"Voilà's front end": "", "light front end": "light"}
+FRONTS = {"Voilà's front end": "voila", "light front end": "light"}
 
 
 def quiet_machine() -> float:
@@ -117,11 +117,10 @@ def main():
             stop(plain)
         for module in modules:
             for front, setting in FRONTS.items():
-                workshop = load_config(tmp / f"{module}-{setting or 'voila'}", workshop_id=f"front-{module}")
+                workshop = load_config(tmp / f"{module}-{setting}", workshop_id=f"front-{module}")
                 migrate(workshop.store_url)
-                os.environ["WORKSHOP_FRONT"] = setting  # read by the server's page hook (server/light.py)
                 server, base = workshop_server(workshop, tmp / f"{module}-{setting}.log", "--pages", module,
-                                               "--room", str(RUNS + 4))
+                                               "--room", str(RUNS + 4), "--front", setting)
                 try:
                     wait_until_quiet(psutil.Process(server.pid))
                     cookie = join(base, f"front-{module}")
@@ -129,7 +128,6 @@ def main():
                                         ready_for(module)))
                 finally:
                     stop(server)
-                    os.environ.pop("WORKSHOP_FRONT", None)
         browser.close()
     print(table(rows))
 

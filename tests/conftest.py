@@ -27,7 +27,7 @@ os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.
 # What each folder may use (README.md, "What is where"): a unit test starts no server, runs no
 # nbgrader command and drives no browser; a browser test says so with its marker.
 HEAVY_MARKERS = {"server", "nbgrader", "browser", "hub"}
-HEAVY_FIXTURES = {"voila_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
+HEAVY_FIXTURES = {"voila_server", "voila_front_server", "chromium", "prepared", "prepared_copy", "prepared_course", "postgres", "postgres_url"}
 
 
 # The longest files, longest first (seconds in a two-worker run, 2026-12-03). `make test`'s workers
@@ -199,6 +199,17 @@ def prepared_copy(tmp_path, prepared_course):
 def voila_server(prepared):
     """A real workshop Voilà server on a free loopback port; yields its base URL."""
     process, url = start_voila(prepared)
+    try:
+        yield url
+    finally:
+        stop_voila(process)
+
+
+@pytest.fixture(scope="session")
+def voila_front_server(prepared):
+    """The same server started with ``--front voila``: Voilà's own front end, the fallback a
+    facilitator can start with (server/light.py), for the tests of what the template does for it."""
+    process, url = start_voila(prepared, args=("--front", "voila"))
     try:
         yield url
     finally:

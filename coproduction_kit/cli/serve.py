@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, Enum, Integer, List, Unicode
 
 from coproduction_kit.cli.command import WORKSHOP_ALIASES, Command, checked_curriculum, fail, say
 
@@ -32,6 +32,9 @@ class ServeApp(Command):
     format = Unicode("series", help="The format --session refers to, from curriculum/series.yaml.").tag(config=True)
     today = Unicode("", help="Or name today's modules in order, comma-separated (e.g. power,payment).").tag(config=True)
     room = Integer(30, help="How many people will open a page at once (0 starts every page on demand).").tag(config=True)
+    front = Enum(["light", "voila"], "light", help=(
+        "What draws the participants' exercises: 'light', the kit's own (quick on a phone), or 'voila', "
+        "Voilà's own front end, slower, to fall back on if a page misbehaves.")).tag(config=True)
 
     aliases = {
         **WORKSHOP_ALIASES,
@@ -44,6 +47,7 @@ class ServeApp(Command):
         "format": "ServeApp.format",
         "today": "ServeApp.today",
         "room": "ServeApp.room",
+        "front": "ServeApp.front",
     }
     flags = {
         "lan": ({"ServeApp": {"lan": True}},

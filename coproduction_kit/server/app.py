@@ -29,13 +29,14 @@ Run it as ``python -m coproduction_kit.server.app`` (``workshop serve`` does, wi
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
 import voila.app
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Instance, Int, Unicode, default
+from traitlets import Enum, Float, Instance, Int, Unicode, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -61,7 +62,7 @@ from coproduction_kit.server.kernel_doors import (
 )
 from coproduction_kit.server.kernel_keys import KernelQueryHandler
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress, light_page
+from coproduction_kit.server.light import FRONTS, UNUSED_EXTENSIONS, VersionedFileHandler, compress, light_page
 from coproduction_kit.server.landing import (
     AboutHandler, FeedbackHandler, JournalHandler, LandingHandler, LeaveHandler, ResumeHandler, WithdrawHandler,
 )
@@ -75,8 +76,10 @@ _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
 
 
 def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None,
-                 plan: RoomPlan | None = None, tls: bool = False, sense: RoomSense | None = None) -> Config:
-    """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``)."""
+                 plan: RoomPlan | None = None, tls: bool = False, sense: RoomSense | None = None,
+                 front: str = "light") -> Config:
+    """Voilà's settings for a workshop; with a plan, kernels are preheated in pools (``pools.py``);
+    ``front`` is the front end that draws the pages' widgets (light.py, ``FRONTS``)."""
     c = Config()
     if plan is not None:
         c.VoilaConfiguration.preheat_kernel = True
@@ -98,7 +101,8 @@ def voila_config(workshop: WorkshopConfig, ip: str, port: int, token: str | None
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS  # a phone loads only what pages use
-    c.VoilaConfiguration.page_config_hook = light_page  # anywidget only where a power map is; no MathJax
+    # anywidget only where a power map is; no MathJax; the light front end unless front is "voila"
+    c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front=front)
     # Kernels whose page is closed are shut down after 10 idle minutes; open pages never are.
     c.MappingKernelManager.cull_idle_timeout = 600
     c.MappingKernelManager.cull_interval = 60
@@ -150,6 +154,10 @@ class WorkshopVoila(ServesTls, Voila):
         config=True)
     reserve = Int(2, help="Pooled kernels kept on a page the room has reached (latecomers, reloads).").tag(
         config=True)
+    front = Enum(list(FRONTS), "light", help=(
+        "What draws a participant's widgets: 'light', the kit's own front end (about 0.3 MB, quick on a "
+        "phone), or 'voila', Voilà's JupyterLab application (about 1.2 MB, 5-9 s at 4x CPU): a fallback "
+        "if a page misbehaves. A page that asks for mathematics always gets Voilà's.")).tag(config=True)
 
     # The options `workshop serve` and the tests give; Voilà's own (e.g. --token) are left out on
     # purpose: no secret goes on a command line, where `ps` shows it to every local user.
@@ -160,6 +168,7 @@ class WorkshopVoila(ServesTls, Voila):
         "room": "WorkshopVoila.room",
         "pages": "WorkshopVoila.pages",
         "reserve": "WorkshopVoila.reserve",
+        "front": "WorkshopVoila.front",
         "page-grace": "WorkshopVoila.page_grace",
         "kernels-per-participant": "WorkshopVoila.kernels_per_participant",
         "max-kernels": "WorkshopVoila.max_kernels",
@@ -266,7 +275,8 @@ def main(argv: list[str] | None = None) -> None:
                               give_back=app.page_grace + RETIRE_EVERY_MS / 1000)
     if app.certfile:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)  # pooled kernels check it
-    config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile), sense=sense)
+    config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile), sense=sense,
+                          front=app.front)
     config.merge(app.cli_config)
     app.update_config(config)
     app.workshop, app.room_plan, app.room_sense = workshop, plan or RoomPlan(), sense

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from pathlib import Path
 
@@ -120,27 +119,30 @@ def no_typesetting(page_config: dict, base_url: str, settings: dict, log, voila_
     return page_config
 
 
-# A prototype (issue #17, branch light-front): ``WORKSHOP_FRONT=light`` in the server's environment
-# serves module pages with the light front end (front/, built into the template's static/light-front.js)
-# instead of Voilà's JupyterLab application. Unset, pages are as they were.
-FRONT_ENV = "WORKSHOP_FRONT"
+# Which front end draws a participant's widgets (``WorkshopVoila.front``, ``--front``): "light" (front/,
+# built into the template's static/light-front.js: ipywidgets' manager on one kernel connection,
+# interactive at 4x CPU in 1.8-3.0 s, BENCHMARKS.md) or "voila" (Voilà's JupyterLab application,
+# 5-9 s), the fallback a facilitator can start with if a page misbehaves.
+FRONTS = ("light", "voila")
 
 
-def light_front(page_config: dict, mathematics: bool = False) -> dict:
-    """The page's config says which front end draws its widgets: "light" when the server was started
-    with ``WORKSHOP_FRONT=light`` and the page needs no typesetting (the light front end has no
-    MathJax); otherwise nothing is added and Voilà's own front end runs."""
-    if os.environ.get(FRONT_ENV, "") == "light" and not mathematics:
+def light_front(page_config: dict, front: str = "light", mathematics: bool = False) -> dict:
+    """The page's config says which front end draws its widgets: "light" unless the server was
+    started with ``--front voila`` or the page needs typesetting (the light front end has no MathJax);
+    otherwise nothing is added and Voilà's own front end runs."""
+    if front not in FRONTS:
+        raise ValueError(f"front must be one of {FRONTS}, not {front!r}")
+    if front == "light" and not mathematics:
         page_config["workshopFront"] = "light"
     return page_config
 
 
 def light_page(page_config: dict, base_url: str, settings: dict, log, voila_configuration,
-               notebook_path: str, **extra) -> dict:
-    """The participants' ``page_config_hook``: only the extensions the page uses, and no MathJax (and,
-    with ``WORKSHOP_FRONT=light``, the light front end)."""
+               notebook_path: str, front: str = "light", **extra) -> dict:
+    """The participants' ``page_config_hook``: only the extensions the page uses, no MathJax, and the
+    light front end unless ``front`` is "voila"."""
     page_config = keep_needed_extensions(page_config, base_url, settings, log, voila_configuration,
                                          notebook_path=notebook_path, **extra)
     page_config = no_typesetting(page_config, base_url, settings, log, voila_configuration, notebook_path=notebook_path)
     # A notebook that cannot be read, or asks for mathematics, keeps Voilà's front end (and MathJax).
-    return light_front(page_config, mathematics=page_config.get("mathjaxConfig") != "none")
+    return light_front(page_config, front, mathematics=page_config.get("mathjaxConfig") != "none")

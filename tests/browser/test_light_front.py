@@ -1,7 +1,7 @@
-"""The light participant front end (front/, issue #17; a prototype switched on by ``WORKSHOP_FRONT=light``).
+"""The light participant front end (front/, issue #17), what draws a participant's widgets by default.
 
-Its own server with the switch on, so these run in the normal suite; the other browser tests run
-against it with ``WORKSHOP_FRONT=light`` in the environment of pytest (see BENCHMARKS.md).
+Every browser test drives it (the session's server is started as `workshop serve` starts it); these
+check what is its own: no Voilà scripts, the text first, no module fetched from anywhere.
 """
 
 from __future__ import annotations
@@ -11,19 +11,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.helpers import choose_pseudonym, start_voila, stop_voila
+from tests.helpers import choose_pseudonym
 
 pytestmark = pytest.mark.browser
 READY = 'button:has-text("Submit my shared answers"):not([disabled])'
 
 
 @pytest.fixture(scope="module")
-def light_server(prepared):
-    process, url = start_voila(prepared, env={"WORKSHOP_FRONT": "light"})
-    try:
-        yield url
-    finally:
-        stop_voila(process)
+def light_server(voila_server):
+    return voila_server
 
 
 @pytest.fixture

@@ -109,9 +109,11 @@ def _workshop_css() -> str:
     return (TEMPLATE_ROOT / "voila" / "templates" / "workshop" / "workshop.css").read_text()
 
 
-def test_a_module_s_text_can_be_read_before_its_widgets_are_live(chromium, voila_server):
-    """On a slow phone Voilà's scripts take seconds; the module's text shows without them, and a line
-    says the exercises are on their way (here the scripts never arrive: the browser refuses them)."""
+def test_a_module_s_text_can_be_read_before_its_widgets_are_live(chromium, voila_front_server):
+    """With Voilà's front end (``--front voila``, the fallback; test_light_front.py checks the same of the
+    light one): on a slow phone Voilà's scripts take seconds; the module's text shows without them, and
+    a line says the exercises are on their way (here the scripts never arrive: the browser refuses them)."""
+    voila_server = voila_front_server
     context, page = phone(chromium, voila_server, "light", "phone-text-first")
     try:
         page.route(re.compile(r".*/voila/static/voila\.js.*"), lambda route: route.abort())
@@ -128,9 +130,10 @@ def test_a_module_s_text_can_be_read_before_its_widgets_are_live(chromium, voila
         context.close()
 
 
-def test_voila_s_scripts_are_asked_for_only_after_the_text_is_painted(chromium, voila_server):
-    """Issue #17: on a phone the module's text is on screen before the page fetches Voilà's scripts
-    (about 1.3 MB), and the page still comes alive."""
+def test_voila_s_scripts_are_asked_for_only_after_the_text_is_painted(chromium, voila_front_server):
+    """Issue #17, with Voilà's front end (``--front voila``): on a phone the module's text is on screen
+    before the page fetches Voilà's scripts (about 1.3 MB), and the page still comes alive."""
+    voila_server = voila_front_server
     context, page = phone(chromium, voila_server, "light", "phone-paint-first")
     try:
         asked = []

@@ -1,4 +1,5 @@
-"""A widget ipywidgets gave up on is drawn again.
+"""With Voilà's front end (``--front voila``, the fallback), a widget ipywidgets gave up on is drawn again.
+The light front end, the default, loads every model before it draws any widget, so it never gives up.
 
 ipywidgets waits at most 2 s for a widget's model; when a slow phone or a busy laptop keeps the page
 busy across that moment, the output shows "Error displaying widget: model not found" for good, though
@@ -30,11 +31,11 @@ GIVE_UP_ON_SUBMIT = """
 """ % MISSING
 
 
-def test_a_widget_output_left_with_model_not_found_is_drawn_again(chromium, voila_server):
-    context, page = phone(chromium, voila_server, "light", "late-widgets")
+def test_a_widget_output_left_with_model_not_found_is_drawn_again(chromium, voila_front_server):
+    context, page = phone(chromium, voila_front_server, "light", "late-widgets")
     try:
         page.add_init_script(GIVE_UP_ON_SUBMIT)
-        page.goto(f"{voila_server}voila/render/payment.ipynb")
+        page.goto(f"{voila_front_server}voila/render/payment.ipynb")
         page.wait_for_function("window.__gave_up === true", timeout=90_000)
         page.locator(READY).wait_for(state="visible", timeout=15_000)  # drawn again, and enabled
         assert page.get_by_text(MISSING).count() == 0

@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+import pytest
 from jupyter_core.paths import jupyter_path
 
 from coproduction_kit.core.kinds import KINDS
@@ -88,22 +89,21 @@ def test_the_typesetter_answers_every_call_voilas_front_end_makes_to_mathjax_2()
         assert re.search(rf"\b{call.split('.')[-1]}:", stub), f"no-typesetting.js does not define MathJax.{call}"
 
 
-def front(notebook_path, root_dir, monkeypatch, setting):
-    if setting is None:
-        monkeypatch.delenv("WORKSHOP_FRONT", raising=False)
-    else:
-        monkeypatch.setenv("WORKSHOP_FRONT", setting)
+def front(notebook_path, root_dir, setting=None):
     config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
     settings = {"contents_manager": SimpleNamespace(root_dir=str(root_dir))}
-    return light_page(config, "/", settings, None, None, notebook_path=notebook_path).get("workshopFront")
+    given = {} if setting is None else {"front": setting}
+    return light_page(config, "/", settings, None, None, notebook_path=notebook_path, **given).get("workshopFront")
 
 
-def test_the_light_front_end_is_used_only_when_switched_on_and_never_for_mathematics(tmp_path, monkeypatch):
+def test_the_light_front_end_is_the_default_never_for_mathematics_and_voila_s_on_request(tmp_path):
     modules = PROJECT_ROOT / "modules"
-    assert front("payment.ipynb", modules, monkeypatch, None) is None  # the default: Voilà's front end
-    assert front("payment.ipynb", modules, monkeypatch, "") is None
-    assert front("payment.ipynb", modules, monkeypatch, "light") == "light"
+    assert front("payment.ipynb", modules) == "light"  # the default
+    assert front("payment.ipynb", modules, "light") == "light"
+    assert front("payment.ipynb", modules, "voila") is None  # Voilà's front end, the fallback
+    with pytest.raises(ValueError, match="front must be one of"):
+        front("payment.ipynb", modules, "lite")
     notebook = nbformat.v4.new_notebook(metadata={"workshop": {"mathematics": True}})
     nbformat.write(notebook, tmp_path / "maths.ipynb")
-    assert front("maths.ipynb", tmp_path, monkeypatch, "light") is None  # it has no MathJax
-    assert front("missing.ipynb", tmp_path, monkeypatch, "light") is None
+    assert front("maths.ipynb", tmp_path) is None  # it has no MathJax
+    assert front("missing.ipynb", tmp_path) is None
