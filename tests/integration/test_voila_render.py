@@ -90,9 +90,23 @@ def test_every_module_renders_without_traceback_source_or_outside_requests(voila
     )
     assert loaded == []
     assert "cdn.jsdelivr.net" not in page
-    # Issue #17: Voilà's scripts are not a parser-blocking tag; a loader asks for them after the first paint.
+    # Issue #17: no parser-blocking script; the light front end (the default) is asked for after the
+    # first paint, and Voilà's scripts and its styles' script not at all.
+    assert not re.search(r'<script src="[^"]*/voila\.js"', page) and "voila-style.js" not in page
+    assert re.search(r'id="workshop-light-front" data-src="[^"]*/static/light-front\.js', page)
+    assert "workshop-scripts-after-paint" not in page
+
+
+def test_with_front_voila_voila_s_scripts_come_after_the_first_paint(voila_front_server):
+    """The fallback (``--front voila``): Voilà's scripts are not a parser-blocking tag either; the
+    template's loader asks for them after the first paint."""
+    visitor = Visitor(voila_front_server)
+    visitor.post("", pseudonym="renderer-voila-front")
+    status, page = visitor.get("voila/render/payment.ipynb")
+    assert status == 200 and CELL_ERROR not in page
     assert not re.search(r'<script src="[^"]*/voila\.js"', page)
     assert 'id="workshop-scripts-after-paint" data-src="/voila/static/voila.js"' in page
+    assert "light-front.js" not in page
 
 
 @pytest.mark.parametrize("module_id", [path.split("/")[-1].removesuffix(".ipynb") for path in module_paths()
