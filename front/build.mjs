@@ -2,7 +2,8 @@
 //   npm ci && npm run build
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const out = '../coproduction_kit/server/jupyter/voila/templates/workshop/static';
 const result = await build({
@@ -29,3 +30,14 @@ for (const file of Object.keys(result.metafile.outputs)) {
   const bytes = readFileSync(file);
   console.log(`${file}: ${bytes.length} bytes, ${gzipSync(bytes, { level: 6 }).length} gzipped`);
 }
+
+// What the bundle was built from: a digest of this folder's sources, beside the bundle.
+// tests/unit/test_light_front_sources.py computes the same digest and fails when the sources have
+// changed since the bundle was last built (rebuild: npm ci && npm run build).
+const sources = ['package.json', 'package-lock.json', 'build.mjs',
+  ...readdirSync('src', { recursive: true }).map((name) => `src/${name}`)].sort();
+const digest = createHash('sha256');
+for (const name of sources) {
+  digest.update(`${name}\n${createHash('sha256').update(readFileSync(name)).digest('hex')}\n`);
+}
+writeFileSync(`${out}/light-front.sources`, `sha256 ${digest.digest('hex')}\n`);

@@ -90,7 +90,7 @@ def test_the_wheel_holds_the_kit_its_content_and_jupyter_data_and_nothing_generi
         f"{TEMPLATE}/static/no-typesetting.js",
         # the light front end (front/, built and committed; used with WORKSHOP_FRONT=light) and its licences
         f"{TEMPLATE}/static/light-front.js", f"{TEMPLATE}/static/light-front.css",
-        f"{TEMPLATE}/static/light-front.js.LEGAL.txt", SWITCH}
+        f"{TEMPLATE}/static/light-front.js.LEGAL.txt", f"{TEMPLATE}/static/light-front.sources", SWITCH}
     assert not any(name.startswith("coproduction_kit/server/jupyter/") for name in names)  # Jupyter data only
     assert "coproduction_kit/server/templates/landing.html" in names
     assert "coproduction_kit/server/hub_singleuser/jupyter_server_config.py" in names
