@@ -36,12 +36,17 @@ def phone_page(chromium, light_server):
         context.close()
 
 
+def open_payment(page, url: str, pseudonym: str) -> None:
+    """Take part as ``pseudonym`` and open the payment page until its Submit is enabled."""
+    choose_pseudonym(page, url, pseudonym)
+    page.get_by_text("You are taking part as").wait_for()
+    page.goto(f"{url}voila/render/payment.ipynb")
+    page.locator(READY).wait_for(state="visible")
+
+
 def test_a_participant_answers_shares_and_submits_with_the_light_front_end(phone_page, light_server):
     page = phone_page
-    choose_pseudonym(page, light_server, "light-tester")
-    page.get_by_text("You are taking part as").wait_for()
-    page.goto(f"{light_server}voila/render/payment.ipynb")
-    page.locator(READY).wait_for(state="visible")
+    open_payment(page, light_server, "light-tester")
     assert page.evaluate("document.body.dataset.workshopFront") == "ready"
     exercise = page.locator(".workshop-exercise").first
     exercise.locator("textarea").press_sequentially("Typed on the light page.", delay=10)
@@ -71,10 +76,7 @@ def test_the_text_is_readable_when_the_light_front_end_never_arrives(phone_page,
 
 def test_the_light_front_end_runs_after_the_text_is_painted(phone_page, light_server):
     page = phone_page
-    choose_pseudonym(page, light_server, "light-paint-first")
-    page.get_by_text("You are taking part as").wait_for()
-    page.goto(f"{light_server}voila/render/payment.ipynb")
-    page.locator(READY).wait_for(state="visible")
+    open_payment(page, light_server, "light-paint-first")
     times = page.evaluate("""() => ({
         paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
         front: performance.getEntriesByName('workshop-front-start')[0].startTime})""")
@@ -85,10 +87,7 @@ def test_an_unknown_widget_module_fails_loudly_and_fetches_nothing(phone_page, l
     """A widget from a module not in the bundle is an error in the console and on the page; no script
     is asked for from anywhere (Voilà's front end would try a CDN)."""
     page = phone_page
-    choose_pseudonym(page, light_server, "light-unknown")
-    page.get_by_text("You are taking part as").wait_for()
-    page.goto(f"{light_server}voila/render/payment.ipynb")
-    page.locator(READY).wait_for(state="visible")
+    open_payment(page, light_server, "light-unknown")
     before = len(page.asked)
     error = page.evaluate("""async () => {
         try { await window.workshopLight.manager.loadClass('AModel', 'some-widget-module', '1.0.0'); return null; }
