@@ -29,7 +29,7 @@ import psutil
 
 from common import stop, wait_until_quiet
 from interactive import BROWSER_ARGS
-from page_weight import ready_for
+from page_weight import Meter, ready_for
 from phone import phone_page
 from phone_profile import profile
 from room import join, one_textarea, plain_voila, workshop_server
@@ -53,21 +53,14 @@ def quiet_machine() -> float:
 
 def timed_visit(browser, url: str, cookie: str | None, ready: str) -> tuple[float, int, int]:
     """(seconds until ``ready`` is enabled, HTTP bytes received, requests) for a first visit at 4× CPU."""
-    context, page, cdp = phone_page(browser, url, cookie)
-    received = {"bytes": 0, "requests": 0}
-
-    def finished(event):
-        received["bytes"] += event.get("encodedDataLength", 0)
-        received["requests"] += 1
-
-    cdp.send("Network.enable")
-    cdp.on("Network.loadingFinished", finished)
+    context, page, _ = phone_page(browser, url, cookie)
+    meter = Meter(page)
     page.goto(url, wait_until="commit")
     page.locator(ready).wait_for(state="visible", timeout=180_000)
     seconds = page.evaluate("performance.now()") / 1000
     page.wait_for_timeout(500)  # the last responses finish
     context.close()
-    return seconds, received["bytes"], received["requests"]
+    return seconds, meter.http, meter.requests
 
 
 def measure(label: str, browser, url: str, cookie: str | None, ready: str) -> dict:

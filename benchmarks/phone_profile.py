@@ -4,9 +4,9 @@
 
 Each page is opened as in ``phone.py`` (a participant who joined, a phone's screen, 4× CPU, an empty
 cache; the server's pool has run the page and is quiet), twice: the first visit warms the server, the
-second is profiled with DevTools' sampling profiler. The page's own clock marks three moments: Voilà's
-``voila.js`` requested, the kernel's WebSocket opened by Voilà's front end, and the page's last control
-enabled. Between them, the busy time of the main thread (samples that are not idle) and the scripts
+second is profiled with DevTools' sampling profiler. The page's own clock marks three moments: the front
+end's script started (the light front end's mark, or Voilà's ``voila.js`` requested with ``--front voila``),
+the kernel's WebSocket opened, and the page's last control enabled. Between them, the busy time of the main thread (samples that are not idle) and the scripts
 that took most of it. Plain Voilà's one-textarea page, measured the same way, shows what Voilà's
 front end costs by itself: the module page's first two phases are that cost, whatever the page shows.
 """
@@ -26,7 +26,7 @@ from page_weight import ready_for
 from phone import phone_page
 from room import join, one_textarea, plain_voila, workshop_server
 
-PHASES = ("before Voilà's scripts", "Voilà's front end, until the kernel's socket", "widgets, until interactive")
+PHASES = ("before the front end's script", "the front end, until the kernel's socket", "widgets, until interactive")
 MARKS = """
 window.__marks = {};
 const Native = window.WebSocket;
@@ -39,12 +39,11 @@ Object.assign(window.WebSocket, Native);
 """
 
 
-def profile(browser, url: str, cookie: str | None, ready: str,
-            front: str = r"voila\.js$") -> tuple[list[float], list[float], list[list[tuple[str, float]]]]:
-    """(moments in s, busy seconds per phase, top scripts per phase) for one visit at 4× CPU; ``front``
-    matches the address of the front end's script (Voilà's voila.js). A page whose loader marks
-    ``workshop-front-start`` (the light front end, ``phone_front.py``: its script is preloaded from the
-    head, so its request says nothing) starts the second phase at that mark instead."""
+def profile(browser, url: str, cookie: str | None, ready: str) -> tuple[list[float], list[float], list[list[tuple[str, float]]]]:
+    """(moments in s, busy seconds per phase, top scripts per phase) for one visit at 4× CPU. The second
+    phase starts when Voilà's voila.js is requested or, on a page whose loader marks
+    ``workshop-front-start`` (the light front end: its script is preloaded from the head, so its request
+    says nothing), at that mark."""
     context, page, cdp = phone_page(browser, url, cookie)
     page.add_init_script(MARKS)
     cdp.send("Profiler.enable")
@@ -54,8 +53,8 @@ def profile(browser, url: str, cookie: str | None, ready: str,
     page.locator(ready).wait_for(state="visible", timeout=180_000)
     end = page.evaluate("performance.now()")
     found = cdp.send("Profiler.stop")["profile"]
-    scripts = page.evaluate("front => performance.getEntriesByType('resource')"
-                            ".filter(e => new RegExp(front).test(e.name)).map(e => e.startTime)", front)
+    scripts = page.evaluate("performance.getEntriesByType('resource').filter(e => /voila\\.js$/.test(e.name))"
+                            ".map(e => e.startTime)")
     scripts = [m["startTime"] for m in page.evaluate("performance.getEntriesByName('workshop-front-start')"
                                                      ".map(m => m.toJSON())")] or scripts
     socket = page.evaluate("window.__marks.socket || 0")

@@ -219,7 +219,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     participants = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.server.app", "--ip", participant_ip,
          "--port", str(participant_port), "--data-dir", str(data),
-         "--room", str(max(args.room, 0)), "--pages", ",".join(pages), "--front", getattr(args, "front", "light"),
+         "--room", str(max(args.room, 0)), "--pages", ",".join(pages), "--front", args.front,
          *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
         env=env, stdout=participants_log, stderr=subprocess.STDOUT,
     )
