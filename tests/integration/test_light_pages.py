@@ -129,3 +129,21 @@ def test_a_module_page_loads_a_typesetter_that_does_nothing_from_here_not_mathja
     assert "javascript" in headers["Content-Type"] and b"window.MathJax" in body and b"typesets nothing" in body
     shipped = PROJECT_ROOT / "coproduction_kit/server/jupyter/voila/templates/workshop/static/no-typesetting.js"
     assert body == shipped.read_bytes() and "Set-Cookie" not in headers
+
+
+def test_the_light_front_end_s_files_are_the_kit_s_own_served_to_anyone_and_set_no_cookie(server):
+    """The four files the light front end adds (front/): the page names its script and styles; each is
+    served without a cookie exactly as the kit ships it, the same for everyone, and sets none. They
+    hold no one's words, so withdrawal has nothing of them to remove. The front end's one request of
+    its own, the shutdown when a page is left, goes to Voilà's existing route, which only the
+    kernel's owner may use (test_server_doors)."""
+    url, _ = server
+    visitor = Visitor(url)
+    visitor.post("", pseudonym="light-files-reader")
+    _, _, page = fetch(url + "voila/render/payment.ipynb", cookie=visitor.cookie(PARTICIPANT_COOKIE))
+    named = {m.decode() for m in re.findall(rb'/voila/templates/workshop/static/(light-front\.(?:js|css))', page)}
+    assert named == {"light-front.js", "light-front.css"}
+    static = PROJECT_ROOT / "coproduction_kit/server/jupyter/voila/templates/workshop/static"
+    for name in ("light-front.js", "light-front.css", "light-front.js.LEGAL.txt", "light-front.sources"):
+        headers, _, body = fetch(f"{url}voila/templates/workshop/static/{name}")
+        assert body == (static / name).read_bytes() and "Set-Cookie" not in headers, name
