@@ -168,12 +168,14 @@ def test_a_pool_filling_at_once_asks_the_warm_parent_a_few_kernels_at_a_time(tmp
     monkeypatch.setattr(kernel_forks.WarmParent, "process", Alive())
     monkeypatch.setattr(kernel_forks.WarmParent, "path", path)
     monkeypatch.setattr(kernel_forks.WarmParent, "_turns", None)
-    threading.Thread(target=slow_parent, daemon=True).start()
+    parent = threading.Thread(target=slow_parent, daemon=True)
+    parent.start()
 
     async def pool():
         return await asyncio.gather(*(kernel_forks.WarmParent.fork(["python"], {}, str(tmp_path)) for _ in range(60)),
                                     return_exceptions=True)
 
     pids = run_coroutine(pool())
+    parent.join(timeout=10)  # the last "go" may still be on its way to the parent when fork returns
     listener.close()
     assert sorted(pids) == list(range(1000, 1060)) and given == [b"go"] * 60
