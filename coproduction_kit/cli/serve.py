@@ -33,8 +33,8 @@ class ServeApp(Command):
     today = Unicode("", help="Or name today's modules in order, comma-separated (e.g. power,payment).").tag(config=True)
     room = Integer(30, help="How many people will open a page at once (0 starts every page on demand).").tag(config=True)
     front = Enum(["light", "voila"], "light", help=(
-        "What draws the participants' exercises: 'light', the kit's own (quick on a phone), or 'voila', "
-        "Voilà's own front end, slower, to fall back on if a page misbehaves.")).tag(config=True)
+        "What draws the participants' exercises and the facilitator views: 'light', the kit's own (quick on "
+        "a phone), or 'voila', Voilà's own front end, slower, to fall back on if a page misbehaves.")).tag(config=True)
 
     aliases = {
         **WORKSHOP_ALIASES,

@@ -19,12 +19,13 @@ Run it as ``python -m coproduction_kit.server.facilitator_app --port … --data-
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado.ioloop import PeriodicCallback
-from traitlets import Unicode
+from traitlets import Enum, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -46,7 +47,7 @@ from coproduction_kit.server.facilitator_door import (
 from coproduction_kit.server.kernel_doors import OwnedKernelHandler, OwnedShutdownHandler
 from coproduction_kit.server.join_door import ServesTls
 from coproduction_kit.server.lean_kernel import LeanKernelSpecs
-from coproduction_kit.server.light import UNUSED_EXTENSIONS, VersionedFileHandler, compress, no_typesetting
+from coproduction_kit.server.light import FRONTS, UNUSED_EXTENSIONS, VersionedFileHandler, compress, light_page
 
 BASE_URL = "/facilitate/"
 SWEEP_MS = 1000  # how soon a revoked co-facilitator's kernels stop
@@ -54,7 +55,7 @@ SWEEP_MS = 1000  # how soon a revoked co-facilitator's kernels stop
 _KEPT = {"TemplateStaticFileHandler", "MultiStaticFileHandler", "ThemesHandler", "FileFindHandler"}
 
 
-def facilitator_config(workshop: WorkshopConfig, ip: str, port: int, tls: bool = False) -> Config:
+def facilitator_config(workshop: WorkshopConfig, ip: str, port: int, tls: bool = False, front: str = "light") -> Config:
     c = Config()
     c.Voila.ip, c.Voila.port, c.Voila.port_retries, c.Voila.open_browser = ip, port, 0, False
     c.Voila.base_url = BASE_URL
@@ -66,7 +67,9 @@ def facilitator_config(workshop: WorkshopConfig, ip: str, port: int, tls: bool =
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
-    c.VoilaConfiguration.page_config_hook = no_typesetting  # the views have no mathematics: no MathJax
+    # The views have no mathematics: no MathJax, and the kit's light front end draws them, as it draws
+    # participants' pages (server/light.py): a view is ready on a phone in about half the time.
+    c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front=front)
     c.MappingKernelManager.cull_idle_timeout = 600  # a view left open on a phone is closed after 10 idle minutes
     c.MappingKernelManager.cull_interval = 60
     c.KernelManager.transport = "ipc"
@@ -85,8 +88,12 @@ class FacilitatorVoila(ServesTls, Voila):
     name = "workshop-facilitator-voila"
     certfile = Unicode("", help="TLS certificate (PEM): serve HTTPS instead of HTTP.").tag(config=True)
     keyfile = Unicode("", help="The TLS certificate's private key (PEM).").tag(config=True)
+    front = Enum(list(FRONTS), "light", help=(
+        "Which front end draws the views: the kit's light one, or Voilà's own (voila), as the participants' "
+        "server was started with.")).tag(config=True)
     aliases = {"ip": "Voila.ip", "port": "Voila.port", "data-dir": "WorkshopConfig.data_dir",
-               "tls-cert": "FacilitatorVoila.certfile", "tls-key": "FacilitatorVoila.keyfile"}
+               "tls-cert": "FacilitatorVoila.certfile", "tls-key": "FacilitatorVoila.keyfile",
+               "front": "FacilitatorVoila.front"}
     flags = {}
     classes = [*Voila.classes, WorkshopConfig, CofacilitatorIdentity]
 
@@ -127,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = with_template(os.environ.get("JUPYTER_PATH"))
     for secret in ("WORKSHOP_JOIN_TOKEN",):  # not a view's business
         os.environ.pop(secret, None)
-    config = facilitator_config(workshop, app.ip, app.port, tls=bool(app.certfile))
+    config = facilitator_config(workshop, app.ip, app.port, tls=bool(app.certfile), front=app.front)
     config.merge(app.cli_config)
     app.update_config(config)
     app.initialize([])

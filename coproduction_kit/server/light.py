@@ -21,7 +21,10 @@ A participant notices only that the page arrives sooner; measured with
 - the widgets are drawn by the kit's light front end (front/, the template's ``static/light-front.js``:
   ipywidgets' manager on one kernel connection, 0.2 MB compressed), not Voilà's JupyterLab
   application (about 1 MB): interactive at 4x CPU in 1.8-3.0 s against 5-9 s (``light_front``;
-  ``--front voila`` keeps Voilà's, and so does a page that asks for mathematics).
+  ``--front voila`` keeps Voilà's, and so does a page that asks for mathematics). The facilitator
+  views use ``light_page`` too: in the facilitators' JupyterLab (``serve.py`` writes it into its
+  config), on the co-facilitators' server and on JupyterHub, so a co-facilitator's phone draws the
+  room view as quickly as a participant's draws a module.
 """
 
 from __future__ import annotations

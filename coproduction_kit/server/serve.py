@@ -235,6 +235,10 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         "# Written by `workshop serve`; it holds the facilitator token: keep it private.\n"
         "c = get_config()  # noqa\n"
         "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n"
+        "# The views are drawn by the front end participants' pages have (server/light.py).\n"
+        "import functools\n"
+        "from coproduction_kit.server.light import light_page\n"
+        f"c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front={args.front!r})\n"
         f"c.IdentityProvider.token = {facilitator_token!r}\n")
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.server.lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -251,7 +255,7 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
         cofacilitator_port = _free_port(participant_ip, args.cofacilitator_port)
         children.append(subprocess.Popen(
             [sys.executable, "-m", "coproduction_kit.server.facilitator_app", "--ip", participant_ip,
-             "--port", str(cofacilitator_port), "--data-dir", str(data),
+             "--port", str(cofacilitator_port), "--data-dir", str(data), "--front", args.front,
              *(["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else [])],
             env={k: v for k, v in env.items() if k != "WORKSHOP_JOIN_TOKEN"},
             stdout=open(create_private_file(logs / "cofacilitators.log"), "a"), stderr=subprocess.STDOUT,

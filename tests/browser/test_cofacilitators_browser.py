@@ -100,6 +100,9 @@ def test_two_co_facilitators_see_each_others_changes_and_the_home_fits_a_phone(c
         room_one.get_by_role("button", name="Unlock answers").first.wait_for(timeout=30_000)
 
         assert all(url.startswith(server) for url in requested), [u for u in requested if not u.startswith(server)]
+        # Drawn by the kit's light front end, as participants' pages are, not Voilà's application.
+        assert any("/static/light-front.js" in url for url in requested)
+        assert not any("/voila/static/voila.js" in url for url in requested)
     finally:
         for context in contexts:
             context.close()

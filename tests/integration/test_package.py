@@ -88,7 +88,7 @@ def test_the_wheel_holds_the_kit_its_content_and_jupyter_data_and_nothing_generi
     assert {name.removeprefix(data) for name in names if name.startswith(data)} == {
         f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2", f"{TEMPLATE}/workshop.css",
         f"{TEMPLATE}/static/no-typesetting.js",
-        # the light front end (front/, built and committed; used with WORKSHOP_FRONT=light) and its licences
+        # the light front end (front/, built and committed; used unless `--front voila`) and its licences
         f"{TEMPLATE}/static/light-front.js", f"{TEMPLATE}/static/light-front.css",
         f"{TEMPLATE}/static/light-front.js.LEGAL.txt", f"{TEMPLATE}/static/light-front.sources", SWITCH}
     assert not any(name.startswith("coproduction_kit/server/jupyter/") for name in names)  # Jupyter data only

@@ -107,3 +107,17 @@ def test_the_light_front_end_is_the_default_never_for_mathematics_and_voila_s_on
     nbformat.write(notebook, tmp_path / "maths.ipynb")
     assert front("maths.ipynb", tmp_path) is None  # it has no MathJax
     assert front("missing.ipynb", tmp_path) is None
+
+
+def test_the_co_facilitators_views_follow_the_same_front_end_setting(tmp_path):
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.server.facilitator_app import facilitator_config
+
+    views = PROJECT_ROOT / "facilitator_views"
+    workshop = load_config(tmp_path / "data", workshop_id="views")
+    for setting, drawn_by in (("light", "light"), ("voila", None)):
+        hook = facilitator_config(workshop, "127.0.0.1", 8870, front=setting).VoilaConfiguration.page_config_hook
+        config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
+        page = hook(config, "/facilitate/", {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None,
+                    notebook_path="room.ipynb")
+        assert page.get("workshopFront") == drawn_by and page["mathjaxConfig"] == "none", setting
