@@ -249,6 +249,13 @@ def serious_violations(page):
             if v["impact"] in ("serious", "critical")]
 
 
+def wait_until_drawn(page) -> None:
+    """In a Playwright ``page`` drawn by the light front end: until every widget output is drawn
+    (front/src/index.js marks the body "ready" then, or "ready, N failed"); none may have failed."""
+    page.wait_for_function("() => (document.body.dataset.workshopFront || '').startsWith('ready')")
+    assert page.evaluate("document.body.dataset.workshopFront") == "ready"
+
+
 def choose_pseudonym(page, url: str, pseudonym: str) -> None:
     """In a Playwright ``page``: open the start page at ``url`` and take part as ``pseudonym``."""
     page.goto(url)

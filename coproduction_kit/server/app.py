@@ -36,7 +36,7 @@ import sys
 import voila.app
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado.ioloop import PeriodicCallback
-from traitlets import Enum, Float, Instance, Int, Unicode, default
+from traitlets import Enum, Float, Instance, Int, TraitError, Unicode, default, validate
 from traitlets.config import Config
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -68,8 +68,6 @@ from coproduction_kit.server.landing import (
 )
 from coproduction_kit.server.pools import PageRetirement, RoomPlan, with_room_plan
 from coproduction_kit.server.room_sense import RoomSense, available_mb, room_bounds
-
-RETIRE_EVERY_MS = 5000
 
 # Handlers that would list the server's files to anyone: the start page replaces them.
 _HIDDEN = {"TornadoVoilaTreeHandler", "VoilaContentsHandler"}
@@ -134,6 +132,8 @@ class WorkshopVoila(ServesTls, Voila):
     # The workshop's own settings (data folder, id, limits) are WorkshopConfig's, given whole.
     workshop = Instance(WorkshopConfig, help="The workshop's settings (core/settings.py).")
     page_grace = Float(20.0, help="Seconds before a left page's kernel may be shut down.").tag(config=True)
+    sweep_every = Float(5.0, help="Seconds between two sweeps, each giving back the kernels of pages left "
+                                  "(past their grace) and bringing the pools to the room.").tag(config=True)
     room_plan = Instance(RoomPlan, args=(), help="Today's pages and the size of the room.")
     room_sense = Instance(RoomSense, allow_none=True,
                           help="What the start page learns of the room, when no pages are named.")
@@ -159,6 +159,12 @@ class WorkshopVoila(ServesTls, Voila):
         "phone), or 'voila', Voilà's JupyterLab application (about 1.2 MB, 5-9 s at 4x CPU): a fallback "
         "if a page misbehaves. A page that asks for mathematics always gets Voilà's.")).tag(config=True)
 
+    @validate("sweep_every")
+    def _a_positive_interval(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError(f"sweep_every must be a number of seconds above 0, not {proposal['value']}")
+        return proposal["value"]
+
     # The options `workshop serve` and the tests give; Voilà's own (e.g. --token) are left out on
     # purpose: no secret goes on a command line, where `ps` shows it to every local user.
     aliases = {
@@ -170,6 +176,7 @@ class WorkshopVoila(ServesTls, Voila):
         "reserve": "WorkshopVoila.reserve",
         "front": "WorkshopVoila.front",
         "page-grace": "WorkshopVoila.page_grace",
+        "sweep-every": "WorkshopVoila.sweep_every",
         "kernels-per-participant": "WorkshopVoila.kernels_per_participant",
         "max-kernels": "WorkshopVoila.max_kernels",
         "tls-cert": "WorkshopVoila.certfile",
@@ -233,7 +240,7 @@ class WorkshopVoila(ServesTls, Voila):
             (self.server_url + "withdraw", WithdrawHandler, pages),
             (self.server_url + "about", AboutHandler, pages),
         ]
-        # Every few seconds, give back the kernels of pages participants have left, and forget
+        # Every few seconds (sweep_every), give back the kernels of pages participants have left, and forget
         # the requests kept for kernels that are gone.
         retirement = PageRetirement(self.kernel_manager, store, workshop.workshop_id, self.log, self.page_grace)
 
@@ -243,7 +250,7 @@ class WorkshopVoila(ServesTls, Voila):
                 self.kernel_manager.follow_the_room()
             KernelQueryHandler.forget_gone(set(self.kernel_manager.list_kernel_ids()))
 
-        PeriodicCallback(sweep, RETIRE_EVERY_MS).start()
+        PeriodicCallback(sweep, self.sweep_every * 1000).start()
         return ours + handlers
 
 
@@ -272,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
 
             order = [f"{m}.ipynb" for m in load_curriculum(workshop.curriculum_dir).modules]
             sense = RoomSense(order, reserve=plan.reserve, idle_reserve=min(1, plan.reserve), most=most,
-                              give_back=app.page_grace + RETIRE_EVERY_MS / 1000)
+                              give_back=app.page_grace + app.sweep_every)
     if app.certfile:
         os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)  # pooled kernels check it
     config = voila_config(workshop, app.ip, app.port, token, plan, tls=bool(app.certfile), sense=sense,

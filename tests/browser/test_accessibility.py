@@ -5,7 +5,7 @@ light and dark mode."""
 
 import pytest
 
-from tests.helpers import choose_pseudonym, serious_violations
+from tests.helpers import choose_pseudonym, serious_violations, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_pages_reflow_at_320_pixels_like_400_percent_zoom(chromium, voila_server
         page.goto(voila_server + path)
         if path:
             page.locator(".workshop-exercise").first.wait_for()
-            page.wait_for_timeout(1500)
+            wait_until_drawn(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 321, f"{width}px wide at 320"
     finally:
@@ -107,7 +107,7 @@ def test_a_module_can_be_answered_shared_and_submitted_with_the_keyboard_alone(c
         tab_until("e.tagName === 'A' && e.getAttribute('href').endsWith('payment.ipynb')")
         page.keyboard.press("Enter")
         page.locator(".workshop-exercise textarea").first.wait_for()
-        page.wait_for_timeout(1500)
+        wait_until_drawn(page)
         tab_until("e.tagName === 'TEXTAREA'")  # the check-in
         tab_until("e.tagName === 'TEXTAREA'")  # the first reflection
         page.keyboard.type("Typed without a mouse.")

@@ -22,15 +22,31 @@ def light_server(voila_server):
     return voila_server
 
 
-@pytest.fixture
-def phone_page(chromium, light_server):
+def new_phone_page(chromium):
     context = chromium.new_context(viewport={"width": 360, "height": 780}, has_touch=True, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(120_000)
     asked = []
     page.on("request", lambda request: asked.append(request.url))
     page.asked = asked
+    return context, page
+
+
+@pytest.fixture
+def phone_page(chromium):
+    context, page = new_phone_page(chromium)
     try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def payment_page(chromium, light_server):
+    """One participant's payment page, opened once for the tests that read it (the last one answers)."""
+    context, page = new_phone_page(chromium)
+    try:
+        open_payment(page, light_server, "light-tester")
         yield page
     finally:
         context.close()
@@ -44,9 +60,42 @@ def open_payment(page, url: str, pseudonym: str) -> None:
     page.locator(READY).wait_for(state="visible")
 
 
-def test_a_participant_answers_shares_and_submits_with_the_light_front_end(phone_page, light_server):
+def test_the_text_is_readable_when_the_light_front_end_never_arrives(phone_page, light_server):
     page = phone_page
-    open_payment(page, light_server, "light-tester")
+    choose_pseudonym(page, light_server, "light-text-first")
+    page.get_by_text("You are taking part as").wait_for()
+    page.route(re.compile(r".*/static/light-front\.js.*"), lambda route: route.abort())
+    page.goto(f"{light_server}voila/render/power.ipynb")
+    page.get_by_role("heading", name="What this module is about").wait_for(state="visible", timeout=60_000)
+    assert page.get_by_text("Getting the exercises ready").is_visible()
+    assert page.locator(".widget-textarea").count() == 0
+
+
+def test_the_light_front_end_runs_after_the_text_is_painted(payment_page):
+    page = payment_page
+    times = page.evaluate("""() => ({
+        paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+        front: performance.getEntriesByName('workshop-front-start')[0].startTime})""")
+    assert times["paint"] <= times["front"], times
+
+
+def test_an_unknown_widget_module_fails_loudly_and_fetches_nothing(payment_page):
+    """A widget from a module not in the bundle is an error in the console and on the page; no script
+    is asked for from anywhere (Voilà's front end would try a CDN)."""
+    page = payment_page
+    before = len(page.asked)
+    error = page.evaluate("""async () => {
+        try { await window.workshopLight.manager.loadClass('AModel', 'some-widget-module', '1.0.0'); return null; }
+        catch (e) { return String(e.message || e); }
+    }""")
+    assert "not in this page's bundle" in error
+    assert page.evaluate("window.workshopLight.manager.loadClass('IntSliderModel', '@jupyter-widgets/controls', "
+                         "'3.0.0').then(() => null, e => String(e.message))").startswith("@jupyter-widgets/controls@3.0.0")
+    assert len(page.asked) == before
+
+
+def test_a_participant_answers_shares_and_submits_with_the_light_front_end(payment_page, light_server):
+    page = payment_page
     assert page.evaluate("document.body.dataset.workshopFront") == "ready"
     exercise = page.locator(".workshop-exercise").first
     exercise.locator("textarea").press_sequentially("Typed on the light page.", delay=10)
@@ -61,39 +110,3 @@ def test_a_participant_answers_shares_and_submits_with_the_light_front_end(phone
     assert any("/static/light-front.js" in url for url in page.asked)
     server = urlparse(light_server).netloc
     assert {urlparse(url).netloc for url in page.asked if url.startswith("http")} == {server}
-
-
-def test_the_text_is_readable_when_the_light_front_end_never_arrives(phone_page, light_server):
-    page = phone_page
-    choose_pseudonym(page, light_server, "light-text-first")
-    page.get_by_text("You are taking part as").wait_for()
-    page.route(re.compile(r".*/static/light-front\.js.*"), lambda route: route.abort())
-    page.goto(f"{light_server}voila/render/power.ipynb")
-    page.get_by_role("heading", name="What this module is about").wait_for(state="visible", timeout=60_000)
-    assert page.get_by_text("Getting the exercises ready").is_visible()
-    assert page.locator(".widget-textarea").count() == 0
-
-
-def test_the_light_front_end_runs_after_the_text_is_painted(phone_page, light_server):
-    page = phone_page
-    open_payment(page, light_server, "light-paint-first")
-    times = page.evaluate("""() => ({
-        paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
-        front: performance.getEntriesByName('workshop-front-start')[0].startTime})""")
-    assert times["paint"] <= times["front"], times
-
-
-def test_an_unknown_widget_module_fails_loudly_and_fetches_nothing(phone_page, light_server):
-    """A widget from a module not in the bundle is an error in the console and on the page; no script
-    is asked for from anywhere (Voilà's front end would try a CDN)."""
-    page = phone_page
-    open_payment(page, light_server, "light-unknown")
-    before = len(page.asked)
-    error = page.evaluate("""async () => {
-        try { await window.workshopLight.manager.loadClass('AModel', 'some-widget-module', '1.0.0'); return null; }
-        catch (e) { return String(e.message || e); }
-    }""")
-    assert "not in this page's bundle" in error
-    assert page.evaluate("window.workshopLight.manager.loadClass('IntSliderModel', '@jupyter-widgets/controls', "
-                         "'3.0.0').then(() => null, e => String(e.message))").startswith("@jupyter-widgets/controls@3.0.0")
-    assert len(page.asked) == before

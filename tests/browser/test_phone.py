@@ -9,7 +9,7 @@ import pytest
 
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.core.settings import load_config
-from tests.helpers import serious_violations
+from tests.helpers import serious_violations, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 MODULES = list(load_curriculum(load_config().curriculum_dir).modules)
@@ -43,7 +43,7 @@ def phone_page(chromium, voila_server):
 def open_module(page, voila_server, module_id):
     page.goto(f"{voila_server}voila/render/{module_id}.ipynb")
     page.locator(READY).wait_for(state="visible")
-    page.wait_for_timeout(1500)  # the last widgets draw
+    wait_until_drawn(page)
 
 
 @pytest.mark.parametrize("module_id", MODULES)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from coproduction_kit.store import Store
-from tests.helpers import choose_pseudonym
+from tests.helpers import choose_pseudonym, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 BEFORE, AFTER = "power.map-before", "power.map-after"
@@ -28,7 +28,7 @@ def phone_page(chromium, voila_server, pseudonym):
     page.get_by_text("You are taking part as").wait_for()
     page.goto(f"{voila_server}voila/render/power.ipynb")
     page.locator(".pm-role").first.wait_for()
-    page.wait_for_timeout(1000)  # the last widgets draw
+    wait_until_drawn(page)
     return context, page
 
 
@@ -130,7 +130,7 @@ def test_keyboard_alone_places_and_moves_a_role_and_the_second_map_draws_the_arr
 
         page.reload()  # the second map starts from the first: move it there
         page.locator(".pm-role").first.wait_for()
-        page.wait_for_timeout(1000)
+        wait_until_drawn(page)
         second = page.locator(".workshop-exercise").filter(has=page.locator(".pm")).nth(1)
         mover = second.locator(".pm-map .pm-role", has_text=role)
         mover.focus()

@@ -15,6 +15,8 @@ from tornado.websocket import websocket_connect
 
 from tests.helpers import Visitor, open_page, start_voila, stop_voila, wait_until
 
+SWEEP = 1.0  # seconds between the quick server's sweeps (5 by default)
+
 
 def test_a_page_is_left_once_its_participant_opens_another(workshop, store):
     sam, _ = store.add_participant(workshop.workshop_id, "sam")
@@ -48,7 +50,7 @@ def kernel_alive(server: psutil.Process, kernel_id: str) -> bool:
 
 @pytest.fixture
 def quick_server(prepared):
-    process, url = start_voila(prepared, args=("--page-grace", "0"))
+    process, url = start_voila(prepared, args=("--page-grace", "0", "--sweep-every", str(SWEEP)))
     try:
         yield url, psutil.Process(process.pid)
     finally:
@@ -76,7 +78,7 @@ def test_moving_on_gives_back_the_kernel_but_an_open_page_keeps_its_own(quick_se
         socket = await websocket_connect(HTTPRequest(f"ws://{urlparse(url).netloc}/api/kernels/{first}/channels",
                                                      headers={"Cookie": cookie}))
         await asyncio.get_running_loop().run_in_executor(None, open_page, both, "power")
-        await asyncio.sleep(12)  # two sweeps of the server
+        await asyncio.sleep(6)  # six sweeps of this server, and one of voila_server's (every 5 s)
         still = kernel_alive(server, first)
         socket.close()
         return still
