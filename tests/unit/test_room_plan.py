@@ -117,3 +117,18 @@ def test_a_pool_is_refilled_once_its_page_has_had_no_request_for_a_while():
     asked, began = run_coroutine(burst())
     assert [(page, delay) for page, delay, _ in asked] == [("payment.ipynb", 30.0), ("power.ipynb", 0)]
     assert asked[1][2] - began >= 0.4 + 0.3  # one refill, a quiet 0.3 s after the last kernel taken
+
+
+def test_the_sweep_interval_is_a_setting_above_zero():
+    from traitlets import TraitError
+
+    from coproduction_kit.server.app import WorkshopVoila
+
+    app = WorkshopVoila()
+    app.parse_command_line(["--sweep-every", "1.5"])
+    assert app.sweep_every == 1.5 and WorkshopVoila().sweep_every == 5.0
+    for wrong in (0, -2):
+        with pytest.raises(TraitError, match="above 0"):
+            WorkshopVoila().sweep_every = wrong
+    with pytest.raises(SystemExit):  # on the command line: the error, and the server does not start
+        WorkshopVoila().parse_command_line(["--sweep-every", "0"])
