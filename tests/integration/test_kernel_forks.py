@@ -76,14 +76,17 @@ def test_a_page_kernel_is_forked_with_its_own_environment_and_ends_with_its_serv
     assert not folder.exists()
 
 
-def test_without_the_warm_parent_a_kernel_starts_the_usual_way(monkeypatch):
+def test_without_the_warm_parent_a_kernel_starts_the_usual_way(monkeypatch, tmp_path):
     def cannot_start():
         raise OSError("no warm parent here")
 
     monkeypatch.setattr(kernel_forks.WarmParent, "process", None)
     monkeypatch.setattr(kernel_forks.WarmParent, "failed", False)
     monkeypatch.setattr(kernel_forks.WarmParent, "_start", staticmethod(cannot_start))
-    manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs(), transport="ipc")
+    # Its sockets in this test's folder: by default they are kernel-ipc-1, -2 ... in the working
+    # folder, where the other test worker's kernel may take the same names at the same moment.
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs(), transport="ipc",
+                            ip=str(tmp_path / "kernel-ipc"))
     manager.start_kernel()
     try:
         assert kernel_forks.WarmParent.failed

@@ -11,8 +11,11 @@ def test_the_python_kernel_is_started_through_the_lean_launcher():
     assert "{connection_file}" in argv
 
 
-def test_a_lean_kernel_runs_code_and_has_no_debugger_loaded():
-    manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs(), transport="ipc")
+def test_a_lean_kernel_runs_code_and_has_no_debugger_loaded(tmp_path):
+    # Its sockets in this test's folder: by default they are kernel-ipc-1, -2 ... in the working
+    # folder, where the other test worker's kernel may take the same names at the same moment.
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs(), transport="ipc",
+                            ip=str(tmp_path / "kernel-ipc"))
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
