@@ -66,3 +66,8 @@ def test_no_schema_these_processes_validate_uses_an_iri_format():
             read += 1
             assert not _formats(schema) & IRI_FORMATS, f"{package}: {file} uses an iri format"
     assert read > 20  # the event, notebook and settings schemas were found and read
+
+
+def test_the_test_processes_leave_it_out_too():
+    """pyproject.toml's addopts loads tests/lean_start.py before nbval's plugin imports nbformat."""
+    assert all(sys.modules.get(name, "never imported") is None for name in UNUSED)
