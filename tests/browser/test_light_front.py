@@ -94,6 +94,63 @@ def test_an_unknown_widget_module_fails_loudly_and_fetches_nothing(payment_page)
     assert len(page.asked) == before
 
 
+# Markup that has got past HTML sanitisers before (script, event handlers, javascript: links, and
+# namespace confusion that changes meaning when the cleaned markup is parsed again).
+HOSTILE = [
+    '<img src=x onerror="window.pwned=1">',
+    '<script>window.pwned=1</script>after',
+    '<a href="javascript:window.pwned=1">link</a>',
+    '<a href=" javascript:window.pwned=1">link</a>',
+    '<a href="https://example.org/" onclick="window.pwned=1" style="color:red">fine</a>',
+    '<svg><p><style><img src=x onerror="window.pwned=1"></style></p></svg>',
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.pwned=1">',
+    '<noscript><p title="</noscript><img src=x onerror=window.pwned=1>">',
+    '<form><math><mtext></form><form><mglyph><style></math><img src onerror=window.pwned=1>',
+    '<iframe srcdoc="<script>parent.pwned=1</script>"></iframe>',
+    '<!--><img src=x onerror=window.pwned=1>-->',
+    '<b style="background:url(javascript:window.pwned=1)">bold</b> <span title="x" class="y">plain</span>',
+    '<svg><a xlink:href="javascript:window.pwned=1"><text>svg link</text></a></svg>',
+    '<details open ontoggle="window.pwned=1">d</details><video><source onerror="window.pwned=1"></video>',
+]
+
+
+def test_html_a_description_allows_is_cut_to_inline_text_markup_and_runs_nothing(payment_page):
+    """ipywidgets' ``description_allow_html`` goes through the light manager's ``inline_sanitize``
+    (front/src/manager.js, the browser's own parser in place of sanitize-html). No kit control sets
+    it; if one ever does, whatever the description holds comes out as inline text markup only, the
+    same when the browser parses it again, and nothing in it runs."""
+    page = payment_page
+    results = page.evaluate("""async (hostile) => {
+        window.pwned = undefined;
+        const out = [];
+        for (const source of hostile) {
+            const clean = window.workshopLight.manager.inline_sanitize(source);
+            const place = document.createElement('div');
+            place.hidden = true;
+            document.body.appendChild(place);
+            place.innerHTML = clean;  // as ipywidgets does with the result
+            const elements = [...place.querySelectorAll('*')].map(e => [e.localName, e.namespaceURI,
+                [...e.attributes].map(a => [a.name, a.value])]);
+            out.push({source, clean, again: place.innerHTML, elements});
+        }
+        await new Promise(r => setTimeout(r, 500));  // an onerror or ontoggle would have fired
+        return {out, pwned: window.pwned === undefined ? null : window.pwned};
+    }""", HOSTILE)
+    inline = {"a", "abbr", "b", "bdi", "bdo", "br", "code", "del", "dfn", "em", "i", "kbd", "mark", "q", "s",
+              "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+    assert results["pwned"] is None
+    for result in results["out"]:
+        assert result["again"] == result["clean"], result  # parsed again, the same markup
+        for name, namespace, attributes in result["elements"]:
+            assert name in inline and namespace == "http://www.w3.org/1999/xhtml", result
+            assert all(name == "a" and attribute == "href" and value.startswith("https://")
+                       for attribute, value in attributes), result
+    cleaned = {r["source"]: r["clean"] for r in results["out"]}
+    assert cleaned[HOSTILE[4]] == '<a href="https://example.org/">fine</a>'  # what is allowed stays
+    assert cleaned[HOSTILE[1]] == "window.pwned=1after"  # a script's text shown as text, never run
+    assert cleaned[HOSTILE[11]] == "<b>bold</b> <span>plain</span>"
+
+
 def test_a_participant_answers_shares_and_submits_with_the_light_front_end(payment_page, light_server):
     page = payment_page
     assert page.evaluate("document.body.dataset.workshopFront") == "ready"
