@@ -34,9 +34,11 @@ serve: $(VENV)/.installed
 # Two pytest-xdist workers by default, one per core (`make test TEST_WORKERS=0` runs one process).
 # A file's tests run on one worker, so its module fixtures are made once; workers take files in the
 # order collected, and tests/conftest.py collects the longest files first (LONG_FILES), so the short
-# ones fill in at the end and both workers finish together. The suite is CPU-bound: by process,
-# Chromium about 30 %, the Voila servers about 20 %, page kernels and their warm parents 17 %,
-# pytest itself 11 %, JupyterLab, `workshop serve` and JupyterHub the rest (2026-12-03). Every
+# ones fill in at the end and both workers finish together. The suite is CPU-bound (about 90 % of
+# both cores busy; three workers took 6:49 against two's 6:55): by process, Chromium about 24 %,
+# the Voila servers 18 %, the pytest workers themselves 16 % (nbgrader's autograde and generate in
+# process, the seeded report), page kernels and their warm parents 14 %, JupyterLab, JupyterHub's
+# single-user servers, nbgrader's `alembic` and the rest under 4 % each (2026-12-03). Every
 # Jupyter server and nbformat import paid 1.6-2 s of CPU for a grammar nothing uses, until
 # coproduction_kit/core/lean_imports.py left it out. Two workers were opt-in for a while: one of
 # three runs had the room view in tests/browser/test_browser_room.py miss a shared answer within
