@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.helpers import choose_pseudonym, link_after, serious_violations, serve, stop_serve
+from tests.helpers import choose_pseudonym, link_after, serious_violations, serve, stop_serve, wait_until_drawn
 from coproduction_kit.core.settings import load_config
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import ROOM, Store
@@ -86,12 +86,15 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         # The facilitator pages, too, ask nothing of any host but the workshop's own server.
         from urllib.parse import urlparse
 
-        # The join card too (the session plan is checked on a phone in test_cofacilitators_browser.py).
-        card = facilitator.new_page()
-        card.set_default_timeout(TIMEOUT)
-        card.goto(link_after(lines, "Join card"))
-        card.locator(".workshop-join-card").first.wait_for()
-        assert serious_violations(card) == []
+        # The other views too, every widget drawn (the session plan is checked on a phone in
+        # test_cofacilitators_browser.py).
+        for view, shown in (("Join card", ".workshop-join-card"), ("Programme figures", "button:has-text('Save the figures')")):
+            other = facilitator.new_page()
+            other.set_default_timeout(TIMEOUT)
+            other.goto(link_after(lines, view))
+            wait_until_drawn(other)
+            assert other.locator(shown).count() == 1, view
+            assert serious_violations(other) == [], view
         lab = urlparse(link_after(lines, "Room view")).netloc
         assert [u for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")
                 and urlparse(u).netloc != lab] == []
