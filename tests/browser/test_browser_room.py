@@ -37,9 +37,8 @@ def test_shared_answers_reach_the_room_only_when_revealed_and_moderation_works(c
         exercise.get_by_label("Share anonymously with the room").check()
         exercise.get_by_text(re.compile("Saved at")).wait_for()
         page.wait_for_timeout(1000)
-        # ... and four more shared through the store as their pages save them (k = 5 needs five;
-        # more browsers here would test the same path again: tests/browser/test_browser.py and
-        # test_light_front.py share from pages too).
+        # ... and four more shared through the store, as their pages would save them (k = 5 needs
+        # five; more browsers would drive the same page, control and save again).
         workshop = load_config(tmp_path / "data", workshop_id="serve-test")
         store = Store(workshop.store_url)
         for n in range(1, 5):
