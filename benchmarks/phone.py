@@ -29,12 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
-from common import ROOT, stop, wait_until_quiet
 from interactive import BROWSER_ARGS
 from page_weight import PHONE, module_ids, ready_for
-from room import join, one_textarea, plain_voila, workshop_server
+from room import module_page, plain_page
 
 LIGHTHOUSE = Path(__file__).parent / "lighthouse"
 RUNS = int(os.environ.get("BENCH_PHONE_RUNS", "3"))
@@ -121,38 +118,18 @@ def table(rows: list[dict]) -> str:
 def main():
     from playwright.sync_api import sync_playwright
 
-    from coproduction_kit.core.settings import load_config
-    from coproduction_kit.store import migrate
-
     modules = sys.argv[1:] or module_ids()
     rows = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         tmp = Path(folder)
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
-        plain, plain_url = plain_voila(one_textarea(tmp / "plain"), tmp / "plain.log")
-        try:
+        with plain_page(tmp) as plain_url:
             rows.append(measure("plain Voilà, one textarea", plain_url, None,
                                 "textarea:not([disabled])", browser, tmp))
-        finally:
-            stop(plain)
         for module in modules:
-            workshop = load_config(tmp / module, workshop_id=f"phone-{module}")
-            migrate(workshop.store_url)
             # Today's page waits ready for a room, as in a session (`workshop serve --session N`).
-            server, base = workshop_server(workshop, tmp / f"{module}.log", "--pages", module,
-                                           "--room", str(RUNS + 3))
-            try:
-                # A room arrives minutes after the server starts: the pool's kernels have run the page by then.
-                wait_until_quiet(psutil.Process(server.pid))
-                cookie = join(base, f"phone-{module}")
-                rows.append(measure(f"`{module}`", f"{base}voila/render/{module}.ipynb", cookie, ready_for(module), browser,
-                                    tmp))
-            except Exception:
-                print("The server's log, its end:", *(tmp / f"{module}.log").read_text().splitlines()[-60:],
-                      sep="\n", file=sys.stderr)
-                raise
-            finally:
-                stop(server)
+            with module_page(tmp, module, f"phone-{module}", "--room", str(RUNS + 3)) as (url, cookie):
+                rows.append(measure(f"`{module}`", url, cookie, ready_for(module), browser, tmp))
         browser.close()
     print(table(rows))
 

@@ -25,14 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
-from common import stop, wait_until_quiet
 from interactive import BROWSER_ARGS
 from page_weight import Meter, ready_for
 from phone import phone_page
 from phone_profile import profile
-from room import join, one_textarea, plain_voila, workshop_server
+from room import module_page, plain_page
 
 RUNS = int(os.environ.get("BENCH_PHONE_RUNS", "3"))
 MAX_LOAD = float(os.environ.get("BENCH_MAX_LOAD", "1.5"))
@@ -95,32 +92,18 @@ def table(rows: list[dict]) -> str:
 def main():
     from playwright.sync_api import sync_playwright
 
-    from coproduction_kit.core.settings import load_config
-    from coproduction_kit.store import migrate
-
     modules = sys.argv[1:] or ["payment", "power"]
     rows = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         tmp = Path(folder)
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
-        plain, plain_url = plain_voila(one_textarea(tmp / "plain"), tmp / "plain.log")
-        try:
+        with plain_page(tmp) as plain_url:
             rows.append(measure("plain Voilà (one textarea), Voilà's front end", browser, plain_url, None, "textarea:not([disabled])"))
-        finally:
-            stop(plain)
         for module in modules:
             for front, setting in FRONTS.items():
-                workshop = load_config(tmp / f"{module}-{setting}", workshop_id=f"front-{module}")
-                migrate(workshop.store_url)
-                server, base = workshop_server(workshop, tmp / f"{module}-{setting}.log", "--pages", module,
-                                               "--room", str(RUNS + 4), "--front", setting)
-                try:
-                    wait_until_quiet(psutil.Process(server.pid))
-                    cookie = join(base, f"front-{module}")
-                    rows.append(measure(f"`{module}`, {front}", browser, f"{base}voila/render/{module}.ipynb", cookie,
-                                        ready_for(module)))
-                finally:
-                    stop(server)
+                with module_page(tmp, module, f"front-{module}-{setting}", "--room", str(RUNS + 4),
+                                 "--front", setting) as (url, cookie):
+                    rows.append(measure(f"`{module}`, {front}", browser, url, cookie, ready_for(module)))
         browser.close()
     print(table(rows))
 

@@ -18,13 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import psutil
-
-from common import stop, wait_until_quiet
 from interactive import BROWSER_ARGS
 from page_weight import ready_for
 from phone import phone_page
-from room import join, one_textarea, plain_voila, workshop_server
+from room import module_page, plain_page
 
 PHASES = ("before the front end's script", "the front end, until the kernel's socket", "widgets, until interactive")
 MARKS = """
@@ -94,31 +91,17 @@ def report(label: str, moments, busy, top) -> None:
 def main():
     from playwright.sync_api import sync_playwright
 
-    from coproduction_kit.core.settings import load_config
-    from coproduction_kit.store import migrate
-
     modules = sys.argv[1:] or ["payment"]
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         tmp = Path(folder)
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
-        plain, plain_url = plain_voila(one_textarea(tmp / "plain"), tmp / "plain.log")
-        try:
+        with plain_page(tmp) as plain_url:
             profile(browser, plain_url, None, "textarea:not([disabled])")
             report("plain Voilà, one textarea", *profile(browser, plain_url, None, "textarea:not([disabled])"))
-        finally:
-            stop(plain)
         for module in modules:
-            workshop = load_config(tmp / module, workshop_id=f"profile-{module}")
-            migrate(workshop.store_url)
-            server, base = workshop_server(workshop, tmp / f"{module}.log", "--pages", module, "--room", "5")
-            try:
-                wait_until_quiet(psutil.Process(server.pid))
-                cookie = join(base, f"profile-{module}")
-                url = f"{base}voila/render/{module}.ipynb"
+            with module_page(tmp, module, f"profile-{module}", "--room", "5") as (url, cookie):
                 profile(browser, url, cookie, ready_for(module))
                 report(f"`{module}`", *profile(browser, url, cookie, ready_for(module)))
-            finally:
-                stop(server)
         browser.close()
 
 

@@ -13,6 +13,7 @@ server and its kernels (shared pages counted once per process) and as PSS (count
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import statistics
@@ -222,6 +223,40 @@ def plain_voila(notebook: Path, log: Path, *args: str):
     process = start([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
                      "--KernelManager.transport=ipc", *args, str(notebook)], log, f"http://127.0.0.1:{port}/")
     return process, f"http://127.0.0.1:{port}/"
+
+
+@contextlib.contextmanager
+def plain_page(tmp: Path):
+    """Plain Voilà serving one textarea, the baseline the phone benchmarks measure beside the kit:
+    yields its URL."""
+    process, url = plain_voila(one_textarea(tmp / "plain"), tmp / "plain.log")
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def module_page(tmp: Path, module: str, label: str, *args: str):
+    """A module's page on a workshop server of its own (``label`` names its folder, workshop, log and
+    participant; ``args`` go to the server), its pool filled and the server quiet, as when a room
+    arrives minutes after a session starts: yields (the page's URL, a joined participant's cookie).
+    If anything fails, the end of the server's log is printed."""
+    from coproduction_kit.core.settings import load_config
+    from coproduction_kit.store import migrate
+
+    workshop = load_config(tmp / label, workshop_id=label)
+    migrate(workshop.store_url)
+    log = tmp / f"{label}.log"
+    server, base = workshop_server(workshop, log, "--pages", module, *args)
+    try:
+        wait_until_quiet(psutil.Process(server.pid))
+        yield f"{base}voila/render/{module}.ipynb", join(base, label)
+    except Exception:
+        print("The server's log, its end:", *log.read_text().splitlines()[-60:], sep="\n", file=sys.stderr)
+        raise
+    finally:
+        stop(server)
 
 
 def plain_rounds(tmp: Path) -> tuple[list[str], float]:
