@@ -155,11 +155,9 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
     checked = kit(env, folder, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"under {folder}" in checked.stdout
-    prepared = kit(env, folder, "prepare")
-    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
-    source = folder / "workshop-data" / "course" / "source" / "orientation" / "orientation.ipynb"
-    assert "Which agreement would our programme add?" in source.read_text()
 
+    # `serve` on the workshop's first day prepares the course itself (the only test where it starts
+    # from nothing; the others start from a course prepared once for the run).
     process = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.cli", "serve", "--room", "0",
          "--port", str(free_port()), "--facilitator-port", str(free_port())],
@@ -173,6 +171,9 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
                 break
             lines.append(line.rstrip("\n"))
         assert any("Press Ctrl+C" in line for line in lines), "\n".join(lines)
+        assert any("orientation: writing the reflection notebook for nbgrader" in line for line in lines), lines
+        source = folder / "workshop-data" / "course" / "source" / "orientation" / "orientation.ipynb"
+        assert "Which agreement would our programme add?" in source.read_text()
         participant = Visitor(link_after(lines, "Participant link"))
         status, page = participant.get("")
         assert status == 200 and "Our own programme" in page
@@ -204,4 +205,8 @@ def test_init_check_prepare_and_serve_run_on_a_workshop_folder_of_its_own(instal
     finally:
         stop(process)
     assert (folder / "workshop-data" / "store.sqlite").is_file()
+    # `workshop prepare` afterwards finds every module ready, and says so.
+    prepared = kit(env, folder, "prepare")
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    assert "orientation: ready (its reflection notebook has not changed)" in prepared.stdout, prepared.stdout
 

@@ -24,8 +24,9 @@ def status_of(url):
         return err.code, url
 
 
-def test_serve_prints_working_participant_and_facilitator_links(tmp_path):
-    process, lines = serve(tmp_path, "--session", "1", "--format", "half-day", "--room", "2")
+def test_serve_prints_working_participant_and_facilitator_links(tmp_path, prepared_course):
+    # From a course prepared once for the run; test_package.py's serve prepares one from nothing.
+    process, lines = serve(tmp_path, "--session", "1", "--format", "half-day", "--room", "2", course=prepared_course)
     try:
         # Today's first page (the half-day begins with the orientation's agreements) is made ready for the room.
         assert "Making today's first page (orientation) ready for 2 people; later pages follow the room." in lines
