@@ -60,3 +60,23 @@ def test_a_restart_remakes_only_what_changed_or_went_missing(prepared_copy, tmp_
     (workshop.course_dir / course.PREPARED).write_text("{not json", encoding="utf-8")
     course.prepare(workshop, load_curriculum(changed), say=lambda _: None)
     assert {args[1] for args in ran} == set(curriculum.modules)
+
+
+def test_a_new_gradebook_has_the_revision_alembic_heads_names(tmp_path):
+    """prepare stamps a new gradebook with nbgrader's Alembic head read in this process; nbgrader
+    itself runs ``alembic heads`` for it. Both must name the same revision, or nbgrader would one
+    day take the gradebook for an old one and refuse it."""
+    import dataclasses
+    import sqlite3
+
+    from nbgrader.api import get_alembic_version
+
+    from coproduction_kit.core.settings import load_config
+
+    workshop = load_config(tmp_path / "data", workshop_id="revision-check")
+    curriculum = load_curriculum(workshop.curriculum_dir)
+    one = next(iter(curriculum.modules))
+    course.prepare(workshop, dataclasses.replace(curriculum, modules={one: curriculum.modules[one]}), say=lambda _: None)
+    with sqlite3.connect(workshop.course_dir / "gradebook.db") as db:
+        [(stamped,)] = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert stamped == course.gradebook_revision() == get_alembic_version()
