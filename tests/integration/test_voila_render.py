@@ -75,11 +75,25 @@ def test_no_file_listing_is_served(voila_server, path):
     assert status == 404
 
 
+@pytest.fixture(scope="module")
+def rendered(voila_server):
+    """``rendered(module_id)``: (status, page) of the module's page, rendered once for this file's
+    tests, for a participant named ``renderer-<module id>``."""
+    pages = {}
+
+    def render(module_id):
+        if module_id not in pages:
+            visitor = Visitor(voila_server)
+            visitor.post("", pseudonym=f"renderer-{module_id}")
+            pages[module_id] = visitor.get(f"voila/render/{module_id}.ipynb")
+        return pages[module_id]
+
+    return render
+
+
 @pytest.mark.parametrize("path", module_paths())
-def test_every_module_renders_without_traceback_source_or_outside_requests(voila_server, path):
-    visitor = Visitor(voila_server)
-    visitor.post("", pseudonym="renderer-" + path.split("/")[-1].split(".")[0])
-    status, page = visitor.get(path)
+def test_every_module_renders_without_traceback_source_or_outside_requests(rendered, path):
+    status, page = rendered(path.split("/")[-1].removesuffix(".ipynb"))
     assert status == 200
     assert CELL_ERROR not in page and "Traceback" not in page
     assert "from coproduction_kit.widgets import" not in page and 'reflect("' not in page  # sources stripped
@@ -111,17 +125,16 @@ def test_with_front_voila_voila_s_scripts_come_after_the_first_paint(voila_front
 
 @pytest.mark.parametrize("module_id", [path.split("/")[-1].removesuffix(".ipynb") for path in module_paths()
                                        if 'welcome(' in (PROJECT_ROOT / "modules" / path.split("/")[-1]).read_text()])
-def test_a_module_s_opening_is_in_the_page_s_html_and_names_nobody(voila_server, module_id, curriculum):
+def test_a_module_s_opening_is_in_the_page_s_html_and_names_nobody(rendered, module_id, curriculum):
     """Issue #17: the title, summary and objectives are painted before any script runs on a phone."""
-    visitor = Visitor(voila_server)
-    visitor.post("", pseudonym=f"opener-{module_id}")
-    status, page = visitor.get(f"voila/render/{module_id}.ipynb")
+    status, page = rendered(module_id)
+    assert status == 200
     module = curriculum.module(module_id)
     opening = page[page.index('<h1 class="workshop-title">'):]
     opening = opening[:opening.index("</div>")]
     assert opening.startswith(f'<h1 class="workshop-title">{html.escape(module["title"])}</h1>')
     assert html.escape(module["summary"]) in opening and html.escape(module["objectives"][0]["text"]) in opening
-    assert "<script" not in opening and f"opener-{module_id}" not in opening
+    assert "<script" not in opening and f"renderer-{module_id}" not in opening
 
 
 def test_twenty_pages_opened_at_once_all_render(voila_server):
