@@ -1,13 +1,14 @@
 """Two co-facilitators on their own phones (two browser contexts) against the real
 `workshop serve --lan --cofacilitators 2`: the facilitator home fits a 360 px screen, a reveal
 made on one phone reaches the other's room view and projector within about a second, and so does
-a timer started or extended on one phone (one session clock for both, and for the projector)."""
+a timer started or extended on one phone (one session clock for both, and for the projector); and
+the lead's own *Co-facilitators* page shows each link as a QR code and revokes a lost phone's."""
 
 import re
 
 import pytest
 
-from tests.helpers import free_port, link_after, serious_violations, serve, stop_serve
+from tests.helpers import free_port, link_after, serious_violations, serve, stop_serve, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 120_000
@@ -183,3 +184,47 @@ def test_one_session_clock_for_both_co_facilitators_and_the_projector(chromium, 
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_lead_sees_each_link_as_a_qr_code_and_revokes_a_lost_phone_from_the_page(chromium, served):
+    """The lead's *Co-facilitators* page in the facilitators' JupyterLab (this laptop only): a named QR
+    code and a revoke button per co-facilitator, drawn by the light front end; a revoke pressed there
+    refuses that phone's link at once and leaves the other's working. (Last in this file: it revokes.)"""
+    import urllib.error
+    import urllib.request
+
+    lines = served
+    page_link = link_after(lines, "Co-facilitators (their links as QR codes")
+    first, second = (link_after(lines, f"Co-facilitator link for co-facilitator-{n}") for n in (1, 2))
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    requested = []
+    context.on("request", lambda request: requested.append(request.url))
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(page_link)
+        wait_until_drawn(page)
+        for name in ("co-facilitator-1", "co-facilitator-2"):
+            code = page.get_by_role("img", name=f"QR code for the co-facilitator link of {name}")
+            assert code.locator("svg").count() == 1
+            assert page.get_by_text(first if name.endswith("1") else second).is_visible()  # the link, to type if need be
+        assert serious_violations(page) == []
+        assert any("/static/light-front.js" in url for url in requested)
+        assert not any("/voila/static/voila.js" in url for url in requested)
+
+        page.get_by_role("button", name="Revoke co-facilitator-2's link").click()
+        page.get_by_role("status").filter(has_text="Revoked co-facilitator-2's link").wait_for()
+        assert page.get_by_role("img", name="QR code for the co-facilitator link of co-facilitator-2").count() == 0
+        assert page.get_by_role("button", name="Revoke co-facilitator-1's link").is_visible()
+    finally:
+        context.close()
+
+    def status_of(link):
+        try:
+            with urllib.request.urlopen(link, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    assert status_of(second) == 403  # the lost phone's link is dead
+    assert status_of(first) == 200  # the other co-facilitator carries on
