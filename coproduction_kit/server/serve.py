@@ -41,6 +41,22 @@ COFACILITATORS_PLAIN_HTTP = ("Warning: over plain HTTP, anyone on the room's net
                              "link or cookie and act as them. Use --tls auto to encrypt it.")
 
 
+
+def facilitators_config_text(front: str, facilitator_token: str) -> str:
+    """The facilitators' JupyterLab configuration `serve` writes (0600: it holds the token). Voilà's
+    front end loads MathJax from a CDN unless both settings are None, as the standalone Voilà
+    serving participants has them (the server extension defaults them: None here too); the views
+    are drawn by the front end participants' pages have (server/light.py), Voilà's own with
+    ``front="voila"``."""
+    return ("# Written by `workshop serve`; it holds the facilitator token: keep it private.\n"
+            "c = get_config()  # noqa\n"
+            "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n"
+            "# The views are drawn by the front end participants' pages have (server/light.py).\n"
+            "import functools\n"
+            "from coproduction_kit.server.light import light_page\n"
+            f"c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front={front!r})\n"
+            f"c.IdentityProvider.token = {facilitator_token!r}\n")
+
 def _free_port(ip: str, preferred: int) -> int:
     for port in [preferred, *range(preferred + 2, preferred + 40)]:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -227,19 +243,9 @@ def run(workshop: WorkshopConfig, curriculum, args, say, fail) -> int:
     # installed kit), formgrader's course in the data folder: JupyterLab's root must hold both.
     views_dir = workshop.facilitator_views_dir.resolve()
     lab_root = Path(os.path.commonpath([views_dir.parent, data.resolve()]))
-    # Voilà's front end loads MathJax from a CDN unless both settings are None, as the standalone
-    # Voilà serving participants has them; the server extension defaults them: say None here too.
     # The facilitator token goes in this file (0600), never on the command line.
     lab_config = data / "facilitators_config.py"
-    write_private(lab_config,
-        "# Written by `workshop serve`; it holds the facilitator token: keep it private.\n"
-        "c = get_config()  # noqa\n"
-        "c.ServerApp.tornado_settings = {'mathjax_url': None, 'mathjax_config': None}\n"
-        "# The views are drawn by the front end participants' pages have (server/light.py).\n"
-        "import functools\n"
-        "from coproduction_kit.server.light import light_page\n"
-        f"c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front={args.front!r})\n"
-        f"c.IdentityProvider.token = {facilitator_token!r}\n")
+    write_private(lab_config, facilitators_config_text(args.front, facilitator_token))
     facilitators = subprocess.Popen(
         [sys.executable, "-m", "coproduction_kit.server.lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={facilitator_port}", "--ServerApp.port_retries=0",

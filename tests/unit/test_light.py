@@ -121,3 +121,22 @@ def test_the_co_facilitators_views_follow_the_same_front_end_setting(tmp_path):
         page = hook(config, "/facilitate/", {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None,
                     notebook_path="room.ipynb")
         assert page.get("workshopFront") == drawn_by and page["mathjaxConfig"] == "none", setting
+
+
+def test_the_facilitators_jupyterlab_views_follow_the_same_front_end_setting(tmp_path):
+    """`serve --front voila` reaches the facilitators' JupyterLab too: its configuration file, loaded
+    as jupyter_server loads it, gives the views Voilà's front end, and the light one by default."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from coproduction_kit.server.serve import facilitators_config_text
+
+    views = PROJECT_ROOT / "facilitator_views"
+    for setting, drawn_by in (("light", "light"), ("voila", None)):
+        (tmp_path / f"{setting}.py").write_text(facilitators_config_text(setting, "a-token"), encoding="utf-8")
+        loaded = PyFileConfigLoader(f"{setting}.py", path=str(tmp_path)).load_config()
+        assert loaded.IdentityProvider.token == "a-token"
+        assert loaded.ServerApp.tornado_settings == {"mathjax_url": None, "mathjax_config": None}
+        config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
+        page = loaded.VoilaConfiguration.page_config_hook(
+            config, "/", {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None, notebook_path="room.ipynb")
+        assert page.get("workshopFront") == drawn_by and page["mathjaxConfig"] == "none", setting
