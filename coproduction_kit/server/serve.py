@@ -41,7 +41,6 @@ COFACILITATORS_PLAIN_HTTP = ("Warning: over plain HTTP, anyone on the room's net
                              "link or cookie and act as them. Use --tls auto to encrypt it.")
 
 
-
 def facilitators_config_text(front: str, facilitator_token: str) -> str:
     """The facilitators' JupyterLab configuration `serve` writes (0600: it holds the token). Voilà's
     front end loads MathJax from a CDN unless both settings are None, as the standalone Voilà
@@ -56,6 +55,7 @@ def facilitators_config_text(front: str, facilitator_token: str) -> str:
             "from coproduction_kit.server.light import light_page\n"
             f"c.VoilaConfiguration.page_config_hook = functools.partial(light_page, front={front!r})\n"
             f"c.IdentityProvider.token = {facilitator_token!r}\n")
+
 
 def _free_port(ip: str, preferred: int) -> int:
     for port in [preferred, *range(preferred + 2, preferred + 40)]:

@@ -36,7 +36,7 @@ def cofacilitator_cards(data_dir=None) -> w.VBox:
                 continue
             revoke = w.Button(description=f"Revoke {name}'s link", button_style="danger",
                               tooltip="That phone is refused at once and its pages stop")
-            revoke.on_click(lambda _, who=name: (links.revoke(who), draw(), _said(who)))  # said once shown
+            revoke.on_click(lambda _, who=name: (links.revoke(who), draw(), _said(who)))  # the status once the cards show it
             cards.append(w.VBox([w.HTML(link_card_html(name, link_for(home, entry["secret"]))), revoke],
                                 layout=w.Layout(border="1px solid #999", padding="0.5rem", margin="0 0 1rem 0")))
         box.children = [status, *cards] if cards else [
