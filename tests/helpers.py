@@ -169,6 +169,15 @@ def stop_voila(process, kill: bool = False) -> None:
         process.wait(timeout=20)
 
 
+def status_of(url: str) -> tuple[int, str]:
+    """(HTTP status, the URL it ended at after redirects) of a plain GET of ``url``."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.url
+    except urllib.error.HTTPError as err:
+        return err.code, url
+
+
 class Visitor:
     """One participant's browser, as far as HTTP goes: cookies kept, redirects followed."""
 

@@ -23,8 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import Visitor, free_port, kernel_environment, link_after, stop_serve as stop
-from tests.integration.test_serve import status_of
+from tests.helpers import Visitor, free_port, kernel_environment, link_after, status_of, stop_serve as stop
 from tests.integration.test_voila_render import CELL_ERROR
 from coproduction_kit.core.content import FOLDERS
 from coproduction_kit.core.settings import PROJECT_ROOT

@@ -3,25 +3,16 @@
 import http.client
 import re
 import ssl
-import urllib.error
 import urllib.request
 
 import psutil
 import pytest
 
-from tests.helpers import free_port, link_after, serve, stop_serve, wait_in_log
+from tests.helpers import free_port, link_after, serve, status_of, stop_serve, wait_in_log
 from coproduction_kit.core.cofacilitator_links import COOKIE
 from coproduction_kit.server.serve import PLAIN_HTTP_WARNING
 
 pytestmark = pytest.mark.server
-
-
-def status_of(url):
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, response.url
-    except urllib.error.HTTPError as err:
-        return err.code, url
 
 
 def test_serve_prints_working_participant_and_facilitator_links(tmp_path, prepared_course):

@@ -113,14 +113,19 @@ def test_the_co_facilitators_views_follow_the_same_front_end_setting(tmp_path):
     from coproduction_kit.core.settings import load_config
     from coproduction_kit.server.facilitator_app import facilitator_config
 
-    views = PROJECT_ROOT / "facilitator_views"
     workshop = load_config(tmp_path / "data", workshop_id="views")
     for setting, drawn_by in (("light", "light"), ("voila", None)):
         hook = facilitator_config(workshop, "127.0.0.1", 8870, front=setting).VoilaConfiguration.page_config_hook
-        config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
-        page = hook(config, "/facilitate/", {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None,
-                    notebook_path="room.ipynb")
+        page = room_view_page(hook, "/facilitate/")
         assert page.get("workshopFront") == drawn_by and page["mathjaxConfig"] == "none", setting
+
+
+def room_view_page(hook, base_url: str) -> dict:
+    """The page configuration a views server's ``page_config_hook`` gives the room view."""
+    config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
+    views = PROJECT_ROOT / "facilitator_views"
+    return hook(config, base_url, {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None,
+                notebook_path="room.ipynb")
 
 
 def test_the_facilitators_jupyterlab_views_follow_the_same_front_end_setting(tmp_path):
@@ -130,13 +135,10 @@ def test_the_facilitators_jupyterlab_views_follow_the_same_front_end_setting(tmp
 
     from coproduction_kit.server.serve import facilitators_config_text
 
-    views = PROJECT_ROOT / "facilitator_views"
     for setting, drawn_by in (("light", "light"), ("voila", None)):
         (tmp_path / f"{setting}.py").write_text(facilitators_config_text(setting, "a-token"), encoding="utf-8")
         loaded = PyFileConfigLoader(f"{setting}.py", path=str(tmp_path)).load_config()
         assert loaded.IdentityProvider.token == "a-token"
         assert loaded.ServerApp.tornado_settings == {"mathjax_url": None, "mathjax_config": None}
-        config = {"fullMathjaxUrl": None, "mathjaxConfig": None, "federated_extensions": []}
-        page = loaded.VoilaConfiguration.page_config_hook(
-            config, "/", {"contents_manager": SimpleNamespace(root_dir=str(views))}, None, None, notebook_path="room.ipynb")
+        page = room_view_page(loaded.VoilaConfiguration.page_config_hook, "/")
         assert page.get("workshopFront") == drawn_by and page["mathjaxConfig"] == "none", setting
