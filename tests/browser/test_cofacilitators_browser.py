@@ -4,6 +4,7 @@ made on one phone reaches the other's room view and projector within about a sec
 a timer started or extended on one phone (one session clock for both, and for the projector); and
 the lead's own *Co-facilitators* page shows each link as a QR code and revokes a lost phone's."""
 
+import json
 import re
 
 import pytest
@@ -34,17 +35,18 @@ def open_view(page, link, title):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, prepared_course):
-    """One `workshop serve --lan --cofacilitators 2` for this file's tests."""
-    process, lines = serve(tmp_path_factory.mktemp("cofacilitators"), "--lan", "--room", "0",
+    """One `workshop serve --lan --cofacilitators 2` for this file's tests: (its printed lines, its data folder)."""
+    tmp = tmp_path_factory.mktemp("cofacilitators")
+    process, lines = serve(tmp, "--lan", "--room", "0",
                            "--cofacilitators", "2", "--cofacilitator-port", str(free_port()), course=prepared_course)
     try:
-        yield lines
+        yield lines, tmp / "data"
     finally:
         stop_serve(process)
 
 
 def test_two_co_facilitators_see_each_others_changes_and_the_home_fits_a_phone(chromium, served):
-    lines = served
+    lines, _ = served
     contexts = []
     try:
         first, second = (link_after(lines, f"Co-facilitator link for co-facilitator-{n}") for n in (1, 2))
@@ -128,7 +130,7 @@ def planned_minutes(page) -> str:
 
 
 def test_one_session_clock_for_both_co_facilitators_and_the_projector(chromium, served):
-    lines = served
+    lines, _ = served
     first, second = (link_after(lines, f"Co-facilitator link for co-facilitator-{n}") for n in (1, 2))
     contexts = [chromium.new_context(**PHONE) for _ in range(2)]
     try:
@@ -190,7 +192,7 @@ def test_the_lead_sees_each_link_as_a_qr_code_and_revokes_a_lost_phone_from_the_
     """The lead's *Co-facilitators* page in the facilitators' JupyterLab (this laptop only): a named QR
     code and a revoke button per co-facilitator, drawn by the light front end; a revoke pressed there
     refuses that phone's link at once and leaves the other's working. (Last in this file: it revokes.)"""
-    lines = served
+    lines, data = served
     page_link = link_after(lines, "Co-facilitators (their links as QR codes")
     first, second = (link_after(lines, f"Co-facilitator link for co-facilitator-{n}") for n in (1, 2))
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
@@ -219,3 +221,9 @@ def test_the_lead_sees_each_link_as_a_qr_code_and_revokes_a_lost_phone_from_the_
 
     assert status_of(second)[0] == 403  # the lost phone's link is dead
     assert status_of(first)[0] == 200  # the other co-facilitator carries on
+    # The page's kernel rewrote the links file: it is still the lead's alone (and holds no participant's words).
+    links_file = data / "cofacilitators.json"
+    assert oct(links_file.stat().st_mode & 0o777) == "0o600"
+    entries = {entry["name"]: entry for entry in json.loads(links_file.read_text())["links"]}
+    assert entries["co-facilitator-2"]["secret"] is None and entries["co-facilitator-2"]["revoked"]
+    assert entries["co-facilitator-1"]["secret"]
