@@ -109,6 +109,7 @@ def system_accounts():
     if os.geteuid() != 0:
         yield None
         return
+    _fail_unless_others_may_enter(Path(sysconfig.get_path("purelib")), PROJECT_ROOT)
     homes = Path(tempfile.mkdtemp(prefix="wh-"))  # short: kernels' IPC socket paths
     homes.chmod(0o711)  # each account may reach its own home, and list no one's
     python, python_env = _python_for_accounts(homes)
@@ -130,6 +131,17 @@ def system_accounts():
             subprocess.run(["userdel", "--remove", name], capture_output=True)
         subprocess.run(["groupdel", group], capture_output=True)
         shutil.rmtree(homes, ignore_errors=True)
+
+
+def _fail_unless_others_may_enter(*paths: Path) -> None:
+    """The accounts run the kit from its checkout and environment: every folder on the way must
+    let others pass (a checkout under a folder only root may enter would fail later, less clearly:
+    each user's server timing out)."""
+    for path in paths:
+        closed = next((f for f in [*reversed(path.parents), path] if not f.stat().st_mode & 0o001), None)
+        if closed is not None:
+            pytest.fail(f"{closed} is closed to other accounts, so the hub users' accounts cannot run the kit "
+                        f"from {path}: put the checkout in a folder others may enter, as a fresh clone is")
 
 
 def _python_for_accounts(homes: Path) -> tuple[Path, dict]:
