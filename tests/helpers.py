@@ -260,8 +260,9 @@ def serious_violations(page):
 
 def wait_until_drawn(page) -> None:
     """In a Playwright ``page`` drawn by the light front end: until every widget output is drawn
-    (front/src/index.js marks the body "ready" then, or "ready, N failed"); none may have failed."""
-    page.wait_for_function("() => (document.body.dataset.workshopFront || '').startsWith('ready')")
+    (front/src/index.js marks the body "ready" then, or "ready, N failed"); none may have failed.
+    A page just clicked to may still be arriving, with no body yet (Voilà streams it)."""
+    page.wait_for_function("() => (document.body?.dataset.workshopFront || '').startsWith('ready')")
     assert page.evaluate("document.body.dataset.workshopFront") == "ready"
 
 
