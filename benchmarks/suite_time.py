@@ -9,7 +9,7 @@ environment, then the README's test command), as CI does; the runs alternate bet
 commits, so a machine that slows down part-way slows both.
 
 Why beside another commit: this machine's speed is not one figure.  Nearly the same code's fresh
-clone took 6:29 to 7:21 on one machine and 3:51 to 3:56 on another (2026-12-03), both of the same
+clone took 6:29 to 7:21 on one machine and 3:51 to 4:22 on another (2026-12-03), both of the same
 kind, so a time alone says little about the code.  The default baseline, 5f3bf01, is the
 last commit before the work on issue #15, whose suite the issue measured at "about 7.5 minutes
 with the install" when it asked for 6: that goal is a ratio of 0.8 to it on the same machine.
@@ -47,7 +47,7 @@ def fresh_clone_run(commit: str) -> dict:
         run = subprocess.run(["bash", ".ci/run"], cwd=folder / "kit", env={**os.environ, "CI": "true"},
                              capture_output=True, text=True)
         wall, cpu = time.monotonic() - began, _cpu_of_children() - cpu
-        log = Path(tempfile.gettempdir()) / f"suite-time-{commit}-{folder.name}.log"
+        log = Path(tempfile.gettempdir()) / f"{folder.name}-{commit}.log"  # kept, for a failing run
         log.write_text(run.stdout + run.stderr, encoding="utf-8")
         log.chmod(0o600)
         outcome = re.findall(r"=+ (.*(?:passed|failed|error).*) in [\d.]+s", run.stdout)
@@ -69,7 +69,7 @@ def main() -> None:
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                           capture_output=True, text=True).stdout.strip()
     results = []
-    for n in range(args.runs):
+    for _ in range(args.runs):
         for commit in (head, args.against):
             result = fresh_clone_run(commit)
             results.append(result)
