@@ -1,5 +1,5 @@
 """A phone whose network drops mid-answer, in Chromium: the page says so, and once the network is
-back the words typed meanwhile are saved.
+back it says that too, and the words typed meanwhile are saved.
 
 Between the browser and the workshop's Voilà server runs a TCP "cable" the test can pull out and
 plug back, as when a phone leaves the seminar room's Wi-Fi for a moment: pulled, it cuts every
@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.helpers import choose_pseudonym, free_port, wait_until, wait_until_drawn
+from tests.helpers import choose_pseudonym, free_port, serious_violations, wait_until, wait_until_drawn
 from coproduction_kit.core.curriculum import load_curriculum
 from coproduction_kit.store import Store
 
@@ -103,7 +103,7 @@ def cable(voila_server):
     cable.close()
 
 
-def test_words_typed_while_the_network_is_down_are_saved_once_it_is_back(chromium, cable, prepared):
+def test_words_typed_while_the_network_is_down_are_saved_once_it_is_back_and_the_page_says_so(chromium, cable, prepared):
     context = chromium.new_context(viewport={"width": 412, "height": 915}, has_touch=True, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
@@ -117,11 +117,12 @@ def test_words_typed_while_the_network_is_down_are_saved_once_it_is_back(chromiu
         box.press_sequentially("Before the drop.", delay=10)
         exercise.get_by_text(re.compile(r"Saved at \d\d:\d\d:\d\d")).wait_for()
         banner = page.get_by_role("alert").filter(has_text="connection to the workshop server")
-        assert banner.count() == 0
+        assert banner.count() == 0 and page.locator("#workshop-connection").count() == 0
 
         cable.pull()
         banner.wait_for()
         assert banner.inner_text() == BANNER
+        assert serious_violations(page) == []  # its contrast, its role
         box.press_sequentially(" Typed with no network.", delay=10)
         page.wait_for_timeout(1500)  # past the typing pause after which a connected page saves
         store = Store(prepared.store_url)
@@ -131,8 +132,11 @@ def test_words_typed_while_the_network_is_down_are_saved_once_it_is_back(chromiu
             assert saved() == ["Before the drop."] and banner.is_visible()  # the words wait in the page
 
             cable.plug()
-            banner.wait_for(state="hidden", timeout=60_000)  # the page reconnects by itself
+            banner.wait_for(state="hidden", timeout=60_000)  # the page reconnects by itself, and says so
+            back = page.get_by_role("status").filter(has_text="Connected again")
+            assert back.inner_text() == "Connected again: what you type is saved as before."
             assert wait_until(lambda: saved() == ["Before the drop. Typed with no network."], 30), saved()
+            back.wait_for(state="hidden", timeout=10_000)  # and then leaves the screen to the page
         finally:
             store.close()
     finally:
