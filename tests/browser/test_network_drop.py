@@ -33,14 +33,9 @@ class Cable:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._plugged = self._call(self._event())
+        self._plugged = asyncio.Event()  # bound to the loop that first waits on it: the cable's
+        self._plugged.set()
         self._server = self._call(asyncio.start_server(self._relay, "127.0.0.1", self.port))
-
-    @staticmethod
-    async def _event():
-        plugged = asyncio.Event()
-        plugged.set()
-        return plugged
 
     def _call(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
@@ -87,7 +82,8 @@ class Cable:
             await self._set(False)
             self._plugged.set()  # held connections go on, and end with the server's
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            await asyncio.wait(tasks, timeout=5) if tasks else None
+            if tasks:
+                await asyncio.wait(tasks, timeout=5)
 
         self._call(unplug_all())
         self._loop.call_soon_threadsafe(self._loop.stop)
