@@ -39,8 +39,8 @@ serve: $(VENV)/.installed
 # the Voila servers 18 %, the pytest workers themselves 16 % (nbgrader's autograde and generate in
 # process, the seeded report), page kernels and their warm parents 14 %, JupyterLab, JupyterHub's
 # single-user servers and the rest under 4 % each (2026-12-03). From a fresh clone, install
-# included: 6:29 to 7:21 on one machine, 3:51 to 4:29 on a faster one later that day, where 5f3bf01
-# took 5:41 to 6:59 (benchmarks/suite_time.py times both on the machine at hand). Every
+# included: 6:29 to 7:21 on one machine, 3:51 to 5:06 on a faster one later that day, where 5f3bf01
+# took 5:41 to 7:11 (benchmarks/suite_time.py times both on the machine at hand). Every
 # Jupyter server and nbformat import paid 1.6-2 s of CPU for a grammar nothing uses, until
 # coproduction_kit/core/lean_imports.py left it out. Two workers were opt-in for a while: one of
 # three runs had the room view in tests/browser/test_browser_room.py miss a shared answer within

@@ -9,7 +9,7 @@ environment, then the README's test command), as CI does; the runs alternate bet
 commits, so a machine that slows down part-way slows both.
 
 Why beside another commit: this machine's speed is not one figure.  Nearly the same code's fresh
-clone took 6:29 to 7:21 on one machine and 3:51 to 4:29 on another (2026-12-03), both of the same
+clone took 6:29 to 7:21 on one machine and 3:51 to 5:06 on another (2026-12-03), both of the same
 kind, so a time alone says little about the code.  The default baseline, 5f3bf01, is the
 last commit before the work on issue #15, whose suite the issue measured at "about 7.5 minutes
 with the install" when it asked for 6: that goal is a ratio of 0.8 to it on the same machine.
