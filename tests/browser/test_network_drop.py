@@ -126,6 +126,11 @@ def test_words_typed_while_the_network_is_down_are_saved_once_it_is_back_and_the
             person = store.participant_by_pseudonym(prepared.workshop_id, "wifi-walker")
             saved = lambda: [a.value for a in store.answers_for(person)]  # noqa: E731
             assert saved() == ["Before the drop."] and banner.is_visible()  # the words wait in the page
+            # ... in its memory only: nothing of them is written to the phone (storage, databases, cookies).
+            kept = page.evaluate("""async () => JSON.stringify([localStorage.length, sessionStorage.length,
+                                      (await indexedDB.databases()).length, document.cookie])""")
+            assert "Typed with no network" not in kept and kept.startswith("[0,0,0,")
+            assert not any("Typed with no network" in c["value"] for c in context.cookies())
 
             cable.plug()
             banner.wait_for(state="hidden", timeout=60_000)  # the page reconnects by itself, and says so
